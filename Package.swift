@@ -1,0 +1,108 @@
+// swift-tools-version: 6.2
+// chatctl: a room-based real-time chat backend and the one command that runs and operates it.
+// The layers and arrows follow ../shared/ARCHITECTURE.md (and docs/ARCHITECTURE.md here).
+
+import PackageDescription
+
+let package = Package(
+    name: "chatctl",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "chatctl", targets: ["chatctl"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-configuration.git", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle.git", from: "2.13.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-websocket.git", from: "2.8.1"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
+        .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+    ],
+    targets: [
+        // C libraries (Debian -dev packages, found through pkg-config).
+        .systemLibrary(name: "CMongoC", pkgConfig: "libmongoc-1.0", providers: [.apt(["libmongoc-dev"])]),
+        .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
+        .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
+
+        // Small Swift clients over the C libraries; they know nothing of chat.
+        .target(name: "MongoKit", dependencies: [
+            "CMongoC",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(name: "RedisKit", dependencies: [
+            "CHiredis",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+        .target(name: "AMQPKit", dependencies: [
+            "CRabbitMQ",
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
+        // Models, ports, use cases, errors. No I/O imports.
+        .target(name: "ChatCore", dependencies: [
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // Adapters implementing ChatCore's ports.
+        .target(name: "ChatBackends", dependencies: [
+            "ChatCore",
+            "MongoKit",
+            "RedisKit",
+            "AMQPKit",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
+        // Hummingbird applications: chat REST + WebSocket rooms, auth.
+        .target(name: "ChatServer", dependencies: [
+            "ChatCore",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
+        // Configuration layers -> connected backends + the services to run.
+        .target(name: "ChatRuntime", dependencies: [
+            "ChatCore",
+            "ChatBackends",
+            "ChatServer",
+            .product(name: "Configuration", package: "swift-configuration"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // The command tree.
+        .target(name: "ChatCLI", dependencies: [
+            "ChatCore",
+            "ChatRuntime",
+            "ChatServer",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Logging", package: "swift-log"),
+        ]),
+
+        .executableTarget(name: "chatctl", dependencies: ["ChatCLI"]),
+
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends"]),
+        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends"]),
+        .testTarget(name: "ChatServerTests", dependencies: [
+            "ChatCore",
+            "ChatBackends",
+            "ChatServer",
+            "ChatRuntime",
+            .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdTesting", package: "hummingbird"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+        ]),
+        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime"]),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,100 @@
+import ChatCore
+import Foundation
+import JWTKit
+
+/// HS256 JWTs with the Go service's claims `{id, username, exp}`, so a token from
+/// either implementation works on the other.
+///
+/// Only `HS256` is accepted: the header's `alg` is checked before the signature,
+/// so `none`, `RS256` with the secret as key, and friends are refused by name.
+public struct JWTTokenAuthority: TokenAuthority {
+    /// How long an issued token is valid (the Go service: 12 hours).
+    public let lifetime: Duration
+    private let keys: JWTKeyCollection
+
+    public init(secret: String, lifetime: Duration = .seconds(12 * 3600)) async {
+        let keys = JWTKeyCollection()
+        await keys.add(hmac: HMACKey(from: Self.keyBytes(secret)), digestAlgorithm: .sha256)
+        self.keys = keys
+        self.lifetime = lifetime
+    }
+
+    /// Whether a secret is shorter than the 32 bytes RFC 7518 asks of an HS256 key
+    /// (accepted, as the Go system accepted any `SECRET_KEY`, but worth a warning).
+    public static func isWeak(secret: String) -> Bool { secret.utf8.count < 32 }
+
+    /// The secret's bytes, zero-padded to 32 when shorter.
+    ///
+    /// HMAC (RFC 2104) zero-pads every key shorter than the 64-byte SHA-256 block
+    /// before use, so this padding yields exactly the signatures the Go service makes
+    /// with the short secret, while satisfying jwt-kit's minimum key size check.
+    static func keyBytes(_ secret: String) -> [UInt8] {
+        var bytes = Array(secret.utf8)
+        if bytes.count < 32 { bytes += [UInt8](repeating: 0, count: 32 - bytes.count) }
+        return bytes
+    }
+
+    struct Payload: JWTPayload {
+        var id: String?
+        var username: String
+        var exp: ExpirationClaim
+
+        func verify(using algorithm: some JWTAlgorithm) async throws {
+            try exp.verifyNotExpired()
+        }
+    }
+
+    public func issue(for user: User) async throws -> String {
+        let seconds = Double(lifetime.components.seconds)
+        let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + seconds).rounded(.down))
+        return try await keys.sign(Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry)))
+    }
+
+    public func verify(_ token: String) async throws -> AuthClaims {
+        try Self.checkAlgorithm(token)
+        let payload: Payload
+        do {
+            payload = try await keys.verify(token, as: Payload.self)
+        } catch let error as JWTError {
+            switch error.errorType {
+            case .claimVerificationFailure: throw ChatError.unauthorized("token has expired")
+            case .signatureVerificationFailed: throw ChatError.unauthorized("token signature is invalid")
+            default: throw ChatError.unauthorized("token is malformed")
+            }
+        } catch {
+            throw ChatError.unauthorized("token is malformed")
+        }
+        var userID: ObjectID?
+        if let hex = payload.id {
+            guard let id = ObjectID(hex: hex) else { throw ChatError.unauthorized("token claim id is not an ObjectId") }
+            userID = id
+        }
+        return AuthClaims(userID: userID, username: payload.username, expiresAt: payload.exp.value)
+    }
+
+    /// Refuses any token whose header does not say `"alg":"HS256"`.
+    static func checkAlgorithm(_ token: String) throws {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let headerData = Data(base64URLEncoded: parts[0]) else {
+            throw ChatError.unauthorized("token is malformed")
+        }
+        struct Header: Decodable { var alg: String? }
+        guard let header = try? JSONDecoder().decode(Header.self, from: headerData) else {
+            throw ChatError.unauthorized("token is malformed")
+        }
+        guard header.alg == "HS256" else {
+            throw ChatError.unauthorized("token algorithm \(header.alg.map { "'\($0.prefix(16))'" } ?? "(missing)") is not accepted")
+        }
+    }
+}
+
+extension Data {
+    /// Decodes unpadded base64url (RFC 4648 §5), as JWT segments are written.
+    init?(base64URLEncoded text: some StringProtocol) {
+        var base64 = text.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
+        let remainder = base64.count % 4
+        if remainder == 1 { return nil }
+        if remainder > 0 { base64 += String(repeating: "=", count: 4 - remainder) }
+        self.init(base64Encoded: base64)
+    }
+}

@@ -1,0 +1,75 @@
+import ChatCore
+import Foundation
+
+/// The whole store in memory: for tests and throw-away runs. Nothing survives the process.
+public actor MemoryChatStore: ChatStore {
+    private var usersByID: [ObjectID: User] = [:]
+    private var userIDsByName: [String: ObjectID] = [:]
+    private var userIDsByEmail: [String: ObjectID] = [:]
+    private var roomsByID: [ObjectID: Room] = [:]
+    private var roomIDsByName: [String: ObjectID] = [:]
+    /// Oldest first, per room.
+    private var messagesByRoom: [ObjectID: [Message]] = [:]
+    private var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
+
+    public init() {}
+
+    public nonisolated var displayName: String { "memory" }
+
+    public func ping() async throws {}
+
+    public func insertUser(_ user: User) async throws {
+        guard userIDsByName[user.username] == nil else { throw ChatError.usernameTaken }
+        guard userIDsByEmail[user.email] == nil else { throw ChatError.emailTaken }
+        usersByID[user.id] = user
+        userIDsByName[user.username] = user.id
+        userIDsByEmail[user.email] = user.id
+    }
+
+    public func user(named username: String) async throws -> User? {
+        userIDsByName[username].flatMap { usersByID[$0] }
+    }
+
+    public func user(id: ObjectID) async throws -> User? { usersByID[id] }
+
+    public func insertRoom(_ room: Room) async throws {
+        guard roomIDsByName[room.name] == nil else { throw ChatError.roomExists }
+        roomsByID[room.id] = room
+        roomIDsByName[room.name] = room.id
+    }
+
+    public func room(named name: String) async throws -> Room? {
+        roomIDsByName[name].flatMap { roomsByID[$0] }
+    }
+
+    public func allRooms() async throws -> [Room] {
+        roomsByID.values.sorted { $0.name < $1.name }
+    }
+
+    public func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws {
+        guard var room = roomsByID[roomID] else { throw ChatError.roomNotFound }
+        if !room.members.contains(userID) {
+            room.members.append(userID)
+            roomsByID[roomID] = room
+        }
+    }
+
+    public func insertMessage(_ message: Message) async throws {
+        messagesByRoom[message.roomID, default: []].append(message)
+    }
+
+    public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
+        let all = messagesByRoom[roomID] ?? []
+        return Array(all.sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit))
+    }
+
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws {
+        for notification in notifications {
+            notificationsByReceiver[notification.receiverID, default: []].append(notification)
+        }
+    }
+
+    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] {
+        Array((notificationsByReceiver[receiverID] ?? []).reversed().prefix(limit))
+    }
+}

@@ -1,0 +1,195 @@
+import ChatCore
+import Foundation
+import GRDB
+
+/// The embedded store: one SQLite file through GRDB (WAL mode; reads run beside writes).
+///
+/// GRDB runs every statement on its own serial writer queue or reader pool, never on
+/// an event loop or Swift's cooperative pool.
+public final class SQLiteChatStore: ChatStore {
+    private let pool: DatabasePool
+    /// The database file.
+    public let path: String
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    public init(path: String) throws {
+        let directory = (path as NSString).deletingLastPathComponent
+        if !directory.isEmpty {
+            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+        }
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+        }
+        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.path = path
+        try SQLiteSchema.migrator.migrate(pool)
+    }
+
+    public var displayName: String { "sqlite:\(path)" }
+
+    public func ping() async throws {
+        _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
+    }
+
+    // MARK: Users
+
+    public func insertUser(_ user: User) async throws {
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO clients (id, username, email, password_hash, created_at) VALUES (?, ?, ?, ?, ?)",
+                    arguments: [user.id.hex, user.username, user.email, user.passwordHash, user.createdAt.millisecondsSince1970])
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE
+            || error.extendedResultCode == .SQLITE_CONSTRAINT_PRIMARYKEY
+        {
+            throw (error.message ?? "").contains("email") ? ChatError.emailTaken : ChatError.usernameTaken
+        }
+    }
+
+    public func user(named username: String) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM clients WHERE username = ?", arguments: [username]).map(Self.user(from:))
+        }
+    }
+
+    public func user(id: ObjectID) async throws -> User? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: "SELECT * FROM clients WHERE id = ?", arguments: [id.hex]).map(Self.user(from:))
+        }
+    }
+
+    // MARK: Rooms
+
+    public func insertRoom(_ room: Room) async throws {
+        do {
+            try await pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO rooms (id, name, created_at) VALUES (?, ?, ?)",
+                    arguments: [room.id.hex, room.name, room.createdAt.millisecondsSince1970])
+                for (position, member) in room.members.enumerated() {
+                    try db.execute(
+                        sql: "INSERT OR IGNORE INTO room_members (room_id, user_id, position) VALUES (?, ?, ?)",
+                        arguments: [room.id.hex, member.hex, position])
+                }
+            }
+        } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
+            throw ChatError.roomExists
+        }
+    }
+
+    public func room(named name: String) async throws -> Room? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE name = ?", arguments: [name]) else { return nil }
+            return try Self.room(from: row, db: db)
+        }
+    }
+
+    public func allRooms() async throws -> [Room] {
+        try await pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT * FROM rooms ORDER BY name").map { try Self.room(from: $0, db: db) }
+        }
+    }
+
+    public func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: """
+                    INSERT OR IGNORE INTO room_members (room_id, user_id, position)
+                    SELECT ?, ?, COALESCE(MAX(position) + 1, 0) FROM room_members WHERE room_id = ?
+                    """,
+                arguments: [roomID.hex, userID.hex, roomID.hex])
+        }
+    }
+
+    // MARK: Messages
+
+    public func insertMessage(_ message: Message) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp) VALUES (?, ?, ?, ?, ?)",
+                arguments: [message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970])
+        }
+    }
+
+    public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT m.id, m.content, m.sender_id, m.room_id, m.timestamp, r.name AS room_name,
+                           COALESCE(c.username, '') AS sender_name
+                    FROM messages m
+                    JOIN rooms r ON r.id = m.room_id
+                    LEFT JOIN clients c ON c.id = m.sender_id
+                    WHERE m.room_id = ?
+                    ORDER BY m.timestamp DESC, m.id DESC
+                    LIMIT ?
+                    """,
+                arguments: [roomID.hex, limit]
+            ).map(Self.message(from:))
+        }
+    }
+
+    // MARK: Notifications
+
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws {
+        try await pool.write { db in
+            for n in notifications {
+                try db.execute(
+                    sql: """
+                        INSERT INTO notifications (id, content, sender_id, room_id, receiver_id, seen, timestamp)
+                        VALUES (?, ?, ?, ?, ?, ?, ?)
+                        """,
+                    arguments: [n.id.hex, n.content, n.senderID.hex, n.roomID.hex, n.receiverID.hex, n.seen, n.timestamp.millisecondsSince1970])
+            }
+        }
+    }
+
+    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM notifications WHERE receiver_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?",
+                arguments: [receiverID.hex, limit]
+            ).map { row in
+                ChatNotification(
+                    id: try Self.id(row, "id"), content: row["content"], senderID: try Self.id(row, "sender_id"),
+                    roomID: try Self.id(row, "room_id"), receiverID: try Self.id(row, "receiver_id"), seen: row["seen"],
+                    timestamp: Date(millisecondsSince1970: row["timestamp"]))
+            }
+        }
+    }
+
+    // MARK: Row mapping
+
+    private static func id(_ row: Row, _ column: String) throws -> ObjectID {
+        let text: String = row[column]
+        guard let id = ObjectID(hex: text) else {
+            throw ChatError(.internalError, field: column, message: "corrupt ObjectId in column \(column)")
+        }
+        return id
+    }
+
+    private static func user(from row: Row) throws -> User {
+        User(
+            id: try id(row, "id"), username: row["username"], email: row["email"], passwordHash: row["password_hash"],
+            createdAt: Date(millisecondsSince1970: row["created_at"]))
+    }
+
+    private static func room(from row: Row, db: Database) throws -> Room {
+        let roomID: String = row["id"]
+        let members = try String.fetchAll(
+            db, sql: "SELECT user_id FROM room_members WHERE room_id = ? ORDER BY position", arguments: [roomID]
+        ).compactMap { ObjectID(hex: $0) }
+        return Room(id: try id(row, "id"), name: row["name"], members: members, createdAt: Date(millisecondsSince1970: row["created_at"]))
+    }
+
+    private static func message(from row: Row) throws -> Message {
+        Message(
+            id: try id(row, "id"), roomID: try id(row, "room_id"), roomName: row["room_name"], senderID: try id(row, "sender_id"),
+            senderName: row["sender_name"], content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]))
+    }
+}

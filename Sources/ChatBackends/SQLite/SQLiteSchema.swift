@@ -1,0 +1,54 @@
+import GRDB
+
+/// The embedded store's schema, as GRDB migrations (applied in order, once each).
+///
+/// Tables and columns mirror the MongoDB layout (`clients`, `rooms`, `messages`,
+/// `notifications`, snake_case); ObjectIds are stored as 24-character hex text and
+/// dates as milliseconds since the Unix epoch. Room members get their own table.
+enum SQLiteSchema {
+    static var migrator: DatabaseMigrator {
+        var migrator = DatabaseMigrator()
+        migrator.registerMigration("v1-chat") { db in
+            try db.execute(sql: """
+                CREATE TABLE clients (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    username TEXT NOT NULL UNIQUE,
+                    email TEXT NOT NULL UNIQUE,
+                    password_hash TEXT NOT NULL,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE rooms (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    name TEXT NOT NULL UNIQUE,
+                    created_at INTEGER NOT NULL
+                );
+                CREATE TABLE room_members (
+                    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL,
+                    position INTEGER NOT NULL,
+                    PRIMARY KEY (room_id, user_id)
+                ) WITHOUT ROWID;
+                CREATE TABLE messages (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    content TEXT NOT NULL,
+                    sender_id TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL
+                );
+                CREATE INDEX messages_room_timestamp ON messages(room_id, timestamp DESC);
+                CREATE INDEX messages_timestamp ON messages(timestamp);
+                CREATE TABLE notifications (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    content TEXT NOT NULL,
+                    sender_id TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    receiver_id TEXT NOT NULL,
+                    seen INTEGER NOT NULL DEFAULT 0,
+                    timestamp INTEGER NOT NULL
+                );
+                CREATE INDEX notifications_receiver ON notifications(receiver_id, seen, timestamp DESC);
+                """)
+        }
+        return migrator
+    }
+}

@@ -1,0 +1,31 @@
+import ArgumentParser
+import ChatRuntime
+import Configuration
+
+/// Options every command that reads configuration accepts.
+struct GlobalOptions: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("Config file (JSON or YAML).", valueName: "file"))
+    var config: String?
+
+    @Option(name: .long, help: ArgumentHelp("Directory of the embedded SQLite store.", valueName: "dir"))
+    var dataDir: String?
+
+    @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
+    var logLevel: String?
+
+    /// The flag layer's values, by setting key.
+    var flagValues: [String: ConfigContent] {
+        var values: [String: ConfigContent] = [:]
+        if let dataDir { values[SettingKey.dataDir.key] = .string(dataDir) }
+        if let logLevel { values[SettingKey.logLevel.key] = .string(logLevel) }
+        return values
+    }
+
+    /// Loads and validates settings with extra flag values layered on top.
+    func loadSettings(extraFlags: [String: ConfigContent] = [:]) async throws -> Settings {
+        let loader = SettingsLoader(flags: flagValues.merging(extraFlags) { _, new in new }, configFile: config)
+        let settings = try await loader.load()
+        try settings.validate()
+        return settings
+    }
+}

@@ -1,0 +1,48 @@
+import ChatRuntime
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// What every `serve` subcommand does: settings → backends → services → run until signalled.
+enum ServeRunner {
+    static func run(roles: Set<ServiceRole>, options: ServeOptions) async throws {
+        var settings = try await options.global.loadSettings(extraFlags: options.flagValues)
+        let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel)
+
+        if settings.secretKey?.isEmpty ?? true {
+            guard options.dev else {
+                throw RuntimeError("""
+                    no secret key configured: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file). \
+                    For a throw-away development run, pass --dev to generate one.
+                    """)
+            }
+            let secret = DevSecret.generate()
+            settings.override(.secretKey, value: secret, source: .generated, origin: "--dev")
+            FileHandle.standardError.write(Data("""
+                chatctl: --dev: generated a random secret key for this run (tokens die with the process):
+                SECRET_KEY=\(secret)
+
+                """.utf8))
+        }
+
+        let runtime = try await ChatRuntime.connect(settings: settings, roles: roles, logger: logger)
+        let services = await runtime.services(for: roles)
+        let group = ServiceGroup(configuration: .init(
+            services: services.map { .init(service: $0) },
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        logger.info("starting", metadata: ["services": "\(roles.map(\.rawValue).sorted().joined(separator: ","))", "version": "\(ChatctlVersion.current)"])
+        try await group.run()
+        logger.info("stopped")
+    }
+}
+
+/// Random secrets for `--dev`.
+enum DevSecret {
+    /// 32 random bytes as 64 hex characters.
+    static func generate() -> String {
+        var generator = SystemRandomNumberGenerator()
+        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+
+/// One message posted in a room.
+///
+/// `senderName` and `roomName` are carried so that frames and the recent cache need
+/// no lookups; the MongoDB layout stores only `{_id, content, sender_id, room_id, timestamp}`.
+public struct Message: Sendable, Hashable, Codable {
+    public var id: ObjectID
+    public var roomID: ObjectID
+    public var roomName: String
+    public var senderID: ObjectID
+    public var senderName: String
+    public var content: String
+    /// Millisecond precision, as BSON dates hold it.
+    public var timestamp: Date
+
+    public init(
+        id: ObjectID = ObjectID(),
+        roomID: ObjectID,
+        roomName: String,
+        senderID: ObjectID,
+        senderName: String,
+        content: String,
+        timestamp: Date = Date()
+    ) {
+        self.id = id
+        self.roomID = roomID
+        self.roomName = roomName
+        self.senderID = senderID
+        self.senderName = senderName
+        self.content = content
+        self.timestamp = timestamp.truncatedToMilliseconds
+    }
+}
+
+extension Date {
+    /// This date with the sub-millisecond part dropped (BSON dates are milliseconds).
+    public var truncatedToMilliseconds: Date {
+        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
+    }
+
+    /// Milliseconds since the Unix epoch.
+    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+
+    /// The date for a count of milliseconds since the Unix epoch.
+    public init(millisecondsSince1970 ms: Int64) {
+        self.init(timeIntervalSince1970: TimeInterval(ms) / 1000)
+    }
+}

@@ -1,0 +1,27 @@
+import Foundation
+
+/// A chat room. Joining adds the user to `members`.
+public struct Room: Sendable, Hashable, Codable {
+    public var id: ObjectID
+    public var name: String
+    public var members: [ObjectID]
+    public var createdAt: Date
+
+    public init(id: ObjectID = ObjectID(), name: String, members: [ObjectID] = [], createdAt: Date = Date()) {
+        self.id = id
+        self.name = name
+        self.members = members
+        self.createdAt = createdAt.truncatedToMilliseconds
+    }
+}
+
+/// A room with the number of sockets connected to it on this node.
+public struct RoomSummary: Sendable, Hashable {
+    public var room: Room
+    public var connectedCount: Int
+
+    public init(room: Room, connectedCount: Int) {
+        self.room = room
+        self.connectedCount = connectedCount
+    }
+}

@@ -1,0 +1,19 @@
+import Foundation
+
+/// A registered user (`clients` in the Go system's MongoDB layout).
+public struct User: Sendable, Hashable, Codable {
+    public var id: ObjectID
+    public var username: String
+    public var email: String
+    /// bcrypt hash (`$2a$`/`$2b$`/`$2y$`, cost 10 for new users).
+    public var passwordHash: String
+    public var createdAt: Date
+
+    public init(id: ObjectID = ObjectID(), username: String, email: String, passwordHash: String, createdAt: Date = Date()) {
+        self.id = id
+        self.username = username
+        self.email = email
+        self.passwordHash = passwordHash
+        self.createdAt = createdAt.truncatedToMilliseconds
+    }
+}

@@ -1,0 +1,11 @@
+/// Where rooms and their members live.
+public protocol RoomStore: Sendable {
+    /// Inserts a new room; throws `ChatError.roomExists` when the name is taken.
+    func insertRoom(_ room: Room) async throws
+    /// The room with exactly this name, if any.
+    func room(named name: String) async throws -> Room?
+    /// Every room, ordered by name.
+    func allRooms() async throws -> [Room]
+    /// Adds a member to a room (a set: adding twice keeps one).
+    func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws
+}

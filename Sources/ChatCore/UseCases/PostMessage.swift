@@ -1,0 +1,26 @@
+/// Posts a message: validate, store, cache, fan out to the room, emit the event.
+///
+/// A message is broadcast only after the store accepted it, so nothing a client saw
+/// can be lost. Cache and event failures never fail the post.
+public struct PostMessage: Sendable {
+    let ports: ChatPorts
+
+    public init(ports: ChatPorts) { self.ports = ports }
+
+    /// - Throws: `ChatError` naming `content` for bad content; a store error when the
+    ///   message could not be stored (then nothing was broadcast).
+    public func callAsFunction(content: String?, from sender: User, in room: Room) async throws -> Message {
+        let content = try InputRules.validateContent(content)
+        let message = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
+        try await ports.store.insertMessage(message)
+        await ports.cache.append(message)
+        do {
+            try await ports.fanout.publish(message)
+        } catch {
+            // Stored but not broadcast: clients get it from history on their next join.
+            ports.logger.error("fan-out failed", metadata: ["room": "\(room.name)", "message_id": "\(message.id)", "error": "\(error)"])
+        }
+        await ports.events.publish(MessageEvent(message: message))
+        return message
+    }
+}

@@ -1,0 +1,85 @@
+/// The validation rules for every user-supplied name and text, in one place.
+public enum InputRules {
+    public static let usernameLength = 3...32
+    public static let passwordBytes = 8...72
+    public static let emailMaxLength = 254
+    public static let roomNameLength = 1...64
+    /// Largest message content in UTF-8 bytes.
+    public static let maxContentBytes = 4096
+    /// How many recent messages a join returns.
+    public static let recentMessageCount = 50
+
+    /// Letters, digits, `_`, `-`, `.`: safe in URLs, logs, Redis keys and shells.
+    static func isNameCharacter(_ scalar: Unicode.Scalar) -> Bool {
+        switch scalar {
+        case "a"..."z", "A"..."Z", "0"..."9", "_", "-", ".": true
+        default: false
+        }
+    }
+
+    public static func validateUsername(_ raw: String?, field: String = "username") throws(ChatError) -> String {
+        guard let value = raw, !value.isEmpty else { throw .required(field) }
+        guard usernameLength.contains(value.count) else {
+            throw .invalid(field, "\(field) must be \(usernameLength.lowerBound) to \(usernameLength.upperBound) characters")
+        }
+        guard value.unicodeScalars.allSatisfy(isNameCharacter) else {
+            throw .invalid(field, "\(field) may contain only letters, digits, '_', '-' and '.'")
+        }
+        return value
+    }
+
+    public static func validateEmail(_ raw: String?) throws(ChatError) -> String {
+        guard let value = raw?.trimmingWhitespace, !value.isEmpty else { throw .required("email") }
+        guard value.utf8.count <= emailMaxLength else { throw .invalid("email", "email is too long") }
+        let parts = value.split(separator: "@", omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."), !parts[1].hasSuffix("."),
+            !value.unicodeScalars.contains(where: { $0.properties.isWhitespace || $0.value < 0x20 })
+        else {
+            throw .invalid("email", "email is not a valid address")
+        }
+        return String(value)
+    }
+
+    public static func validateNewPassword(_ raw: String?) throws(ChatError) -> String {
+        guard let value = raw, !value.isEmpty else { throw .required("password") }
+        guard passwordBytes.contains(value.utf8.count) else {
+            throw .invalid("password", "password must be \(passwordBytes.lowerBound) to \(passwordBytes.upperBound) bytes")
+        }
+        return value
+    }
+
+    public static func validateRoomName(_ raw: String?) throws(ChatError) -> String {
+        guard let value = raw, !value.isEmpty else { throw .required("name") }
+        guard roomNameLength.contains(value.count) else {
+            throw .invalid("name", "name must be \(roomNameLength.lowerBound) to \(roomNameLength.upperBound) characters")
+        }
+        guard value.unicodeScalars.allSatisfy(isNameCharacter) else {
+            throw .invalid("name", "name may contain only letters, digits, '_', '-' and '.'")
+        }
+        return value
+    }
+
+    /// Content must have a visible character, fit in 4 KiB and hold no control
+    /// characters other than tab and newlines.
+    public static func validateContent(_ raw: String?) throws(ChatError) -> String {
+        guard let value = raw else { throw .required("content") }
+        guard value.utf8.count <= maxContentBytes else {
+            throw .invalid("content", "content exceeds \(maxContentBytes) bytes")
+        }
+        guard !value.trimmingWhitespace.isEmpty else { throw .invalid("content", "content is empty") }
+        let forbidden = value.unicodeScalars.contains { scalar in
+            (scalar.value < 0x20 && scalar != "\n" && scalar != "\t" && scalar != "\r") || scalar.value == 0x7F
+        }
+        guard !forbidden else { throw .invalid("content", "content contains control characters") }
+        return value
+    }
+}
+
+extension String {
+    var trimmingWhitespace: Substring {
+        let scalars = unicodeScalars
+        guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+        let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })!
+        return Substring(scalars[first...last])
+    }
+}

@@ -1,0 +1,76 @@
+import ChatBackends
+import ChatCore
+import ChatServer
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Turns effective settings into connected backends and the services to run.
+///
+/// Today every port runs on the embedded column (SQLite + in-process); a MongoDB
+/// URI, Redis address or RabbitMQ URL is refused with a clear message until those
+/// adapters land, rather than silently ignored.
+public struct ChatRuntime: Sendable {
+    public let settings: Settings
+    public let ports: ChatPorts
+    public let logger: Logger
+
+    /// Connects every backend the settings name.
+    /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
+    public static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger) async throws -> ChatRuntime {
+        if settings.mongoURI != nil {
+            throw RuntimeError("mongo.uri (MONGO_URI) is set, but this build has no MongoDB store yet; unset it to use the embedded SQLite store")
+        }
+        if settings.redisURI != nil {
+            throw RuntimeError("redis.uri (REDIS_URI) is set, but this build has no Redis backend yet; unset it to use the in-process cache and fan-out")
+        }
+        if settings.rabbitMQURL != nil {
+            throw RuntimeError("rabbitmq.url (RABBITMQ_URL) is set, but this build has no RabbitMQ publisher yet; unset it to use the in-process queue")
+        }
+        guard let secret = settings.secretKey, !secret.isEmpty else {
+            throw RuntimeError("no secret key: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file), or pass --dev to generate one")
+        }
+
+        if JWTTokenAuthority.isWeak(secret: secret) {
+            logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
+        }
+        let store: SQLiteChatStore
+        do {
+            store = try SQLiteChatStore(path: settings.sqlitePath)
+        } catch {
+            throw RuntimeError("cannot open the SQLite store at \(settings.sqlitePath): \(error)")
+        }
+        let events: any MessageEventQueue = DiscardingEventQueue(logger: logger)
+        let ports = ChatPorts(
+            store: store,
+            cache: MemoryRecentCache(),
+            fanout: LocalFanout(),
+            events: events,
+            hasher: BcryptPasswordHasher(),
+            tokens: await JWTTokenAuthority(secret: secret, lifetime: settings.tokenLifetime),
+            revokedTokens: MemoryRevokedTokens(),
+            logger: logger
+        )
+        logger.info("backends connected", metadata: ["store": "\(store.displayName)", "cache": "memory", "fanout": "local", "events": "none"])
+        return ChatRuntime(settings: settings, ports: ports, logger: logger)
+    }
+
+    /// The services of the given roles, ready for a `ServiceGroup`.
+    ///
+    /// - Parameter onChatRunning: called with the chat service's bound port.
+    public func services(for roles: Set<ServiceRole>, onChatRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async -> [any Service] {
+        var services: [any Service] = []
+        if roles.contains(.chat) {
+            let chatSettings = ChatServerSettings(
+                host: settings.chatHost, port: settings.chatPort,
+                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
+            let logger = self.logger
+            let app = await ChatApplication.build(ports: ports, settings: chatSettings, logger: logger) { port in
+                logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
+                await onChatRunning(port)
+            }
+            services.append(app)
+        }
+        return services
+    }
+}

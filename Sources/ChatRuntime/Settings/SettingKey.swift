@@ -1,0 +1,63 @@
+import Configuration
+
+/// One configuration setting: its key (dotted, as in the config file), where the
+/// environment can set it, its default and whether it is a secret.
+///
+/// Every setting can be set by `CHATCTL_<KEY>` (dots and dashes become underscores,
+/// upper-cased); some also by the Go system's variable names (`legacyEnvironment`).
+public struct SettingKey: Sendable, Hashable {
+    public let key: String
+    public let type: ConfigType
+    public let defaultValue: ConfigContent?
+    public let isSecret: Bool
+    /// The Go system's environment variable for this setting, if it had one.
+    public let legacyEnvironment: String?
+    public let help: String
+
+    init(_ key: String, _ type: ConfigType, default defaultValue: ConfigContent?, secret: Bool = false, legacy: String? = nil, help: String) {
+        self.key = key
+        self.type = type
+        self.defaultValue = defaultValue
+        self.isSecret = secret
+        self.legacyEnvironment = legacy
+        self.help = help
+    }
+
+    /// The `CHATCTL_` environment variable for this setting.
+    public var environmentName: String {
+        "CHATCTL_" + key.uppercased().map { $0.isLetter || $0.isNumber ? String($0) : "_" }.joined()
+    }
+
+    public static let secretKey = SettingKey("secret_key", .string, default: nil, secret: true, legacy: "SECRET_KEY",
+        help: "HMAC key signing the HS256 JWTs; the same value as the Go services' SECRET_KEY")
+    public static let chatHost = SettingKey("chat.host", .string, default: .string("0.0.0.0"), help: "address the chat service listens on")
+    public static let chatPort = SettingKey("chat.port", .int, default: .int(8000), help: "port of the chat service (REST + WebSocket)")
+    public static let dataDir = SettingKey("data_dir", .string, default: .string("data"),
+        help: "directory of the embedded SQLite store (created on first run)")
+    public static let mongoURI = SettingKey("mongo.uri", .string, default: nil, secret: true, legacy: "MONGO_URI",
+        help: "MongoDB URI; when set, the store is MongoDB instead of SQLite")
+    public static let mongoDatabase = SettingKey("mongo.database", .string, default: .string("chat_app"), legacy: "DATABASE_NAME",
+        help: "MongoDB database name")
+    public static let redisURI = SettingKey("redis.uri", .string, default: nil, secret: true, legacy: "REDIS_URI",
+        help: "Redis as host:port or redis://[:password@]host:port/db; when set, cache, fan-out and revoked tokens use it")
+    public static let rabbitMQURL = SettingKey("rabbitmq.url", .string, default: nil, secret: true, legacy: "RABBITMQ_URL",
+        help: "RabbitMQ amqp://user:pass@host:port/vhost; when set, message events go to queue send_notification")
+    public static let rabbitMQUsername = SettingKey("rabbitmq.username", .string, default: nil, legacy: "RABBITMQ_USERNAME",
+        help: "RabbitMQ user, when the URL carries none")
+    public static let rabbitMQPassword = SettingKey("rabbitmq.password", .string, default: nil, secret: true, legacy: "RABBITMQ_PASSWORD",
+        help: "RabbitMQ password, when the URL carries none")
+    public static let logLevel = SettingKey("log.level", .string, default: .string("info"), legacy: "LOG_LEVEL",
+        help: "trace, debug, info, notice, warning, error or critical")
+    public static let maxFrameBytes = SettingKey("websocket.max_frame_bytes", .int, default: .int(64 * 1024),
+        help: "largest WebSocket frame accepted, in bytes")
+    public static let outboundBufferFrames = SettingKey("websocket.outbound_buffer_frames", .int, default: .int(1024),
+        help: "frames queued per socket before a slow socket is closed")
+    public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(12 * 3600),
+        help: "lifetime of issued tokens in seconds (the Go service: 12 hours)")
+
+    /// Every setting, in the order `config show` prints them.
+    public static let all: [SettingKey] = [
+        secretKey, chatHost, chatPort, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
+        rabbitMQPassword, logLevel, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
+    ]
+}

@@ -1,0 +1,61 @@
+import Foundation
+import Logging
+
+/// The effective configuration: every setting resolved, typed accessors on top.
+public struct Settings: Sendable {
+    /// Every setting by key, with where its value came from.
+    public private(set) var resolved: [String: ResolvedSetting]
+    /// The config file that was read, if any.
+    public let configFile: String?
+
+    init(resolved: [String: ResolvedSetting], configFile: String?) {
+        self.resolved = resolved
+        self.configFile = configFile
+    }
+
+    public func string(_ setting: SettingKey) -> String? { resolved[setting.key]?.value }
+
+    public func int(_ setting: SettingKey) -> Int? { string(setting).flatMap { Int($0) } }
+
+    /// Replaces a value (for `--dev`'s generated secret), recording the source.
+    public mutating func override(_ setting: SettingKey, value: String, source: SettingSource, origin: String) {
+        resolved[setting.key] = ResolvedSetting(setting: setting, value: value, source: source, origin: origin)
+    }
+
+    public var secretKey: String? { string(.secretKey) }
+    public var chatHost: String { string(.chatHost) ?? "0.0.0.0" }
+    public var chatPort: Int { int(.chatPort) ?? 8000 }
+    public var dataDirectory: String { string(.dataDir) ?? "data" }
+    /// The embedded store's file.
+    public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("chatctl.sqlite") }
+    public var mongoURI: String? { string(.mongoURI) }
+    public var redisURI: String? { string(.redisURI) }
+    public var rabbitMQURL: String? { string(.rabbitMQURL) }
+    public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
+    public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
+    public var tokenLifetime: Duration { .seconds(int(.tokenTTLSeconds) ?? 12 * 3600) }
+
+    public var logLevel: Logger.Level {
+        string(.logLevel).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+    }
+
+    /// Checks ranges and formats; throws `SettingsError` naming the first bad key.
+    public func validate() throws {
+        func origin(_ s: SettingKey) -> String { resolved[s.key]?.origin ?? s.key }
+        if !(1...65535).contains(chatPort) && chatPort != 0 {
+            throw SettingsError(key: SettingKey.chatPort.key, message: "\(chatPort) (from \(origin(.chatPort))) is not a port number")
+        }
+        if let level = string(.logLevel), Logger.Level(rawValue: level.lowercased()) == nil {
+            throw SettingsError(key: SettingKey.logLevel.key, message: "'\(level)' (from \(origin(.logLevel))) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        if !(1024...(16 * 1024 * 1024)).contains(maxFrameBytes) {
+            throw SettingsError(key: SettingKey.maxFrameBytes.key, message: "must be between 1024 and 16777216")
+        }
+        if outboundBufferFrames < 1 {
+            throw SettingsError(key: SettingKey.outboundBufferFrames.key, message: "must be at least 1")
+        }
+        if let ttl = int(.tokenTTLSeconds), ttl < 60 {
+            throw SettingsError(key: SettingKey.tokenTTLSeconds.key, message: "must be at least 60 seconds")
+        }
+    }
+}

@@ -1,0 +1,43 @@
+import ChatCore
+import Hummingbird
+import HummingbirdWebSocket
+import Logging
+import NIOCore
+
+/// Builds the chat service: REST + WebSocket rooms on one port, wired to the ports.
+public enum ChatApplication {
+    /// The router with every chat route (also usable with HummingbirdTesting's `.router`).
+    public static func buildRouter(ports: ChatPorts, hub: RoomHub, settings: ChatServerSettings) -> Router<ChatRequestContext> {
+        let router = Router(context: ChatRequestContext.self)
+        let auth = AuthMiddleware(ports: ports)
+        router.get("healthz") { _, _ in "ok" }
+        UserController(ports: ports).addRoutes(to: router.group("api/user"), auth: auth)
+        RoomController(ports: ports, hub: hub).addRoutes(to: router.group("api/room").add(middleware: auth))
+        RoomSocketController(ports: ports, hub: hub, settings: settings).addRoutes(to: router.group("ws").add(middleware: auth))
+        return router
+    }
+
+    /// The chat service as a runnable Hummingbird application (a `Service`).
+    ///
+    /// - Parameter onServerRunning: called with the bound port once it accepts connections.
+    public static func build(
+        ports: ChatPorts,
+        settings: ChatServerSettings,
+        logger: Logger,
+        onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
+    ) async -> some ApplicationProtocol {
+        let hub = RoomHub()
+        await ports.fanout.attach(hub)
+        let router = buildRouter(ports: ports, hub: hub, settings: settings)
+        return Application(
+            router: router,
+            server: .http1WebSocketUpgrade(
+                webSocketRouter: router,
+                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30))))
+            ),
+            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "chatctl"),
+            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
+            logger: logger
+        )
+    }
+}

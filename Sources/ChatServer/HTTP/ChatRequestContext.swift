@@ -1,0 +1,27 @@
+import ChatCore
+import Hummingbird
+import HummingbirdWebSocket
+
+/// The request context of the chat service: WebSocket-capable, carrying the
+/// authenticated identity once `AuthMiddleware` has run.
+public struct ChatRequestContext: RequestContext, WebSocketRequestContext {
+    public var coreContext: CoreRequestContextStorage
+    public let webSocket: WebSocketHandlerReference<Self>
+    /// Set by `AuthMiddleware` on protected routes.
+    public var identity: Identity?
+
+    public init(source: ApplicationRequestContextSource) {
+        self.coreContext = .init(source: source)
+        self.webSocket = .init()
+        self.identity = nil
+    }
+
+    /// JSON request bodies are small; anything larger is refused before parsing.
+    public var maxUploadSize: Int { 64 * 1024 }
+
+    /// The identity, or a 401 if the route forgot its middleware.
+    public func requireIdentity() throws -> Identity {
+        guard let identity else { throw ChatError.unauthorized("missing or malformed jwt") }
+        return identity
+    }
+}

@@ -1,0 +1,94 @@
+import ChatCore
+import Foundation
+import NIOCore
+
+/// Writes the chat frames' JSON by hand: one encoding per message, shared by every
+/// socket of the room, with no Foundation encoder on the hot path.
+///
+/// A message frame is
+/// `{"type":"message","content":…,"id":…,"room":…,"room_id":…,"sender":…,"sender_id":…,"timestamp":…}`
+/// with the timestamp in RFC 3339 UTC with milliseconds.
+enum FrameEncoder {
+    static func messageFrame(_ message: Message) -> ByteBuffer {
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(message.content.utf8.count + 200)
+        appendMessage(message, to: &bytes)
+        return ByteBuffer(bytes: bytes)
+    }
+
+    /// The join frame: a JSON array of messages, newest first.
+    static func historyFrame(_ messages: [Message]) -> ByteBuffer {
+        var bytes: [UInt8] = [UInt8(ascii: "[")]
+        for (index, message) in messages.enumerated() {
+            if index > 0 { bytes.append(UInt8(ascii: ",")) }
+            appendMessage(message, to: &bytes)
+        }
+        bytes.append(UInt8(ascii: "]"))
+        return ByteBuffer(bytes: bytes)
+    }
+
+    /// `{"error":"…"}`.
+    static func errorFrame(_ text: String) -> ByteBuffer {
+        var bytes: [UInt8] = Array(#"{"error":"#.utf8)
+        appendString(text, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return ByteBuffer(bytes: bytes)
+    }
+
+    static func appendMessage(_ message: Message, to bytes: inout [UInt8]) {
+        bytes.append(contentsOf: #"{"type":"message","content":"#.utf8)
+        appendString(message.content, to: &bytes)
+        bytes.append(contentsOf: #","id":""#.utf8)
+        bytes.append(contentsOf: message.id.hex.utf8)
+        bytes.append(contentsOf: #"","room":"#.utf8)
+        appendString(message.roomName, to: &bytes)
+        bytes.append(contentsOf: #","room_id":""#.utf8)
+        bytes.append(contentsOf: message.roomID.hex.utf8)
+        bytes.append(contentsOf: #"","sender":"#.utf8)
+        appendString(message.senderName, to: &bytes)
+        bytes.append(contentsOf: #","sender_id":""#.utf8)
+        bytes.append(contentsOf: message.senderID.hex.utf8)
+        bytes.append(contentsOf: #"","timestamp":""#.utf8)
+        bytes.append(contentsOf: RFC3339.millisecondsUTC(message.timestamp).utf8)
+        bytes.append(contentsOf: #""}"#.utf8)
+    }
+
+    /// A JSON string literal (RFC 8259 escaping), quotes included.
+    static func appendString(_ text: String, to bytes: inout [UInt8]) {
+        let hex: [UInt8] = Array("0123456789abcdef".utf8)
+        bytes.append(UInt8(ascii: "\""))
+        for byte in text.utf8 {
+            switch byte {
+            case UInt8(ascii: "\""): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+            case UInt8(ascii: "\\"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+            case UInt8(ascii: "\n"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "n")])
+            case UInt8(ascii: "\r"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "r")])
+            case UInt8(ascii: "\t"): bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "t")])
+            case 0..<0x20:
+                bytes.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "u"), UInt8(ascii: "0"), UInt8(ascii: "0")])
+                bytes.append(hex[Int(byte >> 4)])
+                bytes.append(hex[Int(byte & 0xF)])
+            default: bytes.append(byte)
+            }
+        }
+        bytes.append(UInt8(ascii: "\""))
+    }
+}
+
+/// RFC 3339 timestamps without Foundation formatters.
+enum RFC3339 {
+    /// `2026-11-29T04:24:58.123Z`.
+    static func millisecondsUTC(_ date: Date) -> String {
+        let ms = date.millisecondsSince1970
+        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
+        let millis = Int(ms - Int64(seconds) * 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
+    }
+}
