@@ -21,6 +21,7 @@ let package = Package(
         .package(url: "https://github.com/hummingbird-project/hummingbird-auth.git", from: "2.5.0"),
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"6.0.0"),
     ],
     targets: [
         // C libraries (Debian -dev packages, found through pkg-config).
@@ -65,7 +66,9 @@ let package = Package(
         .target(name: "ChatServer", dependencies: [
             "ChatCore",
             .product(name: "Hummingbird", package: "hummingbird"),
+            .product(name: "HummingbirdCore", package: "hummingbird"),
             .product(name: "HummingbirdWebSocket", package: "hummingbird-websocket"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
@@ -90,9 +93,15 @@ let package = Package(
 
         .executableTarget(name: "chatctl", dependencies: ["ChatCLI"]),
 
+        // Test helpers shared by the test targets (hand-made JWTs).
+        .target(name: "ChatTestSupport", dependencies: [
+            .product(name: "Crypto", package: "swift-crypto"),
+        ], path: "Tests/ChatTestSupport"),
+
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends"]),
-        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends"]),
+        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
         .testTarget(name: "ChatServerTests", dependencies: [
+            "ChatTestSupport",
             "ChatCore",
             "ChatBackends",
             "ChatServer",

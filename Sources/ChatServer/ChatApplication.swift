@@ -7,13 +7,13 @@ import NIOCore
 /// Builds the chat service: REST + WebSocket rooms on one port, wired to the ports.
 public enum ChatApplication {
     /// The router with every chat route (also usable with HummingbirdTesting's `.router`).
-    public static func buildRouter(ports: ChatPorts, hub: RoomHub, settings: ChatServerSettings) -> Router<ChatRequestContext> {
+    static func buildRouter(ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
         let auth = AuthMiddleware(ports: ports)
         router.get("healthz") { _, _ in "ok" }
         UserController(ports: ports).addRoutes(to: router.group("api/user"), auth: auth)
         RoomController(ports: ports, hub: hub).addRoutes(to: router.group("api/room").add(middleware: auth))
-        RoomSocketController(ports: ports, hub: hub, settings: settings).addRoutes(to: router.group("ws").add(middleware: auth))
+        sockets.addRoutes(to: router)
         return router
     }
 
@@ -28,12 +28,13 @@ public enum ChatApplication {
     ) async -> some ApplicationProtocol {
         let hub = RoomHub()
         await ports.fanout.attach(hub)
-        let router = buildRouter(ports: ports, hub: hub, settings: settings)
+        let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings)
+        let router = buildRouter(ports: ports, hub: hub, sockets: sockets)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                webSocketRouter: router,
-                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30))))
+                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))),
+                shouldUpgrade: sockets.shouldUpgrade
             ),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "chatctl"),
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },

@@ -18,26 +18,50 @@ extension ChatError: HTTPResponseError {
     }
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
+        renderedResponse
+    }
+}
+
+extension ChatError: RenderedError {
+    var renderedHeaders: HTTPFields {
+        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
+        if kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        return headers
+    }
+
+    var renderedBody: ByteBuffer {
         var body: [String: String] = ["error": message]
         if let field { body["field"] = field }
         if kind == .unauthorized { body["message"] = message }
-        var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
-        if kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
-        let data = (try? JSONEncoder.sortedKeys.encode(body)) ?? Data()
-        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return ByteBuffer(bytes: (try? JSONEncoder.sortedKeys.encode(body)) ?? Data())
+    }
+}
+
+/// An error that knows its complete HTTP response (status, headers, body), so it can
+/// also be written outside the router, e.g. when refusing a WebSocket upgrade.
+protocol RenderedError: Error {
+    var status: HTTPResponse.Status { get }
+    var renderedHeaders: HTTPFields { get }
+    var renderedBody: ByteBuffer { get }
+}
+
+extension RenderedError {
+    var renderedResponse: Response {
+        Response(status: status, headers: renderedHeaders, body: .init(byteBuffer: renderedBody))
     }
 }
 
 /// A plain-text error, for the room endpoints where the Go service answered with text.
-struct TextError: HTTPResponseError {
+struct TextError: HTTPResponseError, RenderedError {
     let status: HTTPResponse.Status
     let message: String
 
     func response(from request: Request, context: some RequestContext) throws -> Response {
-        Response(
-            status: status, headers: [.contentType: "text/plain; charset=utf-8"],
-            body: .init(byteBuffer: ByteBuffer(string: message)))
+        renderedResponse
     }
+
+    var renderedHeaders: HTTPFields { [.contentType: "text/plain; charset=utf-8"] }
+    var renderedBody: ByteBuffer { ByteBuffer(string: message) }
 }
 
 extension JSONEncoder {

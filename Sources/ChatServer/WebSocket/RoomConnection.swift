@@ -20,11 +20,15 @@ final class RoomConnection: Sendable {
     let frames: AsyncStream<Frame>
     private let continuation: AsyncStream<Frame>.Continuation
     private let overflowed = Atomic<Bool>(false)
+    /// Finished on overflow or when the connection ends.
+    private let overflowSignal: AsyncStream<Void>
+    private let overflowContinuation: AsyncStream<Void>.Continuation
 
     init(roomID: ObjectID, userID: ObjectID, capacity: Int) {
         self.roomID = roomID
         self.userID = userID
         (frames, continuation) = AsyncStream.makeStream(of: Frame.self, bufferingPolicy: .bufferingOldest(capacity))
+        (overflowSignal, overflowContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
     /// Queues a frame; never waits. Returns false once the buffer has overflowed.
@@ -35,6 +39,7 @@ final class RoomConnection: Sendable {
         case .dropped:
             overflowed.store(true, ordering: .relaxed)
             continuation.finish()
+            overflowContinuation.finish()
             return false
         case .terminated: return false
         @unknown default: return false
@@ -44,6 +49,14 @@ final class RoomConnection: Sendable {
     /// Whether the buffer overflowed (the writer then closes the socket).
     var hasOverflowed: Bool { overflowed.load(ordering: .relaxed) }
 
+    /// Returns once the buffer has overflowed or the connection has finished.
+    func waitForOverflow() async {
+        for await _ in overflowSignal {}
+    }
+
     /// Ends the outbound stream (the socket is going away).
-    func finish() { continuation.finish() }
+    func finish() {
+        continuation.finish()
+        overflowContinuation.finish()
+    }
 }

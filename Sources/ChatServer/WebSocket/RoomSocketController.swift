@@ -1,6 +1,8 @@
 import ChatCore
 import Foundation
+import HTTPTypes
 import Hummingbird
+import HummingbirdCore
 import HummingbirdWebSocket
 import Logging
 import NIOCore
@@ -8,12 +10,13 @@ import NIOWebSocket
 
 /// `GET /ws/join/?name=ROOM`: a room over WebSocket.
 ///
-/// The upgrade happens only for an authenticated user and an existing room (else 401,
-/// or 400 `room does not exist` as the Go service answered). The client first gets one
-/// frame with the recent messages (newest first), then every message of the room.
-/// It sends `{"type":"message","content":"…"}`; a bad frame gets `{"error":"…"}` and
-/// the socket stays open.
-struct RoomSocketController {
+/// The upgrade happens only for an authenticated user and an existing room; otherwise
+/// the client gets 401 (JSON, as echo's JWT middleware answered) or 400
+/// `room does not exist` (as the Go handler answered) and no upgrade. The client first
+/// gets one frame with the recent messages (newest first), then every message of the
+/// room. It sends `{"type":"message","content":"…"}`; a bad frame gets
+/// `{"error":"…"}` and the socket stays open.
+struct RoomSocketController: Sendable {
     let ports: ChatPorts
     let hub: RoomHub
     let settings: ChatServerSettings
@@ -23,31 +26,53 @@ struct RoomSocketController {
         var content: String?
     }
 
-    func addRoutes(to group: RouterGroup<ChatRequestContext>) {
-        group.ws("join", shouldUpgrade: shouldUpgrade, onUpgrade: handle)
+    static let paths: Set<String> = ["/ws/join", "/ws/join/"]
+
+    /// What must hold before an upgrade: a valid token and an existing room.
+    func admit(uri: URI, headers: HTTPFields) async throws -> (Identity, Room) {
+        let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: headers, uri: uri))
+        do {
+            let room = try await JoinRoom(ports: ports).findRoom(named: uri.queryParameters.get("name"))
+            return (identity, room)
+        } catch let error as ChatError where error.kind == .notFound {
+            throw TextError(status: .badRequest, message: error.message)
+        } catch let error as ChatError where error.kind == .invalidInput {
+            throw TextError(status: .badRequest, message: "Please provide a room name")
+        }
     }
 
-    @Sendable func shouldUpgrade(request: Request, context: ChatRequestContext) async throws -> RouterShouldUpgrade {
-        _ = try context.requireIdentity()
-        do {
-            _ = try await JoinRoom(ports: ports).findRoom(named: request.uri.queryParameters.get("name"))
-        } catch let error as ChatError where error.kind == .notFound || error.kind == .invalidInput {
-            throw TextError(status: .badRequest, message: error.kind == .notFound ? error.message : "Please provide a room name")
-        }
-        guard request.headers[.upgrade]?.lowercased() == "websocket" else {
+    /// A plain GET (no upgrade) gets the same checks, then 426 Upgrade Required.
+    func addRoutes(to router: Router<ChatRequestContext>) {
+        router.get("ws/join") { request, _ -> Response in
+            _ = try await admit(uri: request.uri, headers: request.headers)
             throw TextError(status: .upgradeRequired, message: "this endpoint needs a WebSocket upgrade")
         }
-        return .upgrade([:])
     }
 
-    @Sendable func handle(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter,
-        context: WebSocketRouterContext<ChatRequestContext>
+    /// The upgrade decision, called by the HTTP/1 server for every upgrade request.
+    func shouldUpgrade(
+        request: HTTPRequest, channel: any Channel, logger: Logger
+    ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+        let uri = URI(request.path ?? "/")
+        guard Self.paths.contains(uri.path) else {
+            await UpgradeRefusal.respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
+            return .dontUpgrade
+        }
+        do {
+            let (identity, room) = try await admit(uri: uri, headers: request.headerFields)
+            return .upgrade([:]) { inbound, outbound, context in
+                try await run(inbound: inbound, outbound: outbound, identity: identity, room: room, logger: context.logger)
+            }
+        } catch {
+            await UpgradeRefusal.respond(with: error, on: channel)
+            return .dontUpgrade
+        }
+    }
+
+    private func run(
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, identity: Identity, room: Room, logger baseLogger: Logger
     ) async throws {
-        let identity = try context.requestContext.requireIdentity()
-        var logger = context.logger
-        let join = JoinRoom(ports: ports)
-        let room = try await join.findRoom(named: context.request.uri.queryParameters.get("name"))
+        var logger = baseLogger
         logger[metadataKey: "room"] = "\(room.name)"
         logger[metadataKey: "user"] = "\(identity.user.username)"
 
@@ -59,37 +84,38 @@ struct RoomSocketController {
             hub.unregister(connection)
             connection.finish()
         }
-        let joined = try await join(room: room, user: identity.user)
+        let joined = try await JoinRoom(ports: ports)(room: room, user: identity.user)
         try await outbound.write(.custom(.init(fin: true, opcode: .text, data: FrameEncoder.historyFrame(joined.recentMessages))))
         let alreadySent = Set(joined.recentMessages.map(\.id))
-        logger.debug("joined room")
         let socketLogger = logger
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await writeLoop(connection: connection, outbound: outbound, skipping: alreadySent, logger: socketLogger)
+                try await writeLoop(connection: connection, outbound: outbound, skipping: alreadySent)
             }
             group.addTask {
                 try await readLoop(inbound: inbound, connection: connection, room: joined.room, user: identity.user, logger: socketLogger)
             }
-            // Whichever side ends first (client gone, or client too slow) ends both.
+            group.addTask {
+                // Ends when the buffer overflows (or the connection finishes).
+                await connection.waitForOverflow()
+            }
+            // Whichever ends first (client gone, or client too slow) ends all three;
+            // a writer stuck on a full socket is cancelled.
             try await group.next()
             connection.finish()
             group.cancelAll()
         }
+        if connection.hasOverflowed {
+            socketLogger.warning("closed slow socket: outbound buffer overflowed", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+        }
     }
 
-    private func writeLoop(
-        connection: RoomConnection, outbound: WebSocketOutboundWriter, skipping alreadySent: Set<ObjectID>, logger: Logger
-    ) async throws {
+    private func writeLoop(connection: RoomConnection, outbound: WebSocketOutboundWriter, skipping alreadySent: Set<ObjectID>) async throws {
         for await frame in connection.frames {
             if let id = frame.messageID, alreadySent.contains(id) { continue }
-            if connection.hasOverflowed { break }
+            if connection.hasOverflowed { return }
             try await outbound.write(.custom(.init(fin: true, opcode: .text, data: frame.buffer)))
-        }
-        if connection.hasOverflowed {
-            logger.warning("closing slow socket: outbound buffer overflowed", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
-            try? await outbound.close(.policyViolation, reason: "too slow: outbound buffer overflowed")
         }
     }
 

@@ -1,0 +1,31 @@
+import Hummingbird
+import HummingbirdCore
+import NIOCore
+import NIOHTTP1
+
+/// Answers a refused WebSocket upgrade with the real status and body (401 for a bad
+/// token, 400 `room does not exist`, …), then closes the connection.
+///
+/// hummingbird-websocket answers every refused upgrade with a bare `400` and no body;
+/// the Go service (echo's JWT middleware before gorilla's upgrader) answered 401 with
+/// a JSON body, and clients rely on that. At `shouldUpgrade` time the channel still has
+/// NIO's HTTP/1 response encoder, so the response is written through it.
+enum UpgradeRefusal {
+    static func respond(with error: any Error, on channel: any Channel) async {
+        let rendered: any RenderedError = (error as? any RenderedError) ?? TextError(status: .internalServerError, message: "internal error")
+        var headers = HTTPHeaders()
+        for field in rendered.renderedHeaders { headers.add(name: field.name.rawName, value: field.value) }
+        let body = rendered.renderedBody
+        headers.replaceOrAdd(name: "content-length", value: String(body.readableBytes))
+        headers.replaceOrAdd(name: "connection", value: "close")
+        let head = HTTPResponseHead(version: .http1_1, status: .init(statusCode: Int(rendered.status.code)), headers: headers)
+        do {
+            try await channel.writeAndFlush(HTTPServerResponsePart.head(head)).get()
+            try await channel.writeAndFlush(HTTPServerResponsePart.body(.byteBuffer(body))).get()
+            try await channel.writeAndFlush(HTTPServerResponsePart.end(nil)).get()
+        } catch {
+            // The client went away; nothing to tell it.
+        }
+        try? await channel.close().get()
+    }
+}

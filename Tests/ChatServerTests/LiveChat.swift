@@ -1,0 +1,88 @@
+import ChatBackends
+import ChatCore
+import ChatServer
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import NIOCore
+
+/// The chat service running for real on a free port, and the calls a client makes.
+struct LiveChat: Sendable {
+    static let secret = "test-secret-that-is-long-enough-0123456789"
+
+    let client: any TestClientProtocol
+    let port: Int
+    let ports: ChatPorts
+
+    /// Ports on the in-memory adapters (bcrypt at cost 4 to keep tests quick).
+    static func makePorts(store: any ChatStore = MemoryChatStore()) async -> ChatPorts {
+        var logger = Logger(label: "test")
+        logger.logLevel = .warning
+        return ChatPorts(
+            store: store, cache: MemoryRecentCache(), fanout: LocalFanout(), events: DiscardingEventQueue(logger: logger),
+            hasher: BcryptPasswordHasher(cost: 4), tokens: await JWTTokenAuthority(secret: secret),
+            revokedTokens: MemoryRevokedTokens(), logger: logger)
+    }
+
+    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it.
+    static func run(
+        ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings(host: "127.0.0.1", port: 0),
+        _ body: @Sendable (LiveChat) async throws -> Void
+    ) async throws {
+        let resolvedPorts: ChatPorts
+        if let ports { resolvedPorts = ports } else { resolvedPorts = await makePorts() }
+        let ports = resolvedPorts
+        var logger = Logger(label: "chat-test")
+        logger.logLevel = .warning
+        let app = await ChatApplication.build(ports: ports, settings: settings, logger: logger)
+        try await app.test(.live) { client in
+            guard let port = client.port else { throw ChatError(.internalError, message: "live test client has no port") }
+            try await body(LiveChat(client: client, port: port, ports: ports))
+        }
+    }
+
+    static func json(_ object: [String: Any]) -> ByteBuffer {
+        ByteBuffer(bytes: try! JSONSerialization.data(withJSONObject: object))
+    }
+
+    static func decode(_ response: TestResponse) -> [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
+    }
+
+    @discardableResult
+    func post(_ path: String, _ body: [String: Any], token: String? = nil) async throws -> TestResponse {
+        var headers: HTTPFields = [.contentType: "application/json"]
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: path, method: .post, headers: headers, body: Self.json(body))
+    }
+
+    func get(_ path: String, token: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
+        var headers = extra
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: path, method: .get, headers: headers)
+    }
+
+    /// Signs up and logs in; returns the token.
+    func user(_ name: String, password: String = "correct horse battery") async throws -> String {
+        let signup = try await post("/api/user/signup/", ["username": name, "email": "\(name)@example.com", "password": password])
+        guard signup.status == .created else { throw ChatError(.internalError, message: "signup \(name): \(signup.status)") }
+        let login = try await post("/api/user/login/", ["username": name, "password": password])
+        guard let token = Self.decode(login)["token"] as? String else { throw ChatError(.internalError, message: "login \(name): \(login.status)") }
+        return token
+    }
+
+    func createRoom(_ name: String, token: String) async throws -> TestResponse {
+        try await post("/api/room/create/", ["name": name], token: token)
+    }
+
+    func socket(room: String, token: String?, viaQuery: Bool = false) -> TestSocket {
+        var url = "ws://127.0.0.1:\(port)/ws/join/?name=\(room)"
+        var headers: HTTPFields = [:]
+        if let token {
+            if viaQuery { url += "&token=\(token)" } else { headers[.authorization] = "Bearer \(token)" }
+        }
+        return TestSocket(url: url, headers: headers)
+    }
+}

@@ -1,0 +1,165 @@
+import Foundation
+import HTTPTypes
+import HummingbirdWSClient
+import Logging
+import NIOCore
+
+/// A WebSocket client for tests: frames received are queued for `next()`, frames to
+/// send go through `send(_:)`; every wait is bounded.
+final class TestSocket: Sendable {
+    enum Failure: Error, CustomStringConvertible {
+        case timedOut(String)
+        case closed
+        var description: String {
+            switch self {
+            case .timedOut(let what): "timed out waiting for \(what)"
+            case .closed: "socket closed"
+            }
+        }
+    }
+
+    private let inboxContinuation: AsyncStream<String>.Continuation
+    private let outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>
+    private let outboxContinuation: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation
+    /// The connection's outcome: the close frame, or the error that ended it.
+    let closed: Task<WebSocketCloseFrame?, any Error>
+
+    init(url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 20) {
+        let (inbox, inboxContinuation) = AsyncStream.makeStream(of: String.self)
+        let (outbox, outboxContinuation) = AsyncStream.makeStream(of: WebSocketOutboundWriter.OutboundFrame.self)
+        self.inboxContinuation = inboxContinuation
+        self.outbox = outbox
+        self.outboxContinuation = outboxContinuation
+        var logger = Logger(label: "test-socket")
+        logger.logLevel = .warning
+        self.closed = Task {
+            defer { inboxContinuation.finish() }
+            return try await WebSocketClient.connect(
+                url: url, configuration: .init(maxFrameSize: maxFrameSize, additionalHeaders: headers), logger: logger
+            ) { inbound, outbound, _ in
+                try await withThrowingTaskGroup(of: Void.self) { group in
+                    group.addTask {
+                        for try await message in inbound.messages(maxSize: 1 << 22) {
+                            if case .text(let text) = message { inboxContinuation.yield(text) }
+                        }
+                    }
+                    group.addTask {
+                        for await frame in outbox { try await outbound.write(frame) }
+                    }
+                    try await group.next()
+                    group.cancelAll()
+                }
+            }
+        }
+        let queue = FrameQueue()
+        self.queue = queue
+        self.pump = Task {
+            for await text in inbox { await queue.push(text) }
+            await queue.finish()
+        }
+    }
+
+    private let queue: FrameQueue
+    private let pump: Task<Void, Never>
+
+    func send(_ text: String) { outboxContinuation.yield(.text(text)) }
+
+    func sendBinary(_ bytes: [UInt8]) { outboxContinuation.yield(.binary(ByteBuffer(bytes: bytes))) }
+
+    /// The next text frame, or `Failure.timedOut` after `seconds`.
+    func next(_ what: String = "a frame", seconds: Double = 10) async throws -> String {
+        switch await queue.next(timeout: .seconds(seconds)) {
+        case .frame(let text): return text
+        case .closed: throw Failure.closed
+        case .timedOut: throw Failure.timedOut(what)
+        }
+    }
+
+    /// The next frame decoded as a JSON object.
+    func nextObject(_ what: String = "a JSON object", seconds: Double = 10) async throws -> [String: Any] {
+        let text = try await next(what, seconds: seconds)
+        guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+            throw Failure.timedOut("\(what) (got \(text))")
+        }
+        return object
+    }
+
+    /// The next frame decoded as a JSON array of objects (the history frame).
+    func nextArray(seconds: Double = 10) async throws -> [[String: Any]] {
+        let text = try await next("the history frame", seconds: seconds)
+        guard let array = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
+            throw Failure.timedOut("a JSON array (got \(text))")
+        }
+        return array
+    }
+
+    /// Expects no frame for `seconds`.
+    func expectSilence(seconds: Double = 0.5) async throws -> String? {
+        do {
+            return try await next("silence", seconds: seconds)
+        } catch Failure.timedOut {
+            return nil
+        }
+    }
+
+    /// Closes our side and waits (bounded) for the connection to end.
+    func close() async {
+        outboxContinuation.finish()
+        _ = try? await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { _ = try? await self.closed.value }
+            group.addTask { try await Task.sleep(for: .seconds(5)); self.closed.cancel() }
+            try await group.next()
+            group.cancelAll()
+        }
+    }
+}
+
+/// Received frames, waited for with a deadline (an AsyncStream iterator cannot be
+/// abandoned on timeout without ending the stream).
+actor FrameQueue {
+    enum Outcome: Sendable { case frame(String), closed, timedOut }
+
+    private var frames: [String] = []
+    private var finished = false
+    private var waiter: (id: Int, continuation: CheckedContinuation<Outcome, Never>)?
+    private var nextWaiterID = 0
+
+    func push(_ text: String) {
+        if let waiter {
+            self.waiter = nil
+            waiter.continuation.resume(returning: .frame(text))
+        } else {
+            frames.append(text)
+        }
+    }
+
+    func finish() {
+        finished = true
+        if let waiter {
+            self.waiter = nil
+            waiter.continuation.resume(returning: .closed)
+        }
+    }
+
+    func next(timeout: Duration) async -> Outcome {
+        if !frames.isEmpty { return .frame(frames.removeFirst()) }
+        if finished { return .closed }
+        nextWaiterID += 1
+        let id = nextWaiterID
+        let timer = Task {
+            try? await Task.sleep(for: timeout)
+            self.expire(id)
+        }
+        let outcome = await withCheckedContinuation { continuation in
+            waiter = (id, continuation)
+        }
+        timer.cancel()
+        return outcome
+    }
+
+    private func expire(_ id: Int) {
+        guard let waiter, waiter.id == id else { return }
+        self.waiter = nil
+        waiter.continuation.resume(returning: .timedOut)
+    }
+}
