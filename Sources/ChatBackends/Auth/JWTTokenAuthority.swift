@@ -38,6 +38,9 @@ public struct JWTTokenAuthority: TokenAuthority {
         var id: String?
         var username: String
         var exp: ExpirationClaim
+        /// A random token id, so that two logins in the same second get different
+        /// tokens (logging one out must not revoke the other). The Go service ignores it.
+        var jti: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
@@ -47,7 +50,8 @@ public struct JWTTokenAuthority: TokenAuthority {
     public func issue(for user: User) async throws -> String {
         let seconds = Double(lifetime.components.seconds)
         let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + seconds).rounded(.down))
-        return try await keys.sign(Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry)))
+        let tokenID = (0..<16).map { _ in String(UInt8.random(in: 0...255), radix: 16) }.joined()
+        return try await keys.sign(Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: tokenID))
     }
 
     public func verify(_ token: String) async throws -> AuthClaims {
