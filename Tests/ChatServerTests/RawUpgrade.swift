@@ -42,7 +42,9 @@ struct RawUpgrade {
             if count <= 0 { break }
             received += buffer[0..<count]
             // An accepted upgrade never closes: stop after the 101 head.
-            if let text = String(bytes: received, encoding: .utf8), text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") { break }
+            // (Decoded leniently: WebSocket frame bytes may follow the head.)
+            let text = String(decoding: received, as: UTF8.self)
+            if text.hasPrefix("HTTP/1.1 101"), text.contains("\r\n\r\n") { break }
         }
         let text = String(decoding: received, as: UTF8.self)
         let parts = text.components(separatedBy: "\r\n\r\n")
