@@ -11,8 +11,13 @@ public enum TokenForge {
         let body = base64URL(try! JSONSerialization.data(withJSONObject: claims, options: [.sortedKeys]))
         let signingInput = "\(head).\(body)"
         guard let secret else { return signingInput + "." }
+        return signingInput + "." + signature(of: signingInput, secret: secret)
+    }
+
+    /// The base64url HMAC-SHA256 of `signingInput` under `secret`.
+    public static func signature(of signingInput: String, secret: String) -> String {
         let mac = HMAC<SHA256>.authenticationCode(for: Data(signingInput.utf8), using: SymmetricKey(data: Data(secret.utf8)))
-        return signingInput + "." + base64URL(Data(mac))
+        return base64URL(Data(mac))
     }
 
     /// The Go service's claims: `{id, username, exp}`, expiring `expiresIn` seconds from now.

@@ -1,0 +1,115 @@
+import ChatBackends
+import ChatCore
+import Foundation
+import Testing
+
+/// One contract every store implements, run against each of them.
+@Suite("store contract")
+struct StoreContractTests {
+    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+
+    static func makeStore(_ kind: Kind) throws -> any ChatStore {
+        switch kind {
+        case .memory: return MemoryChatStore()
+        case .sqlite:
+            let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-test-\(UUID().uuidString)/chat.sqlite").path
+            return try SQLiteChatStore(path: path)
+        }
+    }
+
+    func user(_ name: String) -> User {
+        User(username: name, email: "\(name)@example.com", passwordHash: "$2a$10$abcdefghijklmnopqrstuv")
+    }
+
+    @Test("users: insert, find by name and id; duplicates are refused by field", arguments: Kind.allCases)
+    func users(kind: Kind) async throws {
+        let store = try Self.makeStore(kind)
+        let alice = user("alice")
+        try await store.insertUser(alice)
+        #expect(try await store.user(named: "alice") == alice)
+        #expect(try await store.user(id: alice.id) == alice)
+        #expect(try await store.user(named: "ALICE") == nil)
+        await #expect(throws: ChatError.usernameTaken) { try await store.insertUser(User(username: "alice", email: "x@example.com", passwordHash: "h")) }
+        await #expect(throws: ChatError.emailTaken) { try await store.insertUser(User(username: "alice2", email: "alice@example.com", passwordHash: "h")) }
+    }
+
+    @Test("concurrent signups of one username: exactly one wins", arguments: Kind.allCases)
+    func concurrentUniqueness(kind: Kind) async throws {
+        let store = try Self.makeStore(kind)
+        let outcomes = await withTaskGroup(of: Bool.self) { group in
+            for index in 0..<20 {
+                group.addTask {
+                    (try? await store.insertUser(User(username: "racer", email: "r\(index)@example.com", passwordHash: "h"))) != nil
+                }
+            }
+            return await group.reduce(into: [Bool]()) { $0.append($1) }
+        }
+        #expect(outcomes.filter { $0 }.count == 1)
+    }
+
+    @Test("rooms: unique names, members are a set kept in join order", arguments: Kind.allCases)
+    func rooms(kind: Kind) async throws {
+        let store = try Self.makeStore(kind)
+        let a = user("a"), b = user("b")
+        let room = Room(name: "general", members: [a.id])
+        try await store.insertRoom(room)
+        await #expect(throws: ChatError.roomExists) { try await store.insertRoom(Room(name: "general")) }
+        try await store.addMember(b.id, toRoom: room.id)
+        try await store.addMember(a.id, toRoom: room.id)
+        try await store.addMember(b.id, toRoom: room.id)
+        let found = try #require(try await store.room(named: "general"))
+        #expect(found.members == [a.id, b.id])
+        #expect(found.createdAt == room.createdAt)
+        try await store.insertRoom(Room(name: "alpha"))
+        #expect(try await store.allRooms().map(\.name) == ["alpha", "general"])
+    }
+
+    @Test("messages: newest first, limited, with sender and room names", arguments: Kind.allCases)
+    func messages(kind: Kind) async throws {
+        let store = try Self.makeStore(kind)
+        let sender = user("writer")
+        try await store.insertUser(sender)
+        let room = Room(name: "log")
+        try await store.insertRoom(room)
+        let base = Date(timeIntervalSince1970: 1_800_000_000)
+        for index in 0..<70 {
+            try await store.insertMessage(Message(
+                roomID: room.id, roomName: "log", senderID: sender.id, senderName: "writer", content: "m\(index)",
+                timestamp: base.addingTimeInterval(Double(index))))
+        }
+        let recent = try await store.recentMessages(inRoom: room.id, limit: 50)
+        #expect(recent.count == 50)
+        #expect(recent.first?.content == "m69")
+        #expect(recent.last?.content == "m20")
+        #expect(recent.allSatisfy { $0.senderName == "writer" && $0.roomName == "log" })
+        #expect(recent.first?.timestamp == base.addingTimeInterval(69))
+        #expect(try await store.recentMessages(inRoom: ObjectID(), limit: 50).isEmpty)
+    }
+
+    @Test("notifications: stored per receiver, newest first", arguments: Kind.allCases)
+    func notifications(kind: Kind) async throws {
+        let store = try Self.makeStore(kind)
+        let receiver = ObjectID()
+        let first = ChatNotification(content: "one", senderID: ObjectID(), roomID: ObjectID(), receiverID: receiver, timestamp: Date(timeIntervalSince1970: 1))
+        let second = ChatNotification(content: "two", senderID: ObjectID(), roomID: ObjectID(), receiverID: receiver, timestamp: Date(timeIntervalSince1970: 2))
+        try await store.insertNotifications([first, second])
+        #expect(try await store.notifications(for: receiver, limit: 10).map(\.content) == ["two", "one"])
+        #expect(try await store.notifications(for: ObjectID(), limit: 10).isEmpty)
+    }
+}
+
+@Suite("SQLite store")
+struct SQLiteStoreTests {
+    @Test("data survives reopening; migrations run once")
+    func reopen() async throws {
+        let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-reopen-\(UUID().uuidString)/nested/chat.sqlite").path
+        let user = User(username: "keeper", email: "k@example.com", passwordHash: "h")
+        do {
+            let store = try SQLiteChatStore(path: path)
+            try await store.insertUser(user)
+        }
+        let reopened = try SQLiteChatStore(path: path)
+        #expect(try await reopened.user(named: "keeper") == user)
+        try await reopened.ping()
+    }
+}
