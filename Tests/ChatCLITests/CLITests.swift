@@ -1,0 +1,110 @@
+import Foundation
+import Testing
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+@Suite("chatctl as a subprocess")
+struct CLITests {
+    @Test("--version prints the version")
+    func version() async throws {
+        let result = try await ChatctlProcess.run(["--version"])
+        #expect(result.status == 0)
+        #expect(result.stdout.trimmingCharacters(in: .whitespacesAndNewlines).split(separator: ".").count == 3)
+    }
+
+    @Test("an unknown option is a usage error (exit 64)")
+    func usageError() async throws {
+        let result = try await ChatctlProcess.run(["serve", "chat", "--no-such-flag"])
+        #expect(result.status == 64)
+    }
+
+    @Test("config show --json: every setting, secrets redacted, provenance per layer")
+    func configShowJSON() async throws {
+        let result = try await ChatctlProcess.run(
+            ["config", "show", "--json", "--data-dir", "/tmp/from-flag"],
+            environment: ["SECRET_KEY": "very-secret-value", "CHATCTL_CHAT_PORT": "9100", "MONGO_URI": "mongodb://app:hunter2@db:27017/"])
+        #expect(result.status == 0)
+        #expect(!result.stdout.contains("very-secret-value"))
+        #expect(!result.stdout.contains("hunter2"))
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        let settings = try #require(document["settings"] as? [[String: Any]])
+        func row(_ key: String) -> [String: Any]? { settings.first { $0["key"] as? String == key } }
+        #expect(row("chat.port")?["value"] as? String == "9100")
+        #expect(row("chat.port")?["source"] as? String == "environment")
+        #expect(row("chat.port")?["origin"] as? String == "CHATCTL_CHAT_PORT")
+        #expect(row("data_dir")?["source"] as? String == "flag")
+        #expect(row("secret_key")?["value"] as? String == "<redacted>")
+        #expect(row("secret_key")?["origin"] as? String == "SECRET_KEY")
+        #expect(row("mongo.uri")?["value"] as? String == "mongodb://app:<redacted>@db:27017/")
+        #expect(row("chat.host")?["source"] as? String == "default")
+    }
+
+    @Test("a config file (JSON or YAML) sits below the environment")
+    func configFile() async throws {
+        let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-conf-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: directory, withIntermediateDirectories: true)
+        let json = directory.appendingPathComponent("config.json")
+        try #"{"chat": {"port": 8123, "host": "127.0.0.1"}, "secret_key": "from-file"}"#.write(to: json, atomically: true, encoding: .utf8)
+        let yaml = directory.appendingPathComponent("config.yaml")
+        try "chat:\n  port: 8124\nsecret_key: from-yaml\n".write(to: yaml, atomically: true, encoding: .utf8)
+
+        let fromJSON = try await ChatctlProcess.run(["config", "show", "--explain", "--config", json.path])
+        #expect(fromJSON.status == 0)
+        #expect(fromJSON.stdout.contains("8123"))
+        #expect(fromJSON.stdout.contains("[file: \(json.path)]"))
+        let fromYAML = try await ChatctlProcess.run(["config", "show", "--config", yaml.path], environment: ["CHATCTL_CHAT_PORT": "9999"])
+        #expect(fromYAML.stdout.contains("9999"))
+        #expect(!fromYAML.stdout.contains("8124"))
+        let check = try await ChatctlProcess.run(["config", "check", yaml.path])
+        #expect(check.status == 0)
+    }
+
+    @Test("config check exits 1 naming the bad key")
+    func configCheckBadKey() async throws {
+        let badPort = try await ChatctlProcess.run(["config", "check"], environment: ["SECRET_KEY": "s", "CHATCTL_CHAT_PORT": "eighty"])
+        #expect(badPort.status == 1)
+        #expect(badPort.stderr.contains("chat.port"))
+        let noSecret = try await ChatctlProcess.run(["config", "check"])
+        #expect(noSecret.status == 1)
+        #expect(noSecret.stderr.contains("secret_key"))
+    }
+
+    @Test("serve refuses to start without a secret unless --dev")
+    func serveNeedsSecret() async throws {
+        let result = try await ChatctlProcess.run(["serve", "chat", "--port", "0"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("SECRET_KEY"))
+        #expect(result.stderr.contains("--dev"))
+    }
+
+    @Test("serve refuses a configured backend it cannot use yet instead of ignoring it")
+    func serveRefusesUnavailableBackend() async throws {
+        let result = try await ChatctlProcess.run(["serve", "chat", "--port", "0"], environment: ["SECRET_KEY": "s", "REDIS_URI": "localhost:6379"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("redis.uri"))
+    }
+
+    @Test("serve all --dev: prints a generated secret, creates the SQLite store, answers signup, stops on SIGTERM")
+    func serveAllDev() async throws {
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-serve-\(UUID().uuidString)")
+        let server = try ChatctlProcess(["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.path])
+        defer { server.stop() }
+        let port = try await server.waitForLog(#"port=(\d+).*chat service listening"#)
+        let secret = try await server.waitForLog(#"SECRET_KEY=([0-9a-f]{64})"#)
+        #expect(secret.count == 64)
+        #expect(FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("chatctl.sqlite").path))
+
+        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/user/signup/")!)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.httpBody = Data(#"{"username":"cliuser","email":"cli@example.com","password":"correct horse"}"#.utf8)
+        request.timeoutInterval = 10
+        let (_, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+
+        server.stop()
+        #expect(try await server.waitForExit(seconds: 20) == 0)
+        #expect(server.stderr.contains("stopped"))
+    }
+}

@@ -1,0 +1,98 @@
+import Foundation
+
+/// The built `chatctl` binary run as a subprocess, the way an operator runs it.
+final class ChatctlProcess: @unchecked Sendable {
+    // Mutable state is touched only by the test that owns the process.
+    let process = Process()
+    let stdoutFile: URL
+    let stderrFile: URL
+    private let exited: AsyncStream<Int32>
+    private let exitedContinuation: AsyncStream<Int32>.Continuation
+
+    /// `chatctl`, next to the test bundle in the build folder.
+    static var binary: URL {
+        get throws {
+            var directory = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent()
+            for _ in 0..<4 {
+                let candidate = directory.appendingPathComponent("chatctl")
+                if FileManager.default.isExecutableFile(atPath: candidate.path) { return candidate }
+                directory = directory.deletingLastPathComponent()
+            }
+            throw CLIError("chatctl binary not found near \(CommandLine.arguments[0]); run `swift build` first")
+        }
+    }
+
+    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+        let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        stdoutFile = scratch.appendingPathComponent("stdout")
+        stderrFile = scratch.appendingPathComponent("stderr")
+        FileManager.default.createFile(atPath: stdoutFile.path, contents: nil)
+        FileManager.default.createFile(atPath: stderrFile.path, contents: nil)
+        process.executableURL = try Self.binary
+        process.arguments = arguments
+        // A clean environment: only what the test gives, plus PATH.
+        process.environment = ["PATH": ProcessInfo.processInfo.environment["PATH"] ?? "/usr/bin:/bin"].merging(environment) { $1 }
+        process.currentDirectoryURL = directory ?? scratch
+        process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
+        process.standardError = try FileHandle(forWritingTo: stderrFile)
+        (exited, exitedContinuation) = AsyncStream.makeStream(of: Int32.self)
+        let continuation = exitedContinuation
+        process.terminationHandler = { process in
+            continuation.yield(process.terminationStatus)
+            continuation.finish()
+        }
+        try process.run()
+    }
+
+    var stdout: String { (try? String(contentsOf: stdoutFile, encoding: .utf8)) ?? "" }
+    var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
+
+    /// The exit status, waiting at most `seconds` (then the process is killed and this throws).
+    func waitForExit(seconds: Double = 30) async throws -> Int32 {
+        let exited = self.exited
+        return try await withThrowingTaskGroup(of: Int32?.self) { group in
+            group.addTask { await exited.first { _ in true } }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                return nil
+            }
+            defer { group.cancelAll() }
+            if let first = try await group.next(), let status = first { return status }
+            process.terminate()
+            throw CLIError("chatctl \(process.arguments ?? []) did not exit within \(seconds)s; stderr:\n\(stderr)")
+        }
+    }
+
+    /// Polls stderr (bounded) for a line matching `pattern`; returns the first capture group.
+    func waitForLog(_ pattern: String, seconds: Double = 30) async throws -> String {
+        let regex = try NSRegularExpression(pattern: pattern)
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        while ContinuousClock.now < deadline {
+            let text = stderr
+            if let match = regex.firstMatch(in: text, range: NSRange(text.startIndex..., in: text)) {
+                let range = match.numberOfRanges > 1 ? match.range(at: 1) : match.range
+                return String(text[Range(range, in: text)!])
+            }
+            if !process.isRunning { throw CLIError("chatctl exited (\(process.terminationStatus)) before logging /\(pattern)/:\n\(text)") }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+        process.terminate()
+        throw CLIError("no log line matching /\(pattern)/ within \(seconds)s:\n\(stderr)")
+    }
+
+    /// Sends SIGTERM (a graceful stop).
+    func stop() { if process.isRunning { process.terminate() } }
+
+    /// Runs a command to completion and returns (status, stdout, stderr).
+    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = try ChatctlProcess(arguments, environment: environment)
+        let status = try await process.waitForExit()
+        return (status, process.stdout, process.stderr)
+    }
+}
+
+struct CLIError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}
