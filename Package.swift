@@ -112,6 +112,7 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime"]),
+        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit"]),
     ],
     swiftLanguageModes: [.v6]
 )
