@@ -64,16 +64,26 @@ struct RoomSocketTests {
         }
     }
 
-    @Test("bad frames get an error frame and the socket keeps working", arguments: [
-        ("not json", "frame"),
-        (#"{"type":"message"}"#, "content"),
-        (#"{"type":"message","content":42}"#, "content"),
-        (#"{"type":"shout","content":"hi"}"#, "type"),
-        (#"{"content":"hi"}"#, "type"),
-        (#"{"type":"message","content":"   "}"#, "content"),
-        (#"{"type":"message","content":"\#(String(repeating: "x", count: 4097))"}"#, "4096"),
-    ])
-    func badFrame(frame: String, mentions: String) async throws {
+    struct BadFrame: Sendable, CustomTestStringConvertible {
+        var name: String
+        var frame: String
+        var mentions: String
+        var testDescription: String { name }
+    }
+
+    static let badFrames: [BadFrame] = [
+        BadFrame(name: "not JSON", frame: "not json", mentions: "frame"),
+        BadFrame(name: "no content", frame: #"{"type":"message"}"#, mentions: "content"),
+        BadFrame(name: "content not a string", frame: #"{"type":"message","content":42}"#, mentions: "content"),
+        BadFrame(name: "unknown type", frame: #"{"type":"shout","content":"hi"}"#, mentions: "type"),
+        BadFrame(name: "no type", frame: #"{"content":"hi"}"#, mentions: "type"),
+        BadFrame(name: "blank content", frame: #"{"type":"message","content":"   "}"#, mentions: "content"),
+        BadFrame(name: "content over 4 KiB", frame: #"{"type":"message","content":"\#(String(repeating: "x", count: 4097))"}"#, mentions: "4096"),
+    ]
+
+    @Test("bad frames get an error frame and the socket keeps working", arguments: badFrames)
+    func badFrame(bad: BadFrame) async throws {
+        let frame = bad.frame, mentions = bad.mentions
         try await LiveChat.run { chat in
             let token = try await chat.user("judy")
             _ = try await chat.createRoom("errors", token: token)

@@ -38,6 +38,7 @@ struct TokenRefusalTests {
             #expect(refusal.status == 401)
             #expect(!refusal.head.lowercased().contains("upgrade: websocket"))
             #expect(refusal.body.contains("\"error\""))
+            #expect(!refusal.body.contains("HTTP/1.1"), "exactly one response")
             let list = try await chat.get("/api/room/list/", token: token)
             #expect(list.status == .unauthorized)
 

@@ -26,6 +26,22 @@ enum UpgradeRefusal {
         } catch {
             // The client went away; nothing to tell it.
         }
-        try? await channel.close().get()
+        // hummingbird-websocket goes on to write its own bare 400 and close the
+        // connection; swallow that second answer so the client sees only ours. (Closing
+        // here instead would race its pipeline changes and log an error per refusal.)
+        _ = try? await channel.eventLoop.submit {
+            try channel.pipeline.syncOperations.addHandler(DiscardOutbound(), position: .first)
+        }.get()
     }
+}
+
+/// Drops every outbound write (completing it), letting close through.
+private final class DiscardOutbound: ChannelOutboundHandler {
+    typealias OutboundIn = IOData
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        promise?.succeed(())
+    }
+
+    func flush(context: ChannelHandlerContext) {}
 }
