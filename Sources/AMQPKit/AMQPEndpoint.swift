@@ -1,4 +1,5 @@
 import CRabbitMQ
+import Foundation
 
 /// Where a RabbitMQ broker is: `amqp://user:pass@host:port/vhost` (RFC-style AMQP URI;
 /// `RABBITMQ_USERNAME`/`RABBITMQ_PASSWORD` fill in credentials the URL lacks).
@@ -31,10 +32,10 @@ public struct AMQPEndpoint: Sendable, Equatable, CustomStringConvertible {
         if let at = rest.lastIndex(of: "@") {
             let credentials = rest[..<at]
             if let colon = credentials.firstIndex(of: ":") {
-                user = String(credentials[..<colon]).amqpPercentDecoded
-                password = String(credentials[credentials.index(after: colon)...]).amqpPercentDecoded
+                user = String(credentials[..<colon]).percentDecoded
+                password = String(credentials[credentials.index(after: colon)...]).percentDecoded
             } else if !credentials.isEmpty {
-                user = String(credentials).amqpPercentDecoded
+                user = String(credentials).percentDecoded
             }
             rest = rest[rest.index(after: at)...]
         }
@@ -43,7 +44,7 @@ public struct AMQPEndpoint: Sendable, Equatable, CustomStringConvertible {
             let path = rest[rest.index(after: slash)...]
             // As in the AMQP URI spec: an empty path is the default vhost "/";
             // `%2f` encodes "/" inside a vhost name.
-            if !path.isEmpty { virtualHost = String(path).amqpPercentDecoded }
+            if !path.isEmpty { virtualHost = String(path).percentDecoded }
             rest = rest[..<slash]
         }
         var host = String(rest)
@@ -76,18 +77,6 @@ public enum AMQPKit {
 }
 
 extension String {
-    var amqpPercentDecoded: String {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// `%XX` sequences decoded; the text unchanged when they are malformed.
+    var percentDecoded: String { removingPercentEncoding ?? self }
 }

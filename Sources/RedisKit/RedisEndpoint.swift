@@ -1,4 +1,5 @@
 import CHiredis
+import Foundation
 
 /// Where a Redis server is, from the Go system's `REDIS_URI=host:port` or a
 /// `redis://[:password@]host[:port][/db]` URL.
@@ -26,9 +27,9 @@ public struct RedisEndpoint: Sendable, Equatable, CustomStringConvertible {
                 let credentials = rest[..<at]
                 // `:password` or `user:password` (Redis 6 ACL users are not supported yet).
                 if let colon = credentials.firstIndex(of: ":") {
-                    password = String(credentials[credentials.index(after: colon)...]).removingPercentEncodingIfPossible
+                    password = String(credentials[credentials.index(after: colon)...]).percentDecoded
                 } else if !credentials.isEmpty {
-                    password = String(credentials).removingPercentEncodingIfPossible
+                    password = String(credentials).percentDecoded
                 }
                 rest = rest[rest.index(after: at)...]
             }
@@ -75,18 +76,6 @@ public enum RedisKit {
 }
 
 extension String {
-    var removingPercentEncodingIfPossible: String {
-        var bytes: [UInt8] = []
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                let value = UInt8(String(decoding: [high, low], as: UTF8.self), radix: 16)
-            {
-                bytes.append(value)
-            } else {
-                bytes.append(byte)
-            }
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
+    /// `%XX` sequences decoded; the text unchanged when they are malformed.
+    var percentDecoded: String { removingPercentEncoding ?? self }
 }

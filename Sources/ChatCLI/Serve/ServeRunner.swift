@@ -25,7 +25,7 @@ enum ServeRunner {
                 """.utf8))
         }
 
-        let runtime = try await ChatRuntime.connect(settings: settings, roles: roles, logger: logger)
+        let runtime = try await ChatRuntime.connect(settings: settings, logger: logger)
         let services = await runtime.services(for: roles)
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },

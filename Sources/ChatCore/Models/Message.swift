@@ -35,12 +35,17 @@ public struct Message: Sendable, Hashable, Codable {
 
 extension Date {
     /// This date with the sub-millisecond part dropped (BSON dates are milliseconds).
-    public var truncatedToMilliseconds: Date {
-        Date(timeIntervalSince1970: (timeIntervalSince1970 * 1000).rounded(.down) / 1000)
-    }
+    public var truncatedToMilliseconds: Date { Date(millisecondsSince1970: millisecondsSince1970) }
 
-    /// Milliseconds since the Unix epoch.
-    public var millisecondsSince1970: Int64 { Int64((timeIntervalSince1970 * 1000).rounded(.down)) }
+    /// Whole milliseconds since the Unix epoch (sub-millisecond parts dropped).
+    ///
+    /// A date made from whole milliseconds maps back to the same count even where the
+    /// double sits a hair below it (`x.123` stored as `x.12299999…`).
+    public var millisecondsSince1970: Int64 {
+        let scaled = timeIntervalSince1970 * 1000
+        let nearest = scaled.rounded()
+        return Int64(abs(scaled - nearest) < 1e-3 ? nearest : scaled.rounded(.down))
+    }
 
     /// The date for a count of milliseconds since the Unix epoch.
     public init(millisecondsSince1970 ms: Int64) {

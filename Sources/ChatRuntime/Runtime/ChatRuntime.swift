@@ -17,7 +17,7 @@ public struct ChatRuntime: Sendable {
 
     /// Connects every backend the settings name.
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
-    public static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger) async throws -> ChatRuntime {
+    public static func connect(settings: Settings, logger: Logger) async throws -> ChatRuntime {
         if settings.mongoURI != nil {
             throw RuntimeError("mongo.uri (MONGO_URI) is set, but this build has no MongoDB store yet; unset it to use the embedded SQLite store")
         }

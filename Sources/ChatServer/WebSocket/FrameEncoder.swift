@@ -49,7 +49,7 @@ enum FrameEncoder {
         bytes.append(contentsOf: #","sender_id":""#.utf8)
         bytes.append(contentsOf: message.senderID.hex.utf8)
         bytes.append(contentsOf: #"","timestamp":""#.utf8)
-        bytes.append(contentsOf: RFC3339.millisecondsUTC(message.timestamp).utf8)
+        bytes.append(contentsOf: RFC3339.string(from: message.timestamp).utf8)
         bytes.append(contentsOf: #""}"#.utf8)
     }
 
@@ -72,23 +72,5 @@ enum FrameEncoder {
             }
         }
         bytes.append(UInt8(ascii: "\""))
-    }
-}
-
-/// RFC 3339 timestamps without Foundation formatters.
-enum RFC3339 {
-    /// `2026-11-29T04:24:58.123Z`.
-    static func millisecondsUTC(_ date: Date) -> String {
-        let ms = date.millisecondsSince1970
-        var seconds = time_t(ms >= 0 ? ms / 1000 : (ms - 999) / 1000)
-        let millis = Int(ms - Int64(seconds) * 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(pad(parts.tm_year + 1900, 4))-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(millis), 3))Z"
     }
 }
