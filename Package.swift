@@ -99,7 +99,7 @@ let package = Package(
         ], path: "Tests/ChatTestSupport"),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends"]),
-        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
+        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit"]),
         .testTarget(name: "ChatServerTests", dependencies: [
             "ChatTestSupport",
             "ChatCore",
@@ -112,7 +112,7 @@ let package = Package(
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime"]),
-        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit"]),
+        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -29,3 +29,52 @@ ensure_swift() {
         fi
     fi
 }
+
+# Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
+find_mongo_standin() {
+    for dir in "${MONGO_STANDIN_DIR:-}" "../shared/mongo-standin" "/work/shared/mongo-standin"; do
+        [ -n "$dir" ] && [ -f "$dir/mongo_standin.py" ] && { (cd "$dir" && pwd); return 0; }
+    done
+    return 1
+}
+
+# Starts the MongoDB stand-in on a free loopback port and exports MONGODB_TEST_URI,
+# unless MONGODB_TEST_URI already names a server. Stopped by stop_test_servers.
+start_mongo_standin() {
+    if [ -n "${MONGODB_TEST_URI:-}" ]; then
+        echo "==> MongoDB for tests: MONGODB_TEST_URI (given)"
+        return 0
+    fi
+    local standin
+    if ! standin="$(find_mongo_standin)"; then
+        echo "warning: ../shared/mongo-standin not found and MONGODB_TEST_URI unset: MongoDB tests will $([ "${CI:-}" = true ] && echo fail || echo be skipped)" >&2
+        return 0
+    fi
+    local venv=".build/mongo-standin-venv"
+    if [ ! -x "$venv/bin/python3" ]; then
+        python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
+    fi
+    "$venv/bin/python3" -m pip install -q --disable-pip-version-check -r "$standin/requirements.txt"
+    local out=".build/mongo-standin.out"
+    : > "$out"
+    "$venv/bin/python3" "$standin/mongo_standin.py" --host 127.0.0.1 --port 0 > "$out" 2> .build/mongo-standin.err &
+    MONGO_STANDIN_PID=$!
+    for _ in $(seq 1 300); do
+        grep -q ' ready on ' "$out" && break
+        kill -0 "$MONGO_STANDIN_PID" 2>/dev/null || { cat .build/mongo-standin.err >&2; echo "error: mongo-standin exited" >&2; exit 1; }
+        sleep 0.1
+    done
+    grep -q ' ready on ' "$out" || { echo "error: mongo-standin not ready within 30 s" >&2; exit 1; }
+    local port
+    port="$(sed -n 's/.* ready on [^ ]*:\([0-9]*\) .*/\1/p' "$out")"
+    export MONGODB_TEST_URI="mongodb://127.0.0.1:$port/?appname=chatctl-tests"
+    echo "==> MongoDB for tests: mongo-standin on 127.0.0.1:$port (pid $MONGO_STANDIN_PID)"
+}
+
+# Stops every server this script started (trap on EXIT).
+stop_test_servers() {
+    if [ -n "${MONGO_STANDIN_PID:-}" ]; then
+        kill "$MONGO_STANDIN_PID" 2>/dev/null || true
+        wait "$MONGO_STANDIN_PID" 2>/dev/null || true
+    fi
+}

@@ -4,9 +4,9 @@
 #   ./scripts/test.sh                  # all tests
 #   ./scripts/test.sh --filter Socket  # extra arguments go to `swift test`
 #
-# Today's tests need no external server (the embedded backends and the chat service
-# run in-process over real sockets). When tests for MongoDB, Redis and RabbitMQ land,
-# this script installs and starts those servers on free loopback ports.
+# Servers: MongoDB tests use MONGODB_TEST_URI when set, else ../shared/mongo-standin
+# started here on a free loopback port (its Python deps go into a venv under .build/).
+# Every server started here is stopped on exit, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
@@ -19,6 +19,9 @@ swift build --build-tests
 
 echo "==> checking that man/ matches --help"
 scripts/generate-man.sh --check
+
+trap stop_test_servers EXIT
+start_mongo_standin
 
 echo "==> testing"
 swift test --skip-build "$@"

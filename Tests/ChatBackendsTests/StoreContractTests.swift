@@ -1,19 +1,28 @@
 import ChatBackends
 import ChatCore
+import ChatTestSupport
 import Foundation
 import Testing
 
 /// One contract every store implements, run against each of them.
 @Suite("store contract")
 struct StoreContractTests {
-    enum Kind: String, CaseIterable, Sendable { case memory, sqlite }
+    enum Kind: String, CaseIterable, Sendable { case memory, sqlite, mongodb }
 
-    static func makeStore(_ kind: Kind) throws -> any ChatStore {
+    /// Every store; MongoDB when a server is given (and always in CI, where a missing
+    /// server fails the MongoDB cases instead of skipping them).
+    static var kinds: [Kind] { MongoTestServer.shouldRun ? Kind.allCases : [.memory, .sqlite] }
+
+    static func makeStore(_ kind: Kind) async throws -> any ChatStore {
         switch kind {
         case .memory: return MemoryChatStore()
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-test-\(UUID().uuidString)/chat.sqlite").path
             return try SQLiteChatStore(path: path)
+        case .mongodb:
+            let store = try MongoChatStore(uri: try MongoTestServer.requireURI(), database: MongoTestServer.freshDatabase())
+            try await store.ensureIndexes()
+            return store
         }
     }
 
@@ -21,9 +30,9 @@ struct StoreContractTests {
         User(username: name, email: "\(name)@example.com", passwordHash: "$2a$10$abcdefghijklmnopqrstuv")
     }
 
-    @Test("users: insert, find by name and id; duplicates are refused by field", arguments: Kind.allCases)
+    @Test("users: insert, find by name and id; duplicates are refused by field", arguments: kinds)
     func users(kind: Kind) async throws {
-        let store = try Self.makeStore(kind)
+        let store = try await Self.makeStore(kind)
         let alice = user("alice")
         try await store.insertUser(alice)
         #expect(try await store.user(named: "alice") == alice)
@@ -33,9 +42,9 @@ struct StoreContractTests {
         await #expect(throws: ChatError.emailTaken) { try await store.insertUser(User(username: "alice2", email: "alice@example.com", passwordHash: "h")) }
     }
 
-    @Test("concurrent signups of one username: exactly one wins", arguments: Kind.allCases)
+    @Test("concurrent signups of one username: exactly one wins", arguments: kinds)
     func concurrentUniqueness(kind: Kind) async throws {
-        let store = try Self.makeStore(kind)
+        let store = try await Self.makeStore(kind)
         let outcomes = await withTaskGroup(of: Bool.self) { group in
             for index in 0..<20 {
                 group.addTask {
@@ -47,9 +56,9 @@ struct StoreContractTests {
         #expect(outcomes.filter { $0 }.count == 1)
     }
 
-    @Test("rooms: unique names, members are a set kept in join order", arguments: Kind.allCases)
+    @Test("rooms: unique names, members are a set kept in join order", arguments: kinds)
     func rooms(kind: Kind) async throws {
-        let store = try Self.makeStore(kind)
+        let store = try await Self.makeStore(kind)
         let a = user("a"), b = user("b")
         let room = Room(name: "general", members: [a.id])
         try await store.insertRoom(room)
@@ -64,9 +73,9 @@ struct StoreContractTests {
         #expect(try await store.allRooms().map(\.name) == ["alpha", "general"])
     }
 
-    @Test("messages: newest first, limited, with sender and room names", arguments: Kind.allCases)
+    @Test("messages: newest first, limited, with sender and room names", arguments: kinds)
     func messages(kind: Kind) async throws {
-        let store = try Self.makeStore(kind)
+        let store = try await Self.makeStore(kind)
         let sender = user("writer")
         try await store.insertUser(sender)
         let room = Room(name: "log")
@@ -86,9 +95,9 @@ struct StoreContractTests {
         #expect(try await store.recentMessages(inRoom: ObjectID(), limit: 50).isEmpty)
     }
 
-    @Test("notifications: stored per receiver, newest first", arguments: Kind.allCases)
+    @Test("notifications: stored per receiver, newest first", arguments: kinds)
     func notifications(kind: Kind) async throws {
-        let store = try Self.makeStore(kind)
+        let store = try await Self.makeStore(kind)
         let receiver = ObjectID()
         let first = ChatNotification(content: "one", senderID: ObjectID(), roomID: ObjectID(), receiverID: receiver, timestamp: Date(timeIntervalSince1970: 1))
         let second = ChatNotification(content: "two", senderID: ObjectID(), roomID: ObjectID(), receiverID: receiver, timestamp: Date(timeIntervalSince1970: 2))

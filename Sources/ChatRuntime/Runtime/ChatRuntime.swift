@@ -18,9 +18,6 @@ public struct ChatRuntime: Sendable {
     /// Connects every backend the settings name.
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
     public static func connect(settings: Settings, logger: Logger) async throws -> ChatRuntime {
-        if settings.mongoURI != nil {
-            throw RuntimeError("mongo.uri (MONGO_URI) is set, but this build has no MongoDB store yet; unset it to use the embedded SQLite store")
-        }
         if settings.redisURI != nil {
             throw RuntimeError("redis.uri (REDIS_URI) is set, but this build has no Redis backend yet; unset it to use the in-process cache and fan-out")
         }
@@ -34,12 +31,7 @@ public struct ChatRuntime: Sendable {
         if JWTTokenAuthority.isWeak(secret: secret) {
             logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
         }
-        let store: SQLiteChatStore
-        do {
-            store = try SQLiteChatStore(path: settings.sqlitePath)
-        } catch {
-            throw RuntimeError("cannot open the SQLite store at \(settings.sqlitePath): \(error)")
-        }
+        let store = try await connectStore(settings: settings, logger: logger)
         let events: any MessageEventQueue = DiscardingEventQueue(logger: logger)
         let ports = ChatPorts(
             store: store,
@@ -53,6 +45,25 @@ public struct ChatRuntime: Sendable {
         )
         logger.info("backends connected", metadata: ["store": "\(store.displayName)", "cache": "memory", "fanout": "local", "events": "none"])
         return ChatRuntime(settings: settings, ports: ports, logger: logger)
+    }
+
+    /// MongoDB when `mongo.uri` is set (indexes ensured), else the SQLite file.
+    static func connectStore(settings: Settings, logger: Logger) async throws -> any ChatStore {
+        if let uri = settings.mongoURI {
+            let database = settings.string(.mongoDatabase) ?? "chat_app"
+            do {
+                let store = try MongoChatStore(uri: uri, database: database)
+                try await store.ensureIndexes()
+                return store
+            } catch let error as ChatError {
+                throw RuntimeError("cannot use MongoDB (\(SettingKey.mongoURI.key)): \(error.message)")
+            }
+        }
+        do {
+            return try SQLiteChatStore(path: settings.sqlitePath)
+        } catch {
+            throw RuntimeError("cannot open the SQLite store at \(settings.sqlitePath): \(error)")
+        }
     }
 
     /// The services of the given roles, ready for a `ServiceGroup`.

@@ -1,0 +1,137 @@
+import ChatCore
+import Foundation
+import MongoKit
+
+/// The production store: MongoDB through MongoKit, in the Go system's layout
+/// (database `chat_app` unless `DATABASE_NAME` says otherwise).
+public final class MongoChatStore: ChatStore {
+    private let client: MongoClient
+    public let database: String
+
+    /// Connects lazily (libmongoc connects on first use); call `ensureIndexes()` at start-up.
+    public init(uri: String, database: String, options: MongoClient.Options = .init()) throws {
+        do {
+            self.client = try MongoClient(uri: uri, options: options)
+        } catch let error as MongoError {
+            throw ChatError.backend(error.message)
+        }
+        self.database = database
+    }
+
+    public var displayName: String { "mongodb:\(client.uri.redacted) database=\(database)" }
+
+    private func collection(_ name: String) -> MongoCollection { client.collection(name, database: database) }
+
+    /// Runs a MongoKit call, turning its failures into ChatCore's (503-class) errors.
+    private func mongo<R>(_ body: () async throws -> R) async throws -> R {
+        do {
+            return try await body()
+        } catch let error as MongoError {
+            throw ChatError.backend("MongoDB: \(error.message)")
+        }
+    }
+
+    /// Creates the layout's indexes (idempotent).
+    public func ensureIndexes() async throws {
+        try await mongo {
+            for entry in MongoLayout.indexes {
+                try await collection(entry.collection).createIndexes([entry.index])
+            }
+        }
+    }
+
+    public func ping() async throws { try await mongo { try await client.ping() } }
+
+    /// Stops the client's threads.
+    public func close() async { await client.close() }
+
+    // MARK: Users
+
+    public func insertUser(_ user: User) async throws {
+        do {
+            try await collection(MongoLayout.clients).insertOne(MongoLayout.document(user))
+        } catch let error as MongoError where error.kind == .duplicateKey {
+            if error.message.contains("email") { throw ChatError.emailTaken }
+            if error.message.contains("username") { throw ChatError.usernameTaken }
+            // The message names no index (some servers): ask which value is taken.
+            throw try await self.user(named: user.username) != nil ? ChatError.usernameTaken : ChatError.emailTaken
+        } catch let error as MongoError {
+            throw ChatError.backend("MongoDB: \(error.message)")
+        }
+    }
+
+    public func user(named username: String) async throws -> User? {
+        try await mongo { try await collection(MongoLayout.clients).findOne(["username": .string(username)]).map(MongoLayout.user) }
+    }
+
+    public func user(id: ObjectID) async throws -> User? {
+        try await mongo { try await collection(MongoLayout.clients).findOne(["_id": MongoLayout.value(id)]).map(MongoLayout.user) }
+    }
+
+    // MARK: Rooms
+
+    public func insertRoom(_ room: Room) async throws {
+        do {
+            try await collection(MongoLayout.rooms).insertOne(MongoLayout.document(room))
+        } catch let error as MongoError where error.kind == .duplicateKey {
+            throw ChatError.roomExists
+        } catch let error as MongoError {
+            throw ChatError.backend("MongoDB: \(error.message)")
+        }
+    }
+
+    public func room(named name: String) async throws -> Room? {
+        try await mongo { try await collection(MongoLayout.rooms).findOne(["name": .string(name)]).map(MongoLayout.room) }
+    }
+
+    public func allRooms() async throws -> [Room] {
+        try await mongo { try await collection(MongoLayout.rooms).find([:], options: .init(sort: ["name": 1])).map(MongoLayout.room) }
+    }
+
+    public func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws {
+        let result = try await mongo {
+            try await collection(MongoLayout.rooms).update(["_id": MongoLayout.value(roomID)], ["$addToSet": ["members": MongoLayout.value(userID)]])
+        }
+        if result.matched == 0 { throw ChatError.roomNotFound }
+    }
+
+    // MARK: Messages
+
+    public func insertMessage(_ message: Message) async throws {
+        try await mongo { try await collection(MongoLayout.messages).insertOne(MongoLayout.document(message)) }
+    }
+
+    public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
+        try await mongo {
+            let documents = try await collection(MongoLayout.messages).find(
+                ["room_id": MongoLayout.value(roomID)], options: .init(sort: ["timestamp": -1, "_id": -1], limit: limit))
+            guard !documents.isEmpty else { return [] }
+            let roomName = try await collection(MongoLayout.rooms).findOne(
+                ["_id": MongoLayout.value(roomID)], options: .init(projection: ["name": 1]))?.string("name") ?? ""
+            let senderIDs = Array(Set(documents.compactMap { $0["sender_id"] }))
+            let senders = try await collection(MongoLayout.clients).find(
+                ["_id": ["$in": .array(senderIDs)]], options: .init(projection: ["username": 1]))
+            var names: [BSONObjectID: String] = [:]
+            for sender in senders {
+                if let id = sender.objectID("_id") { names[id] = sender.string("username") ?? "" }
+            }
+            return try documents.map { document in
+                try MongoLayout.message(document, roomName: roomName, senderName: document.objectID("sender_id").flatMap { names[$0] } ?? "")
+            }
+        }
+    }
+
+    // MARK: Notifications
+
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws {
+        try await mongo { try await collection(MongoLayout.notifications).insertMany(notifications.map(MongoLayout.document)) }
+    }
+
+    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] {
+        try await mongo {
+            try await collection(MongoLayout.notifications).find(
+                ["receiver_id": MongoLayout.value(receiverID)], options: .init(sort: ["timestamp": -1, "_id": -1], limit: limit)
+            ).map(MongoLayout.notification)
+        }
+    }
+}

@@ -1,0 +1,95 @@
+import ChatCore
+import Foundation
+import MongoKit
+
+/// The Go system's MongoDB layout: collection names, field names, BSON types, and the
+/// conversions between ChatCore models and documents. Explicit (not Codable) so every
+/// field name and BSON type is visible here and checked by the seed tests.
+enum MongoLayout {
+    static let clients = "clients"
+    static let rooms = "rooms"
+    static let messages = "messages"
+    static let notifications = "notifications"
+    static let archivedMessages = "archived_messages"
+
+    static func value(_ id: ObjectID) -> BSONValue { .objectID(BSONObjectID(bytes: id.bytes)) }
+    static func value(_ date: Date) -> BSONValue { .date(date.millisecondsSince1970) }
+
+    static func id(_ document: BSONDocument, _ key: String) throws -> ObjectID {
+        guard let raw = document.objectID(key), let id = ObjectID(bytes: raw.bytes) else {
+            throw ChatError(.internalError, field: key, message: "stored document lacks ObjectId field \(key)")
+        }
+        return id
+    }
+
+    static func date(_ document: BSONDocument, _ key: String) -> Date {
+        document.dateMilliseconds(key).map { Date(millisecondsSince1970: $0) } ?? Date(timeIntervalSince1970: 0)
+    }
+
+    // MARK: clients {_id, username, email, password_hash, created_at}
+
+    static func document(_ user: User) -> BSONDocument {
+        ["_id": value(user.id), "username": .string(user.username), "email": .string(user.email),
+         "password_hash": .string(user.passwordHash), "created_at": value(user.createdAt)]
+    }
+
+    static func user(_ document: BSONDocument) throws -> User {
+        User(
+            id: try id(document, "_id"), username: document.string("username") ?? "", email: document.string("email") ?? "",
+            passwordHash: document.string("password_hash") ?? "", createdAt: date(document, "created_at"))
+    }
+
+    // MARK: rooms {_id, name, members[ObjectId], created_at}
+
+    static func document(_ room: Room) -> BSONDocument {
+        ["_id": value(room.id), "name": .string(room.name), "members": .array(room.members.map(value)),
+         "created_at": value(room.createdAt)]
+    }
+
+    static func room(_ document: BSONDocument) throws -> Room {
+        let members = (document.array("members") ?? []).compactMap { member -> ObjectID? in
+            if case .objectID(let raw) = member { return ObjectID(bytes: raw.bytes) }
+            return nil
+        }
+        return Room(id: try id(document, "_id"), name: document.string("name") ?? "", members: members, createdAt: date(document, "created_at"))
+    }
+
+    // MARK: messages {_id, content, sender_id, room_id, timestamp}
+
+    static func document(_ message: Message) -> BSONDocument {
+        ["_id": value(message.id), "content": .string(message.content), "sender_id": value(message.senderID),
+         "room_id": value(message.roomID), "timestamp": value(message.timestamp)]
+    }
+
+    static func message(_ document: BSONDocument, roomName: String, senderName: String) throws -> Message {
+        Message(
+            id: try id(document, "_id"), roomID: try id(document, "room_id"), roomName: roomName,
+            senderID: try id(document, "sender_id"), senderName: senderName, content: document.string("content") ?? "",
+            timestamp: date(document, "timestamp"))
+    }
+
+    // MARK: notifications {_id, content, sender_id, room_id, receiver_id, seen, timestamp}
+
+    static func document(_ n: ChatNotification) -> BSONDocument {
+        ["_id": value(n.id), "content": .string(n.content), "sender_id": value(n.senderID), "room_id": value(n.roomID),
+         "receiver_id": value(n.receiverID), "seen": .bool(n.seen), "timestamp": value(n.timestamp)]
+    }
+
+    static func notification(_ document: BSONDocument) throws -> ChatNotification {
+        ChatNotification(
+            id: try id(document, "_id"), content: document.string("content") ?? "", senderID: try id(document, "sender_id"),
+            roomID: try id(document, "room_id"), receiverID: try id(document, "receiver_id"), seen: document.bool("seen") ?? false,
+            timestamp: date(document, "timestamp"))
+    }
+
+    /// The indexes the store relies on (uniqueness is enforced by them, never by
+    /// check-then-insert). Ensured at start-up; creating them again is a no-op.
+    static let indexes: [(collection: String, index: MongoCollection.Index)] = [
+        (clients, .init(keys: ["username": 1], name: "username_unique", unique: true)),
+        (clients, .init(keys: ["email": 1], name: "email_unique", unique: true)),
+        (rooms, .init(keys: ["name": 1], name: "name_unique", unique: true)),
+        (messages, .init(keys: ["room_id": 1, "timestamp": -1], name: "room_id_timestamp")),
+        (messages, .init(keys: ["timestamp": 1], name: "timestamp")),
+        (notifications, .init(keys: ["receiver_id": 1, "seen": 1, "timestamp": -1], name: "receiver_seen_timestamp")),
+    ]
+}

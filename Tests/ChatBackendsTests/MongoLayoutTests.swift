@@ -1,0 +1,77 @@
+import ChatBackends
+import ChatCore
+import ChatTestSupport
+import Foundation
+import MongoKit
+import Testing
+
+/// Our documents are the Go service's documents, both ways.
+@Suite("MongoDB layout compatibility with the Go service", .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
+struct MongoLayoutTests {
+    struct Fixture {
+        let store: MongoChatStore
+        let raw: MongoClient
+        let database: String
+    }
+
+    func fixture() async throws -> Fixture {
+        let uri = try MongoTestServer.requireURI()
+        let database = MongoTestServer.freshDatabase()
+        let store = try MongoChatStore(uri: uri, database: database)
+        try await store.ensureIndexes()
+        return Fixture(store: store, raw: try MongoClient(uri: uri), database: database)
+    }
+
+    func oid(_ id: ObjectID) -> BSONValue { .objectID(BSONObjectID(bytes: id.bytes)) }
+
+    @Test("documents the Go service wrote are read: users log in with their old bcrypt hash, rooms keep members")
+    func readsGoDocuments() async throws {
+        let f = try await fixture()
+        let userID = ObjectID(), roomID = ObjectID(), otherMember = ObjectID()
+        try await f.raw.collection("clients", database: f.database).insertOne([
+            "_id": oid(userID), "username": "varga", "email": "varga@example.com",
+            "password_hash": "$2a$10$FQ7deNcqjTjMUYR4/3RqfOcI0RAGuk2EunrRIHYg4OcnPzCa4k3sq", "created_at": .date(1_718_000_000_000),
+        ])
+        try await f.raw.collection("rooms", database: f.database).insertOne([
+            "_id": oid(roomID), "name": "old-room", "members": .array([oid(otherMember)]), "created_at": .date(1_718_000_000_000),
+        ])
+        let user = try #require(try await f.store.user(named: "varga"))
+        #expect(user.id == userID)
+        #expect(try await BcryptPasswordHasher().verify("correct horse battery", against: user.passwordHash))
+        try await f.store.addMember(userID, toRoom: roomID)
+        #expect(try await f.store.room(named: "old-room")?.members == [otherMember, userID])
+
+        // A room written before `members` existed gets the field on first join.
+        let bare = ObjectID()
+        try await f.raw.collection("rooms", database: f.database).insertOne(["_id": oid(bare), "name": "bare", "created_at": .date(0)])
+        #expect(try await f.store.room(named: "bare")?.members == [])
+        try await f.store.addMember(userID, toRoom: bare)
+        #expect(try await f.store.room(named: "bare")?.members == [userID])
+        await f.store.close()
+        await f.raw.close()
+    }
+
+    @Test("documents we write have exactly the Go field names and BSON types")
+    func writesGoDocuments() async throws {
+        let f = try await fixture()
+        let user = User(username: "nova", email: "nova@example.com", passwordHash: "$2a$10$x")
+        try await f.store.insertUser(user)
+        let room = Room(name: "fresh", members: [user.id])
+        try await f.store.insertRoom(room)
+        let message = Message(roomID: room.id, roomName: "fresh", senderID: user.id, senderName: "nova", content: "hi")
+        try await f.store.insertMessage(message)
+
+        let client = try #require(try await f.raw.collection("clients", database: f.database).findOne([:]))
+        #expect(client.keys == ["_id", "username", "email", "password_hash", "created_at"])
+        #expect(client.objectID("_id") != nil && client.dateMilliseconds("created_at") != nil)
+        let storedRoom = try #require(try await f.raw.collection("rooms", database: f.database).findOne([:]))
+        #expect(storedRoom.keys == ["_id", "name", "members", "created_at"])
+        #expect(storedRoom.array("members") == [oid(user.id)])
+        let storedMessage = try #require(try await f.raw.collection("messages", database: f.database).findOne([:]))
+        #expect(storedMessage.keys == ["_id", "content", "sender_id", "room_id", "timestamp"])
+        #expect(storedMessage.objectID("sender_id") != nil && storedMessage.objectID("room_id") != nil)
+        #expect(storedMessage.dateMilliseconds("timestamp") == message.timestamp.millisecondsSince1970)
+        await f.store.close()
+        await f.raw.close()
+    }
+}
