@@ -30,6 +30,7 @@ actor FailingMessageStore: ChatStore {
     func allRooms() async throws -> [Room] { try await base.allRooms() }
     func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws { try await base.addMember(userID, toRoom: roomID) }
     func insertMessage(_ message: Message) async throws { throw ChatError.backend("disk full") }
+    func insertMessages(_ messages: [Message]) async throws { throw ChatError.backend("disk full") }
     func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
     func insertNotifications(_ notifications: [ChatNotification]) async throws {}
     func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] { [] }

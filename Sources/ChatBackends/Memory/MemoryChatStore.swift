@@ -58,6 +58,10 @@ public actor MemoryChatStore: ChatStore {
         messagesByRoom[message.roomID, default: []].append(message)
     }
 
+    public func insertMessages(_ messages: [Message]) async throws {
+        for message in messages { messagesByRoom[message.roomID, default: []].append(message) }
+    }
+
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         let all = messagesByRoom[roomID] ?? []
         return Array(all.sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit))

@@ -101,6 +101,11 @@ public final class MongoChatStore: ChatStore {
         try await mongo { try await collection(MongoLayout.messages).insertOne(MongoLayout.document(message)) }
     }
 
+    /// One `insertMany` for the whole batch.
+    public func insertMessages(_ messages: [Message]) async throws {
+        try await mongo { try await collection(MongoLayout.messages).insertMany(messages.map(MongoLayout.document)) }
+    }
+
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         try await mongo {
             let documents = try await collection(MongoLayout.messages).find(

@@ -108,10 +108,18 @@ public final class SQLiteChatStore: ChatStore {
     // MARK: Messages
 
     public func insertMessage(_ message: Message) async throws {
+        try await insertMessages([message])
+    }
+
+    /// One transaction for the whole batch (GRDB's `write` is a transaction).
+    public func insertMessages(_ messages: [Message]) async throws {
         try await pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp) VALUES (?, ?, ?, ?, ?)",
-                arguments: [message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970])
+            let statement = try db.cachedStatement(sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp) VALUES (?, ?, ?, ?, ?)")
+            for message in messages {
+                try statement.execute(arguments: [
+                    message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970,
+                ])
+            }
         }
     }
 

@@ -11,6 +11,8 @@ public struct ChatPorts: Sendable {
     public var tokens: any TokenAuthority
     public var revokedTokens: any RevokedTokens
     public var logger: Logger
+    /// Group-commits posted messages to `store`.
+    public let messageWriter: GroupCommitWriter
 
     public init(
         store: any ChatStore,
@@ -30,5 +32,6 @@ public struct ChatPorts: Sendable {
         self.tokens = tokens
         self.revokedTokens = revokedTokens
         self.logger = logger
+        self.messageWriter = GroupCommitWriter(store: store)
     }
 }

@@ -12,7 +12,7 @@ public struct PostMessage: Sendable {
     public func callAsFunction(content: String?, from sender: User, in room: Room) async throws -> Message {
         let content = try InputRules.validateContent(content)
         let message = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
-        try await ports.store.insertMessage(message)
+        try await ports.messageWriter.write(message)
         await ports.cache.append(message)
         do {
             try await ports.fanout.publish(message)
