@@ -93,15 +93,18 @@ let package = Package(
 
         .executableTarget(name: "chatctl", dependencies: ["ChatCLI"]),
 
-        // Test helpers shared by the test targets (hand-made JWTs).
+        // Test helpers shared by the test targets (hand-made JWTs, test servers, failing stores).
         .target(name: "ChatTestSupport", dependencies: [
+            "ChatCore",
+            "ChatBackends",
             .product(name: "Crypto", package: "swift-crypto"),
         ], path: "Tests/ChatTestSupport"),
 
-        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends"]),
+        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
         .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit"]),
         .testTarget(name: "ChatServerTests", dependencies: [
             "ChatTestSupport",
+            "MongoKit",
             "ChatCore",
             "ChatBackends",
             "ChatServer",
@@ -111,7 +114,7 @@ let package = Package(
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "JWTKit", package: "jwt-kit"),
         ]),
-        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime"]),
+        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime", "ChatTestSupport"]),
         .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

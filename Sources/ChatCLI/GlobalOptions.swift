@@ -13,11 +13,19 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String?
 
+    @Option(
+        name: .long,
+        help: ArgumentHelp(
+            "MongoDB URI; selects the MongoDB store (prefer MONGO_URI in the environment when it holds a password: argv is visible to other users).",
+            valueName: "uri"))
+    var mongoURI: String?
+
     /// The flag layer's values, by setting key.
     var flagValues: [String: ConfigContent] {
         var values: [String: ConfigContent] = [:]
         if let dataDir { values[SettingKey.dataDir.key] = .string(dataDir) }
         if let logLevel { values[SettingKey.logLevel.key] = .string(logLevel) }
+        if let mongoURI { values[SettingKey.mongoURI.key] = .string(mongoURI) }
         return values
     }
 

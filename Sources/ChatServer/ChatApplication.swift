@@ -9,6 +9,7 @@ public enum ChatApplication {
     /// The router with every chat route (also usable with HummingbirdTesting's `.router`).
     static func buildRouter(ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
+        router.add(middleware: BackendFailureLogMiddleware())
         let auth = AuthMiddleware(ports: ports)
         router.get("healthz") { _, _ in "ok" }
         UserController(ports: ports).addRoutes(to: router.group("api/user"), auth: auth)

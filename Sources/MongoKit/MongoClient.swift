@@ -76,7 +76,16 @@ public final class MongoClient: Sendable {
         self.threadPool.start()
     }
 
-    private static let initializeDriver: Void = { mongoc_init() }()
+    /// `mongoc_init` once, and libmongoc's own log (which prints DEBUG lines to stderr
+    /// by default) cut down to warnings and worse, one line each on stderr.
+    private static let initializeDriver: Void = {
+        mongoc_init()
+        mongoc_log_set_handler({ level, domain, message, _ in
+            guard level.rawValue <= MONGOC_LOG_LEVEL_WARNING.rawValue, let message else { return }
+            let domainText = domain.map { String(cString: $0) } ?? "mongoc"
+            FileHandle.standardError.write(Data("libmongoc \(domainText): \(String(cString: message))\n".utf8))
+        }, nil)
+    }()
 
     /// Stops the thread pool; calls after this throw `MongoError.closed`.
     public func close() async {

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 import Testing
 #if canImport(FoundationNetworking)
@@ -106,5 +107,40 @@ struct CLITests {
         server.stop()
         #expect(try await server.waitForExit(seconds: 20) == 0)
         #expect(server.stderr.contains("stopped"))
+    }
+}
+
+@Suite("chatctl db")
+struct DatabaseCLITests {
+    @Test("ensure-indexes on SQLite says there is nothing to do")
+    func sqlite() async throws {
+        let result = try await ChatctlProcess.run(["db", "ensure-indexes", "--json"])
+        #expect(result.status == 0)
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+        #expect(report["store"] as? String == "sqlite")
+        #expect((report["indexes"] as? [Any])?.isEmpty == true)
+    }
+
+    @Test("ensure-indexes on MongoDB creates the six indexes, twice without harm",
+          .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
+    func mongo() async throws {
+        let environment = ["MONGO_URI": try MongoTestServer.requireURI(), "DATABASE_NAME": MongoTestServer.freshDatabase()]
+        for _ in 0..<2 {
+            let result = try await ChatctlProcess.run(["db", "ensure-indexes", "--json"], environment: environment)
+            #expect(result.status == 0, "\(result.stderr)")
+            let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
+            #expect(report["store"] as? String == "mongodb")
+            let names = (report["indexes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
+            #expect(names == ["username_unique", "email_unique", "name_unique", "room_id_timestamp", "timestamp", "receiver_seen_timestamp"])
+        }
+    }
+
+    @Test("a dead MongoDB: exit 1 with a clear message, the password redacted")
+    func deadMongo() async throws {
+        let result = try await ChatctlProcess.run(
+            ["db", "ensure-indexes"], environment: ["MONGO_URI": "mongodb://app:hunter2@127.0.0.1:9/?serverSelectionTimeoutMS=300"])
+        #expect(result.status == 1)
+        #expect(result.stderr.contains("cannot ensure MongoDB indexes"))
+        #expect(!result.stderr.contains("hunter2"))
     }
 }

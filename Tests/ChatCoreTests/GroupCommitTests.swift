@@ -29,7 +29,7 @@ actor GatedStore: MessageStore {
         let call = calls
         if !gateOpen { await withCheckedContinuation { gate = $0 } }
         batchSizes.append(messages.count)
-        if failingCalls.contains(call) { throw ChatError.backend("write \(call) failed") }
+        if failingCalls.contains(call) { throw ChatError.backend("the store", detail: "write \(call) failed") }
         try await base.insertMessages(messages)
     }
 

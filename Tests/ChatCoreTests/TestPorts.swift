@@ -1,5 +1,6 @@
 import ChatBackends
 import ChatCore
+import ChatTestSupport
 import Logging
 import Synchronization
 
@@ -15,25 +16,6 @@ final class RecordingReceiver: FanoutReceiver {
 actor RecordingEvents: MessageEventQueue {
     private(set) var events: [MessageEvent] = []
     func publish(_ event: MessageEvent) async { events.append(event) }
-}
-
-/// A store whose message inserts fail, to prove nothing is broadcast unstored.
-actor FailingMessageStore: ChatStore {
-    let base = MemoryChatStore()
-    nonisolated var displayName: String { "failing" }
-    func ping() async throws {}
-    func insertUser(_ user: User) async throws { try await base.insertUser(user) }
-    func user(named username: String) async throws -> User? { try await base.user(named: username) }
-    func user(id: ObjectID) async throws -> User? { try await base.user(id: id) }
-    func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
-    func room(named name: String) async throws -> Room? { try await base.room(named: name) }
-    func allRooms() async throws -> [Room] { try await base.allRooms() }
-    func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws { try await base.addMember(userID, toRoom: roomID) }
-    func insertMessage(_ message: Message) async throws { throw ChatError.backend("disk full") }
-    func insertMessages(_ messages: [Message]) async throws { throw ChatError.backend("disk full") }
-    func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
-    func insertNotifications(_ notifications: [ChatNotification]) async throws {}
-    func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] { [] }
 }
 
 struct TestPorts {

@@ -1,5 +1,6 @@
 import ChatBackends
 import ChatCore
+import ChatTestSupport
 import Foundation
 import Testing
 

@@ -13,12 +13,12 @@ public final class MongoChatStore: ChatStore {
         do {
             self.client = try MongoClient(uri: uri, options: options)
         } catch let error as MongoError {
-            throw ChatError.backend(error.message)
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
         }
         self.database = database
     }
 
-    public var displayName: String { "mongodb:\(client.uri.redacted) database=\(database)" }
+    public var displayName: String { "\(client.uri.redacted) (database \(database))" }
 
     private func collection(_ name: String) -> MongoCollection { client.collection(name, database: database) }
 
@@ -27,7 +27,25 @@ public final class MongoChatStore: ChatStore {
         do {
             return try await body()
         } catch let error as MongoError {
-            throw ChatError.backend("MongoDB: \(error.message)")
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
+    }
+
+    /// One index of the layout, for reports.
+    public struct IndexDescription: Sendable, Encodable {
+        public var collection: String
+        public var name: String
+        public var keys: String
+        public var unique: Bool
+    }
+
+    /// The indexes `ensureIndexes` creates.
+    public static var indexes: [IndexDescription] {
+        MongoLayout.indexes.map { entry in
+            IndexDescription(
+                collection: entry.collection, name: entry.index.name,
+                keys: entry.index.keys.fields.map { "\($0.key): \($0.value.intValue ?? 0)" }.joined(separator: ", "),
+                unique: entry.index.unique)
         }
     }
 
@@ -56,7 +74,7 @@ public final class MongoChatStore: ChatStore {
             // The message names no index (some servers): ask which value is taken.
             throw try await self.user(named: user.username) != nil ? ChatError.usernameTaken : ChatError.emailTaken
         } catch let error as MongoError {
-            throw ChatError.backend("MongoDB: \(error.message)")
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
         }
     }
 
@@ -76,7 +94,7 @@ public final class MongoChatStore: ChatStore {
         } catch let error as MongoError where error.kind == .duplicateKey {
             throw ChatError.roomExists
         } catch let error as MongoError {
-            throw ChatError.backend("MongoDB: \(error.message)")
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
         }
     }
 

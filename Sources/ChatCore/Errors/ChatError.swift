@@ -26,14 +26,18 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     public let field: String?
     /// A message safe to show to a client: never a secret, never a stack trace.
     public let message: String
+    /// What operators need to know (a backend's own error, credentials redacted);
+    /// logged and shown by the CLI, never sent to clients.
+    public let detail: String?
 
-    public init(_ kind: Kind, field: String? = nil, message: String) {
+    public init(_ kind: Kind, field: String? = nil, message: String, detail: String? = nil) {
         self.kind = kind
         self.field = field
         self.message = message
+        self.detail = detail
     }
 
-    public var description: String { message }
+    public var description: String { detail.map { "\(message): \($0)" } ?? message }
 
     public static func invalid(_ field: String, _ message: String) -> ChatError {
         ChatError(.invalidInput, field: field, message: message)
@@ -58,7 +62,8 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
         ChatError(.unauthorized, message: message)
     }
 
-    public static func backend(_ message: String) -> ChatError {
-        ChatError(.backendUnavailable, message: message)
+    /// A backend failed: clients learn which service is unavailable, the log learns why.
+    public static func backend(_ name: String, detail: String) -> ChatError {
+        ChatError(.backendUnavailable, message: "\(name) is unavailable; try again later", detail: detail)
     }
 }

@@ -56,7 +56,7 @@ public struct ChatRuntime: Sendable {
                 try await store.ensureIndexes()
                 return store
             } catch let error as ChatError {
-                throw RuntimeError("cannot use MongoDB (\(SettingKey.mongoURI.key)): \(error.message)")
+                throw RuntimeError("cannot use MongoDB (\(SettingKey.mongoURI.key)): \(error.detail ?? error.message)")
             }
         }
         do {

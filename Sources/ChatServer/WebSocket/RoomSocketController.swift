@@ -136,6 +136,7 @@ struct RoomSocketController: Sendable {
                 let frame = try Self.decodeInbound(text)
                 _ = try await post(content: frame.content, from: user, in: room)
             } catch let error as ChatError {
+                if let detail = error.detail { logger.error("posting failed", metadata: ["error": "\(error.message)", "detail": "\(detail)"]) }
                 connection.enqueue(.init(buffer: FrameEncoder.errorFrame(error.message)))
             } catch {
                 logger.error("posting failed", metadata: ["error": "\(error)"])

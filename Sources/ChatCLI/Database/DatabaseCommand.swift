@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `chatctl db …`: store housekeeping.
+struct DatabaseCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "db",
+        abstract: "Store housekeeping (MongoDB indexes).",
+        subcommands: [EnsureIndexes.self]
+    )
+}

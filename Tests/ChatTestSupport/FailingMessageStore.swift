@@ -1,0 +1,27 @@
+import ChatBackends
+import ChatCore
+
+/// A store whose message writes fail (everything else works, in memory): proves that
+/// nothing unstored is broadcast and that clients get a clear error.
+public actor FailingMessageStore: ChatStore {
+    let base = MemoryChatStore()
+
+    public init() {}
+
+    public nonisolated var displayName: String { "failing" }
+    public func ping() async throws {}
+    public func insertUser(_ user: User) async throws { try await base.insertUser(user) }
+    public func user(named username: String) async throws -> User? { try await base.user(named: username) }
+    public func user(id: ObjectID) async throws -> User? { try await base.user(id: id) }
+    public func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
+    public func room(named name: String) async throws -> Room? { try await base.room(named: name) }
+    public func allRooms() async throws -> [Room] { try await base.allRooms() }
+    public func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws { try await base.addMember(userID, toRoom: roomID) }
+    public func insertMessage(_ message: Message) async throws { throw Self.failure }
+    public func insertMessages(_ messages: [Message]) async throws { throw Self.failure }
+    public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws {}
+    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] { [] }
+
+    static let failure = ChatError.backend("the database", detail: "disk full (test)")
+}
