@@ -110,6 +110,26 @@ public final class MongoClient: Sendable {
         }
     }
 
+    /// Opens a cursor on the thread pool; the pooled client stays with the cursor.
+    func openCursor(
+        _ open: @escaping @Sendable (OpaquePointer) throws -> (collection: OpaquePointer, cursor: OpaquePointer),
+        chunkSize: Int
+    ) async throws -> MongoCursor {
+        guard !isClosed.load(ordering: .relaxed) else { throw MongoError(.closed, message: "the MongoDB client is closed") }
+        let pool = self.pool, uriText = uri.string
+        let handle = try await threadPool.runIfActive { () throws -> CursorHandle in
+            let client = mongoc_client_pool_pop(pool.pointer)!
+            do {
+                let (collection, cursor) = try open(client)
+                return CursorHandle(pool: pool.pointer, client: client, collection: collection, cursor: cursor, uri: uriText)
+            } catch {
+                mongoc_client_pool_push(pool.pointer, client)
+                throw error
+            }
+        }
+        return MongoCursor(handle: handle, threadPool: threadPool, chunkSize: max(1, chunkSize))
+    }
+
     /// A collection handle (no I/O).
     public func collection(_ name: String, database: String) -> MongoCollection {
         MongoCollection(client: self, database: database, name: name)

@@ -101,6 +101,27 @@ public struct MongoCollection: Sendable {
         }
     }
 
+    /// Matching documents as a stream: memory stays bounded by `batchSize` however many
+    /// documents match (the server sends them in batches, fetched as the caller reads).
+    public func stream(_ filter: BSONDocument = [:], options: FindOptions = FindOptions()) async throws -> MongoCursor {
+        let database = self.database, name = self.name
+        let filterBytes = try BSONWriter.bytes(of: filter), optionBytes = try BSONWriter.bytes(of: options.document)
+        return try await client.openCursor({ client in
+            let collection = mongoc_client_get_collection(client, database, name)!
+            let cFilter = filterBytes.withUnsafeBufferPointer { bson_new_from_data($0.baseAddress, $0.count) }
+            let cOptions = optionBytes.withUnsafeBufferPointer { bson_new_from_data($0.baseAddress, $0.count) }
+            defer {
+                bson_destroy(cFilter)
+                bson_destroy(cOptions)
+            }
+            guard let cFilter, let cOptions, let cursor = mongoc_collection_find_with_opts(collection, cFilter, cOptions, nil) else {
+                mongoc_collection_destroy(collection)
+                throw MongoError(.invalidDocument, message: "find on \(name) could not start")
+            }
+            return (collection, cursor)
+        }, chunkSize: options.batchSize ?? 100)
+    }
+
     /// The first matching document, if any.
     public func findOne(_ filter: BSONDocument, options: FindOptions = FindOptions()) async throws -> BSONDocument? {
         var options = options

@@ -94,3 +94,34 @@ struct MongoUnavailableTests {
         await client.close()
     }
 }
+
+@Suite("MongoKit cursors", .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
+struct MongoCursorTests {
+    @Test("a stream yields every document in order, batch by batch")
+    func streamsAll() async throws {
+        let client = try MongoClient(uri: try MongoTestServer.requireURI(), options: .init(poolSize: 1))
+        let things = client.collection("many", database: MongoTestServer.freshDatabase())
+        try await things.insertMany((0..<25).map { ["n": .int32(Int32($0))] })
+        var seen: [Int] = []
+        for try await document in try await things.stream([:], options: .init(sort: ["n": 1], batchSize: 4)) {
+            seen.append(document.int("n") ?? -1)
+        }
+        #expect(seen == Array(0..<25))
+        // The one pooled connection came back: the client still works.
+        #expect(try await things.countDocuments() == 25)
+        await client.close()
+    }
+
+    @Test("an abandoned stream gives its connection back")
+    func abandoned() async throws {
+        let client = try MongoClient(uri: try MongoTestServer.requireURI(), options: .init(poolSize: 1))
+        let things = client.collection("many", database: MongoTestServer.freshDatabase())
+        try await things.insertMany((0..<10).map { ["n": .int32(Int32($0))] })
+        do {
+            var iterator = try await things.stream([:], options: .init(batchSize: 2)).makeAsyncIterator()
+            _ = try await iterator.next()
+        }
+        #expect(try await things.countDocuments() == 10)
+        await client.close()
+    }
+}

@@ -33,7 +33,13 @@ enum ServeRunner {
             logger: logger
         ))
         logger.info("starting", metadata: ["services": "\(roles.map(\.rawValue).sorted().joined(separator: ","))", "version": "\(ChatctlVersion.current)"])
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            await runtime.ports.store.close()
+            throw error
+        }
+        await runtime.ports.store.close()
         logger.info("stopped")
     }
 }

@@ -4,4 +4,11 @@ public protocol ChatStore: UserStore, RoomStore, MessageStore, NotificationStore
     func ping() async throws
     /// A short human-readable description, credentials redacted (for logs and `config show`).
     var displayName: String { get }
+    /// Releases connections and threads at shutdown (after the services stopped).
+    func close() async
+}
+
+extension ChatStore {
+    /// Stores with nothing to release.
+    public func close() async {}
 }
