@@ -6,13 +6,14 @@
 #
 # Servers: MongoDB tests use MONGODB_TEST_URI when set, else ../shared/mongo-standin
 # started here on a free loopback port (its Python deps go into a venv under .build/).
+# Redis tests start Debian's redis-server themselves, one per test on a free port.
 # Every server started here is stopped on exit, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_swift
-ensure_packages "${BUILD_PACKAGES[@]}"
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}"
 
 echo "==> building (debug, with tests)"
 swift build --build-tests
