@@ -101,7 +101,7 @@ let package = Package(
         ], path: "Tests/ChatTestSupport"),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
-        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit"]),
+        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit"]),
         .testTarget(name: "ChatServerTests", dependencies: [
             "ChatTestSupport",
             "MongoKit",

@@ -1,0 +1,26 @@
+import Logging
+import Synchronization
+
+/// Logs a backend outage once when it starts and once when it ends, never per call.
+final class OutageLog: Sendable {
+    private let what: String
+    private let logger: Logger
+    private let down = Atomic<Bool>(false)
+
+    init(what: String, logger: Logger) {
+        self.what = what
+        self.logger = logger
+    }
+
+    func failed(_ error: any Error) {
+        if !down.exchange(true, ordering: .relaxed) {
+            logger.warning("\(what) unavailable; carrying on without it until it returns", metadata: ["error": "\(error)"])
+        }
+    }
+
+    func recovered() {
+        if down.exchange(false, ordering: .relaxed) {
+            logger.notice("\(what) is back")
+        }
+    }
+}
