@@ -122,8 +122,7 @@ public final class RedisClient: Sendable {
         } catch {
             state.withLock { state in
                 state.failures += 1
-                let backoff = min(5_000, 100 << min(state.failures - 1, 6))
-                state.retryAt = ContinuousClock.now + .milliseconds(backoff)
+                state.retryAt = ContinuousClock.now + RedisBackoff.delay(afterFailures: state.failures)
             }
             throw error
         }

@@ -41,7 +41,7 @@ final class RedisConnection: @unchecked Sendable {
     func pipeline(_ commands: [[[UInt8]]]) throws(RedisError) -> [RedisValue] {
         guard !isBroken else { throw RedisError(.unavailable, "connection is broken") }
         for command in commands {
-            let status = Self.withArgv(command) { argc, argv, lengths in
+            let status = command.withArgv { argc, argv, lengths in
                 redisAppendCommandArgv(context, argc, argv, lengths)
             }
             guard status == REDIS_OK else { throw brokenError() }
@@ -63,7 +63,7 @@ final class RedisConnection: @unchecked Sendable {
                           "Redis connection failed: \(Self.errorString(context))")
     }
 
-    private static func value(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {
+    static func value(_ reply: UnsafeMutablePointer<redisReply>) -> RedisValue {
         let r = reply.pointee
         switch r.type {
         case REDIS_REPLY_STRING:
@@ -81,11 +81,22 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
+    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
+        withUnsafeBytes(of: context.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
+    }
+
+    private static func timeval(_ duration: Duration) -> Foundation.timeval {
+        let (seconds, attoseconds) = duration.components
+        return Foundation.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+}
+
+extension [[UInt8]] {
     /// Calls hiredis with argv pointers valid for the whole call.
-    private static func withArgv<R>(_ arguments: [[UInt8]], _ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
-        let lengths = arguments.map(\.count)
-        let copies: [UnsafeMutablePointer<CChar>] = arguments.map { bytes in
-            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: max(1, bytes.count))
+    func withArgv<R>(_ body: (Int32, UnsafeMutablePointer<UnsafePointer<CChar>?>, UnsafePointer<Int>) -> R) -> R {
+        let lengths = self.map(\.count)
+        let copies: [UnsafeMutablePointer<CChar>] = self.map { bytes in
+            let copy = UnsafeMutablePointer<CChar>.allocate(capacity: Swift.max(1, bytes.count))
             bytes.withUnsafeBufferPointer { source in
                 source.withMemoryRebound(to: CChar.self) { copy.initialize(from: $0.baseAddress!, count: bytes.count) }
             }
@@ -95,17 +106,8 @@ final class RedisConnection: @unchecked Sendable {
         var pointers: [UnsafePointer<CChar>?] = copies.map { UnsafePointer($0) }
         return pointers.withUnsafeMutableBufferPointer { argv in
             lengths.withUnsafeBufferPointer { argvLengths in
-                body(Int32(arguments.count), argv.baseAddress!, argvLengths.baseAddress!)
+                body(Int32(self.count), argv.baseAddress!, argvLengths.baseAddress!)
             }
         }
-    }
-
-    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
-        withUnsafeBytes(of: context.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-    }
-
-    private static func timeval(_ duration: Duration) -> Foundation.timeval {
-        let (seconds, attoseconds) = duration.components
-        return Foundation.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     }
 }

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdWSClient
@@ -51,7 +52,7 @@ final class TestSocket: Sendable {
                 }
             }
         }
-        let queue = FrameQueue()
+        let queue = TimedQueue<String>()
         self.queue = queue
         self.pump = Task {
             for await text in inbox { await queue.push(text) }
@@ -59,7 +60,7 @@ final class TestSocket: Sendable {
         }
     }
 
-    private let queue: FrameQueue
+    private let queue: TimedQueue<String>
     private let pump: Task<Void, Never>
 
     func send(_ text: String) { outboxContinuation.yield(.text(text)) }
@@ -69,7 +70,7 @@ final class TestSocket: Sendable {
     /// The next text frame, or `Failure.timedOut` after `seconds`.
     func next(_ what: String = "a frame", seconds: Double = 10) async throws -> String {
         switch await queue.next(timeout: .seconds(seconds)) {
-        case .frame(let text): return text
+        case .item(let text): return text
         case .closed: throw Failure.closed
         case .timedOut: throw Failure.timedOut(what)
         }
@@ -111,55 +112,5 @@ final class TestSocket: Sendable {
             try await group.next()
             group.cancelAll()
         }
-    }
-}
-
-/// Received frames, waited for with a deadline (an AsyncStream iterator cannot be
-/// abandoned on timeout without ending the stream).
-actor FrameQueue {
-    enum Outcome: Sendable { case frame(String), closed, timedOut }
-
-    private var frames: [String] = []
-    private var finished = false
-    private var waiter: (id: Int, continuation: CheckedContinuation<Outcome, Never>)?
-    private var nextWaiterID = 0
-
-    func push(_ text: String) {
-        if let waiter {
-            self.waiter = nil
-            waiter.continuation.resume(returning: .frame(text))
-        } else {
-            frames.append(text)
-        }
-    }
-
-    func finish() {
-        finished = true
-        if let waiter {
-            self.waiter = nil
-            waiter.continuation.resume(returning: .closed)
-        }
-    }
-
-    func next(timeout: Duration) async -> Outcome {
-        if !frames.isEmpty { return .frame(frames.removeFirst()) }
-        if finished { return .closed }
-        nextWaiterID += 1
-        let id = nextWaiterID
-        let timer = Task {
-            try? await Task.sleep(for: timeout)
-            self.expire(id)
-        }
-        let outcome = await withCheckedContinuation { continuation in
-            waiter = (id, continuation)
-        }
-        timer.cancel()
-        return outcome
-    }
-
-    private func expire(_ id: Int) {
-        guard let waiter, waiter.id == id else { return }
-        self.waiter = nil
-        waiter.continuation.resume(returning: .timedOut)
     }
 }

@@ -68,3 +68,56 @@ struct RedisClientTests {
         server.stop()
     }
 }
+
+@Suite("RedisKit subscriptions", .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: RedisTestServer.skipReason)))
+struct RedisSubscriberTests {
+    /// Pumps a subscriber's events into a queue the test can wait on with a deadline.
+    func pump(_ subscriber: RedisSubscriber) -> (TimedQueue<RedisSubscriber.Event>, Task<Void, Never>) {
+        let queue = TimedQueue<RedisSubscriber.Event>()
+        let task = Task {
+            for await event in subscriber { await queue.push(event) }
+            await queue.finish()
+        }
+        return (queue, task)
+    }
+
+    func next(_ queue: TimedQueue<RedisSubscriber.Event>, skippingDisconnects: Bool = true) async throws -> RedisSubscriber.Event {
+        while true {
+            switch await queue.next(timeout: .seconds(10)) {
+            case .item(.disconnected) where skippingDisconnects: continue
+            case .item(let event): return event
+            case .closed: throw RedisError(.closed, "subscription ended")
+            case .timedOut: throw RedisError(.unavailable, "no event within 10 s")
+            }
+        }
+    }
+
+    @Test("published messages arrive; after a server restart the subscription comes back by itself")
+    func subscribeAndResubscribe() async throws {
+        let server = try await RedisTestServer()
+        let endpoint = try RedisEndpoint(parsing: server.url)
+        let client = RedisClient(endpoint: endpoint, options: .init(connectTimeout: .milliseconds(300)))
+        let subscriber = RedisSubscriber(endpoint: endpoint, channels: ["news"])
+        let (queue, task) = pump(subscriber)
+        #expect(try await next(queue) == .subscribed)
+        try await client.command(bytes: [Array("PUBLISH".utf8), Array("news".utf8), [0, 1, 2]])
+        #expect(try await next(queue) == .message(channel: "news", payload: [0, 1, 2]))
+
+        server.stop()
+        try await server.start()
+        #expect(try await next(queue) == .subscribed)
+        var delivered = false
+        for _ in 0..<50 where !delivered {
+            delivered = (try? await client.command(["PUBLISH", "news", "again"]))?.int == 1
+            if !delivered { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(try await next(queue) == .message(channel: "news", payload: Array("again".utf8)))
+
+        subscriber.stop()
+        _ = await task.value
+        #expect(await queue.next(timeout: .seconds(1)) == .closed)
+        await client.close()
+        server.stop()
+    }
+}
+
