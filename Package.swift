@@ -56,6 +56,7 @@ let package = Package(
             "RedisKit",
             "AMQPKit",
             .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
             .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Logging", package: "swift-log"),
@@ -76,6 +77,7 @@ let package = Package(
         .target(name: "ChatRuntime", dependencies: [
             "ChatCore",
             "ChatBackends",
+            "RedisKit",
             "ChatServer",
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),
@@ -105,6 +107,7 @@ let package = Package(
         .testTarget(name: "ChatServerTests", dependencies: [
             "ChatTestSupport",
             "MongoKit",
+            "RedisKit",
             "ChatCore",
             "ChatBackends",
             "ChatServer",
@@ -113,6 +116,7 @@ let package = Package(
             .product(name: "HummingbirdTesting", package: "hummingbird"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime", "ChatTestSupport"]),
         .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatTestSupport"]),

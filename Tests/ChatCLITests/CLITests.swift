@@ -81,9 +81,9 @@ struct CLITests {
 
     @Test("serve refuses a configured backend it cannot use yet instead of ignoring it")
     func serveRefusesUnavailableBackend() async throws {
-        let result = try await ChatctlProcess.run(["serve", "chat", "--port", "0"], environment: ["SECRET_KEY": "s", "REDIS_URI": "localhost:6379"])
+        let result = try await ChatctlProcess.run(["serve", "chat", "--port", "0"], environment: ["SECRET_KEY": "s", "RABBITMQ_URL": "amqp://localhost"])
         #expect(result.status == 1)
-        #expect(result.stderr.contains("redis.uri"))
+        #expect(result.stderr.contains("rabbitmq.url"))
     }
 
     @Test("serve all --dev: prints a generated secret, creates the SQLite store, answers signup, stops on SIGTERM")

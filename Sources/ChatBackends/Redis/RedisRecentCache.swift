@@ -39,7 +39,7 @@ public final class RedisRecentCache: RecentMessageCache {
             for item in items {
                 guard case .bulk(let bytes) = item else { continue }
                 if bytes == Self.endMarker { break }
-                guard let message = try? Self.decoder.decode(Message.self, from: Data(bytes)) else {
+                guard let message = try? RedisMessageCodec.decode(bytes) else {
                     // A wrong entry: drop it and rebuild from the store.
                     await invalidate(room: roomID)
                     return .miss(fillToken: generation &+ 1)
@@ -70,7 +70,7 @@ public final class RedisRecentCache: RecentMessageCache {
                 Array(RedisKeys.recent(roomID).utf8), Array(RedisKeys.recentGeneration(roomID).utf8),
                 Array(String(fillToken).utf8), Array(String(ttlSeconds).utf8),
             ]
-            for message in messages.prefix(capacity) { arguments.append(try Self.encode(message)) }
+            for message in messages.prefix(capacity) { arguments.append(try RedisMessageCodec.encode(message)) }
             arguments.append(Self.endMarker)
             try await client.command(bytes: arguments)
             outage.recovered()
@@ -82,7 +82,7 @@ public final class RedisRecentCache: RecentMessageCache {
     public func append(_ message: Message) async {
         let key = Array(RedisKeys.recent(message.roomID).utf8)
         do {
-            let encoded = try Self.encode(message)
+            let encoded = try RedisMessageCodec.encode(message)
             // LPUSHX: only an existing (filled) list grows; a missing one is filled on the next join.
             let replies = try await client.pipeline(bytes: [
                 [Array("INCR".utf8), Array(RedisKeys.recentGeneration(message.roomID).utf8)],
@@ -108,17 +108,4 @@ public final class RedisRecentCache: RecentMessageCache {
         }
     }
 
-    private static let encoder: JSONEncoder = {
-        let encoder = JSONEncoder()
-        encoder.dateEncodingStrategy = .millisecondsSince1970
-        return encoder
-    }()
-
-    private static let decoder: JSONDecoder = {
-        let decoder = JSONDecoder()
-        decoder.dateDecodingStrategy = .millisecondsSince1970
-        return decoder
-    }()
-
-    static func encode(_ message: Message) throws -> [UInt8] { Array(try encoder.encode(message)) }
 }

@@ -36,10 +36,10 @@ enum ServeRunner {
         do {
             try await group.run()
         } catch {
-            await runtime.ports.store.close()
+            await runtime.close()
             throw error
         }
-        await runtime.ports.store.close()
+        await runtime.close()
         logger.info("stopped")
     }
 }

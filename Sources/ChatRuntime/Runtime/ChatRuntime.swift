@@ -3,24 +3,26 @@ import ChatCore
 import ChatServer
 import Foundation
 import Logging
+import RedisKit
 import ServiceLifecycle
 
 /// Turns effective settings into connected backends and the services to run.
 ///
-/// Today every port runs on the embedded column (SQLite + in-process); a MongoDB
-/// URI, Redis address or RabbitMQ URL is refused with a clear message until those
-/// adapters land, rather than silently ignored.
+/// The store is MongoDB when `mongo.uri` is set, else SQLite; cache, fan-out and
+/// revoked tokens are Redis when `redis.uri` is set, else in-process. A RabbitMQ URL is
+/// refused with a clear message until that adapter lands, rather than silently ignored.
 public struct ChatRuntime: Sendable {
     public let settings: Settings
     public let ports: ChatPorts
     public let logger: Logger
+    /// Backend services that must run beside the servers (the Redis subscription).
+    public let backendServices: [any Service]
+    /// The Redis client, closed at shutdown.
+    let redis: RedisClient?
 
     /// Connects every backend the settings name.
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
     public static func connect(settings: Settings, logger: Logger) async throws -> ChatRuntime {
-        if settings.redisURI != nil {
-            throw RuntimeError("redis.uri (REDIS_URI) is set, but this build has no Redis backend yet; unset it to use the in-process cache and fan-out")
-        }
         if settings.rabbitMQURL != nil {
             throw RuntimeError("rabbitmq.url (RABBITMQ_URL) is set, but this build has no RabbitMQ publisher yet; unset it to use the in-process queue")
         }
@@ -33,18 +35,61 @@ public struct ChatRuntime: Sendable {
         }
         let store = try await connectStore(settings: settings, logger: logger)
         let events: any MessageEventQueue = DiscardingEventQueue(logger: logger)
+        let shared = try await connectShared(settings: settings, logger: logger)
         let ports = ChatPorts(
             store: store,
-            cache: MemoryRecentCache(),
-            fanout: LocalFanout(),
+            cache: shared.cache,
+            fanout: shared.fanout,
             events: events,
             hasher: BcryptPasswordHasher(),
             tokens: await JWTTokenAuthority(secret: secret, lifetime: settings.tokenLifetime),
-            revokedTokens: MemoryRevokedTokens(),
+            revokedTokens: shared.revokedTokens,
             logger: logger
         )
-        logger.info("backends connected", metadata: ["store": "\(store.displayName)", "cache": "memory", "fanout": "local", "events": "none"])
-        return ChatRuntime(settings: settings, ports: ports, logger: logger)
+        logger.info("backends connected", metadata: [
+            "store": "\(store.displayName)", "cache, fan-out, revoked tokens": "\(shared.description)", "events": "none",
+        ])
+        return ChatRuntime(settings: settings, ports: ports, logger: logger, backendServices: shared.services, redis: shared.client)
+    }
+
+    /// What nodes share: Redis when `redis.uri` is set, else in-process.
+    struct SharedBackends {
+        var cache: any RecentMessageCache
+        var fanout: any RoomFanout
+        var revokedTokens: any RevokedTokens
+        var services: [any Service]
+        var client: RedisClient?
+        var description: String
+    }
+
+    static func connectShared(settings: Settings, logger: Logger) async throws -> SharedBackends {
+        guard let uri = settings.redisURI else {
+            return SharedBackends(
+                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), services: [], client: nil,
+                description: "in-process")
+        }
+        let client: RedisClient
+        do {
+            client = try RedisClient(url: uri)
+        } catch {
+            throw RuntimeError("\(SettingKey.redisURI.key): \(error)")
+        }
+        do {
+            try await client.ping()
+        } catch {
+            // Redis down never stops the chat service: it carries on and catches up.
+            logger.warning("Redis does not answer yet; starting anyway", metadata: ["redis": "\(client.endpoint)", "error": "\(error)"])
+        }
+        let fanout = RedisFanout(client: client, logger: logger)
+        return SharedBackends(
+            cache: RedisRecentCache(client: client, logger: logger), fanout: fanout, revokedTokens: RedisRevokedTokens(client: client),
+            services: [fanout], client: client, description: "\(client.endpoint)")
+    }
+
+    /// Releases backend connections (after the services stopped).
+    public func close() async {
+        await redis?.close()
+        await ports.store.close()
     }
 
     /// MongoDB when `mongo.uri` is set (indexes ensured), else the SQLite file.
@@ -70,7 +115,7 @@ public struct ChatRuntime: Sendable {
     ///
     /// - Parameter onChatRunning: called with the chat service's bound port.
     public func services(for roles: Set<ServiceRole>, onChatRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async -> [any Service] {
-        var services: [any Service] = []
+        var services: [any Service] = backendServices
         if roles.contains(.chat) {
             let chatSettings = ChatServerSettings(
                 host: settings.chatHost, port: settings.chatPort,

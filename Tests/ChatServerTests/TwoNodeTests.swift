@@ -1,0 +1,108 @@
+import ChatBackends
+import ChatCore
+import ChatServer
+import ChatTestSupport
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import Logging
+import RedisKit
+import ServiceLifecycle
+import Testing
+
+/// Two chat nodes sharing one store and one Redis, each with its own hub and
+/// subscription, both serving real sockets.
+@Suite("two chat nodes through Redis", .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: RedisTestServer.skipReason)))
+struct TwoNodeTests {
+    static func node(store: any ChatStore, redis: RedisClient) async -> (ChatPorts, RedisFanout) {
+        var logger = Logger(label: "node")
+        logger.logLevel = .warning
+        let fanout = RedisFanout(client: redis, logger: logger)
+        let ports = ChatPorts(
+            store: store, cache: RedisRecentCache(client: redis, logger: logger), fanout: fanout,
+            events: DiscardingEventQueue(logger: logger), hasher: BcryptPasswordHasher(cost: 4),
+            tokens: await JWTTokenAuthority(secret: LiveChat.secret), revokedTokens: RedisRevokedTokens(client: redis), logger: logger)
+        return (ports, fanout)
+    }
+
+    /// Runs both nodes (servers and fan-out subscriptions) around `body`.
+    static func run(_ body: @Sendable (LiveChat, LiveChat) async throws -> Void) async throws {
+        let server = try await RedisTestServer()
+        let redisA = try RedisClient(url: server.url), redisB = try RedisClient(url: server.url)
+        let store = MemoryChatStore()
+        let (portsA, fanoutA) = await node(store: store, redis: redisA)
+        let (portsB, fanoutB) = await node(store: store, redis: redisB)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await fanoutA.run() }
+            group.addTask { try await fanoutB.run() }
+            try await LiveChat.run(ports: portsA) { nodeA in
+                try await LiveChat.run(ports: portsB) { nodeB in
+                    try await body(nodeA, nodeB)
+                }
+            }
+            group.cancelAll()
+        }
+        await redisA.close()
+        await redisB.close()
+        server.stop()
+    }
+
+    @Test("clients on both nodes receive every message from both nodes exactly once; another room receives none")
+    func crossNode() async throws {
+        try await Self.run { nodeA, nodeB in
+            let alice = try await nodeA.user("alice")
+            let bob = try await nodeB.post("/api/user/login/", ["username": "alice", "password": "correct horse battery"])
+            let tokenB = try #require(LiveChat.decode(bob)["token"] as? String)
+            _ = try await nodeA.createRoom("shared", token: alice)
+            _ = try await nodeB.createRoom("elsewhere", token: tokenB)
+
+            let onA = nodeA.socket(room: "shared", token: alice)
+            let onB = nodeB.socket(room: "shared", token: tokenB)
+            let otherRoom = nodeB.socket(room: "elsewhere", token: tokenB)
+            for socket in [onA, onB, otherRoom] { _ = try await socket.nextArray() }
+            // Give both subscriptions a moment to be in place (bounded): publish probes until both see one.
+            try await waitUntilSubscribed(onA, onB)
+
+            for index in 0..<10 {
+                (index.isMultiple(of: 2) ? onA : onB).send(#"{"type":"message","content":"n\#(index)"}"#)
+            }
+            var seenA: [String] = [], seenB: [String] = []
+            for _ in 0..<10 {
+                seenA.append(try await onA.nextObject()["content"] as? String ?? "")
+                seenB.append(try await onB.nextObject()["content"] as? String ?? "")
+            }
+            #expect(Set(seenA) == Set((0..<10).map { "n\($0)" }) && seenA.count == 10)
+            #expect(Set(seenB) == Set((0..<10).map { "n\($0)" }) && seenB.count == 10)
+            #expect(try await onA.expectSilence(seconds: 0.3) == nil, "no duplicates")
+            #expect(try await onB.expectSilence(seconds: 0.3) == nil, "no duplicates")
+            #expect(try await otherRoom.expectSilence(seconds: 0.3) == nil)
+            for socket in [onA, onB, otherRoom] { await socket.close() }
+        }
+    }
+
+    @Test("logging out on one node revokes the token on the other")
+    func logoutEverywhere() async throws {
+        try await Self.run { nodeA, nodeB in
+            let token = try await nodeA.user("carol")
+            #expect(try await nodeB.get("/api/room/list/", token: token).status == .ok)
+            #expect(try await nodeA.post("/api/user/logout/", [:], token: token).status == .ok)
+            #expect(try await nodeB.get("/api/room/list/", token: token).status == .unauthorized)
+        }
+    }
+
+    /// Sends probe messages from A until both sockets have received one; drains them.
+    func waitUntilSubscribed(_ a: TestSocket, _ b: TestSocket) async throws {
+        for attempt in 0..<50 {
+            a.send(#"{"type":"message","content":"probe-\#(attempt)"}"#)
+            let gotA = (try? await a.next("probe", seconds: 0.2)) != nil
+            let gotB = (try? await b.next("probe", seconds: 0.2)) != nil
+            if gotA && gotB {
+                while (try? await a.next("drain", seconds: 0.2)) != nil {}
+                while (try? await b.next("drain", seconds: 0.2)) != nil {}
+                return
+            }
+        }
+        throw ChatError(.internalError, message: "the two nodes never both received a probe")
+    }
+}
