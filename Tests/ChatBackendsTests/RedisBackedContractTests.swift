@@ -34,7 +34,8 @@ struct RedisBackedContractTests {
             let server = try await RedisTestServer()
             let client = try RedisClient(url: server.url)
             return Fixture(
-                cache: RedisRecentCache(client: client, logger: Logger(label: "test")), revoked: RedisRevokedTokens(client: client),
+                cache: RedisRecentCache(client: client, logger: Logger(label: "test")),
+                revoked: RedisRevokedTokens(client: client, logger: Logger(label: "test")),
                 server: server, client: client)
         }
     }
@@ -116,18 +117,84 @@ struct RedisFailureTests {
         server.stop()
     }
 
-    @Test("Redis down: the cache misses (never throws); revoked-token checks fail closed with a 503-class error")
+    @Test("Redis down: the cache misses and revoked tokens answer from this node; revocations reach Redis once it is back")
     func down() async throws {
         let server = try await RedisTestServer()
         let client = try RedisClient(url: server.url, options: .init(connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(300)))
         let cache = RedisRecentCache(client: client, logger: Logger(label: "test"))
-        let revoked = RedisRevokedTokens(client: client)
+        let revoked = RedisRevokedTokens(client: client, logger: Logger(label: "test"))
         server.stop()
         let room = ObjectID()
         guard case .miss = await cache.lookup(room: room) else { Issue.record("expected a miss while Redis is down"); return }
         await cache.append(Message(roomID: room, roomName: "r", senderID: ObjectID(), senderName: "s", content: "x"))
-        let error = await #expect(throws: ChatError.self) { try await revoked.isRevoked("a.b.c") }
-        #expect(error?.kind == .backendUnavailable)
+        #expect(try await !revoked.isRevoked("a.b.never"))
+        try await revoked.revoke("a.b.during", until: Date().addingTimeInterval(3600))
+        #expect(try await revoked.isRevoked("a.b.during"))
+
+        try await server.start()
+        let other = RedisRevokedTokens(client: try RedisClient(url: server.url), logger: Logger(label: "test"))
+        var shared = false
+        for _ in 0..<100 where !shared {
+            _ = try await revoked.isRevoked("a.b.poke")  // a successful call flushes what waited
+            shared = try await other.isRevoked("a.b.during")
+            if !shared { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(shared, "the revocation made during the outage reached Redis")
         await client.close()
+        server.stop()
+    }
+}
+
+@Suite("locks: memory and Redis")
+struct LockContractTests {
+    enum Kind: String, CaseIterable, Sendable { case memory, redis }
+
+    static var kinds: [Kind] { RedisTestServer.shouldRun ? Kind.allCases : [.memory] }
+
+    func withLocks(_ kind: Kind, _ body: (any LockService, any LockService) async throws -> Void) async throws {
+        switch kind {
+        case .memory:
+            let shared = MemoryLockService()
+            try await body(shared, shared)
+        case .redis:
+            let server = try await RedisTestServer()
+            let one = try RedisClient(url: server.url), two = try RedisClient(url: server.url)
+            try await body(RedisLockService(client: one), RedisLockService(client: two))
+            await one.close()
+            await two.close()
+            server.stop()
+        }
+    }
+
+    @Test("of two contenders only one holds the lock; only the holder can renew or release it", arguments: kinds)
+    func oneHolder(kind: Kind) async throws {
+        try await withLocks(kind) { a, b in
+            async let first = a.acquire("archive", ttl: .seconds(30))
+            async let second = b.acquire("archive", ttl: .seconds(30))
+            let leases = [try await first, try await second]
+            #expect(leases.compactMap { $0 }.count == 1)
+            let held = try #require(leases.compactMap { $0 }.first)
+            let stranger = LockLease(name: "archive", token: "not-the-token")
+            #expect(try await !b.renew(stranger, ttl: .seconds(30)))
+            try await b.release(stranger)
+            #expect(try await b.acquire("archive", ttl: .seconds(30)) == nil, "a stranger's release freed nothing")
+            #expect(try await a.renew(held, ttl: .seconds(30)))
+            try await a.release(held)
+            #expect(try await b.acquire("archive", ttl: .seconds(30)) != nil)
+        }
+    }
+
+    @Test("an expired lock can be taken by another, and the old holder cannot renew it", arguments: kinds)
+    func expiry(kind: Kind) async throws {
+        try await withLocks(kind) { a, b in
+            let old = try #require(try await a.acquire("report", ttl: .milliseconds(100)))
+            var taken: LockLease?
+            for _ in 0..<100 where taken == nil {
+                try await Task.sleep(for: .milliseconds(20))
+                taken = try await b.acquire("report", ttl: .seconds(30))
+            }
+            #expect(taken != nil)
+            #expect(try await !a.renew(old, ttl: .seconds(30)))
+        }
     }
 }

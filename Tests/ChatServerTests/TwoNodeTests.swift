@@ -22,7 +22,7 @@ struct TwoNodeTests {
         let ports = ChatPorts(
             store: store, cache: RedisRecentCache(client: redis, logger: logger), fanout: fanout,
             events: DiscardingEventQueue(logger: logger), hasher: BcryptPasswordHasher(cost: 4),
-            tokens: await JWTTokenAuthority(secret: LiveChat.secret), revokedTokens: RedisRevokedTokens(client: redis), logger: logger)
+            tokens: await JWTTokenAuthority(secret: LiveChat.secret), revokedTokens: RedisRevokedTokens(client: redis, logger: logger), logger: logger)
         return (ports, fanout)
     }
 
@@ -104,5 +104,67 @@ struct TwoNodeTests {
             }
         }
         throw ChatError(.internalError, message: "the two nodes never both received a probe")
+    }
+}
+
+@Suite("a chat node through a Redis outage", .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: RedisTestServer.skipReason)))
+struct RedisOutageTests {
+    @Test("Redis killed during posts: no post fails, the room keeps flowing, joins still work, Redis is used again once back")
+    func outage() async throws {
+        let server = try await RedisTestServer()
+        let redis = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(300)))
+        let (ports, fanout) = await TwoNodeTests.node(store: MemoryChatStore(), redis: redis)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await fanout.run() }
+            try await LiveChat.run(ports: ports) { chat in
+                let token = try await chat.user("olga")
+                _ = try await chat.createRoom("sturdy", token: token)
+                let socket = chat.socket(room: "sturdy", token: token)
+                _ = try await socket.nextArray()
+                try await Self.waitForSubscription(socket)
+
+                for index in 0..<10 {
+                    socket.send(#"{"type":"message","content":"before-\#(index)"}"#)
+                    #expect(try await socket.nextObject()["content"] as? String == "before-\(index)")
+                }
+                server.stop()
+                for index in 0..<10 {
+                    socket.send(#"{"type":"message","content":"during-\#(index)"}"#)
+                    let frame = try await socket.nextObject()
+                    #expect(frame["content"] as? String == "during-\(index)", "got \(frame)")
+                }
+                let joiner = chat.socket(room: "sturdy", token: token)
+                let history = try await joiner.nextArray().compactMap { $0["content"] as? String }.filter { !$0.hasPrefix("probe") }
+                #expect(history.count == 20, "a join during the outage reads the store")
+                #expect(history.first == "during-9")
+                await joiner.close()
+
+                try await server.start()
+                try await Self.waitForSubscription(socket)
+                for index in 0..<10 {
+                    socket.send(#"{"type":"message","content":"after-\#(index)"}"#)
+                    #expect(try await socket.nextObject()["content"] as? String == "after-\(index)")
+                }
+                #expect(try await socket.expectSilence(seconds: 0.3) == nil, "nothing twice")
+                #expect(try await redis.command(["EXISTS", "chatctl:recent-gen:" + (try await chat.ports.store.room(named: "sturdy"))!.id.hex]).int == 1,
+                        "the cache is written to Redis again")
+                await socket.close()
+            }
+            group.cancelAll()
+        }
+        await redis.close()
+        server.stop()
+    }
+
+    /// Posts probes until one comes back through Redis (the subscription is in place), draining the rest.
+    static func waitForSubscription(_ socket: TestSocket) async throws {
+        for attempt in 0..<100 {
+            socket.send(#"{"type":"message","content":"probe-\#(attempt)"}"#)
+            if (try? await socket.next("probe", seconds: 0.2)) != nil {
+                while (try? await socket.next("drain", seconds: 0.3)) != nil {}
+                return
+            }
+        }
+        throw ChatError(.internalError, message: "the subscription never came back")
     }
 }

@@ -50,8 +50,8 @@ public struct JWTTokenAuthority: TokenAuthority {
     public func issue(for user: User) async throws -> String {
         let seconds = Double(lifetime.components.seconds)
         let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + seconds).rounded(.down))
-        let tokenID = (0..<16).map { _ in String(format: "%02x", UInt8.random(in: 0...255)) }.joined()
-        return try await keys.sign(Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: tokenID))
+        return try await keys.sign(
+            Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: RandomHex.make(bytes: 16)))
     }
 
     public func verify(_ token: String) async throws -> AuthClaims {

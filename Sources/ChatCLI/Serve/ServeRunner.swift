@@ -1,3 +1,4 @@
+import ChatCore
 import ChatRuntime
 import Foundation
 import Logging
@@ -47,8 +48,5 @@ enum ServeRunner {
 /// Random secrets for `--dev`.
 enum DevSecret {
     /// 32 random bytes as 64 hex characters.
-    static func generate() -> String {
-        var generator = SystemRandomNumberGenerator()
-        return (0..<32).map { _ in String(format: "%02x", UInt8.random(in: 0...255, using: &generator)) }.joined()
-    }
+    static func generate() -> String { RandomHex.make(bytes: 32) }
 }

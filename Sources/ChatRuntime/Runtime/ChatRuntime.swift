@@ -17,6 +17,8 @@ public struct ChatRuntime: Sendable {
     public let logger: Logger
     /// Backend services that must run beside the servers (the Redis subscription).
     public let backendServices: [any Service]
+    /// Named locks for single-runner work (Redis across hosts, else in-process).
+    public let locks: any LockService
     /// The Redis client, closed at shutdown.
     let redis: RedisClient?
 
@@ -47,9 +49,10 @@ public struct ChatRuntime: Sendable {
             logger: logger
         )
         logger.info("backends connected", metadata: [
-            "store": "\(store.displayName)", "cache, fan-out, revoked tokens": "\(shared.description)", "events": "none",
+            "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "none",
         ])
-        return ChatRuntime(settings: settings, ports: ports, logger: logger, backendServices: shared.services, redis: shared.client)
+        return ChatRuntime(
+            settings: settings, ports: ports, logger: logger, backendServices: shared.services, locks: shared.locks, redis: shared.client)
     }
 
     /// What nodes share: Redis when `redis.uri` is set, else in-process.
@@ -57,6 +60,7 @@ public struct ChatRuntime: Sendable {
         var cache: any RecentMessageCache
         var fanout: any RoomFanout
         var revokedTokens: any RevokedTokens
+        var locks: any LockService
         var services: [any Service]
         var client: RedisClient?
         var description: String
@@ -65,7 +69,8 @@ public struct ChatRuntime: Sendable {
     static func connectShared(settings: Settings, logger: Logger) async throws -> SharedBackends {
         guard let uri = settings.redisURI else {
             return SharedBackends(
-                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), services: [], client: nil,
+                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: MemoryLockService(),
+                services: [], client: nil,
                 description: "in-process")
         }
         let client: RedisClient
@@ -82,8 +87,8 @@ public struct ChatRuntime: Sendable {
         }
         let fanout = RedisFanout(client: client, logger: logger)
         return SharedBackends(
-            cache: RedisRecentCache(client: client, logger: logger), fanout: fanout, revokedTokens: RedisRevokedTokens(client: client),
-            services: [fanout], client: client, description: "\(client.endpoint)")
+            cache: RedisRecentCache(client: client, logger: logger), fanout: fanout, revokedTokens: RedisRevokedTokens(client: client, logger: logger),
+            locks: RedisLockService(client: client), services: [fanout], client: client, description: "\(client.endpoint)")
     }
 
     /// Releases backend connections (after the services stopped).
