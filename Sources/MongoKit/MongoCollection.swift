@@ -179,6 +179,15 @@ public struct MongoCollection: Sendable {
         }
     }
 
+    /// Atomically updates the first matching document and returns it as it is after
+    /// the update (`findAndModify` with `new: true`); nil when none matched.
+    public func findOneAndUpdate(_ filter: BSONDocument, _ update: BSONDocument, upsert: Bool = false) async throws -> BSONDocument? {
+        let reply = try await client.runCommand(
+            ["findAndModify": .string(name), "query": .document(filter), "update": .document(update), "new": true, "upsert": .bool(upsert)],
+            database: database)
+        return reply.document("value")
+    }
+
     /// The number of matching documents.
     public func countDocuments(_ filter: BSONDocument = [:]) async throws -> Int {
         try await withCollection { collection, uri in

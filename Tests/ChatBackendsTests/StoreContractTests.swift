@@ -122,3 +122,48 @@ struct SQLiteStoreTests {
         try await reopened.ping()
     }
 }
+
+@Suite("store contract: sequence numbers")
+struct SequenceContractTests {
+    typealias Kind = StoreContractTests.Kind
+
+    func message(_ content: String, room: ObjectID, sender: ObjectID) -> Message {
+        Message(roomID: room, roomName: "r", senderID: sender, senderName: "s", content: content)
+    }
+
+    @Test("each room counts 1, 2, 3…; a batch takes consecutive numbers; gaps can be read back in order", arguments: StoreContractTests.kinds)
+    func perRoom(kind: Kind) async throws {
+        let store = try await StoreContractTests.makeStore(kind)
+        let sender = User(username: "seq", email: "seq@example.com", passwordHash: "h")
+        try await store.insertUser(sender)
+        let one = Room(name: "one"), two = Room(name: "two")
+        try await store.insertRoom(one)
+        try await store.insertRoom(two)
+        let first = try await store.insertMessage(message("a", room: one.id, sender: sender.id))
+        let batch = try await store.insertMessages([
+            message("b", room: one.id, sender: sender.id), message("x", room: two.id, sender: sender.id),
+            message("c", room: one.id, sender: sender.id),
+        ])
+        #expect(first.sequence == 1)
+        #expect(batch.map(\.sequence) == [2, 1, 3])
+        let after = try await store.messages(inRoom: one.id, afterSequence: 1, limit: 10)
+        #expect(after.map(\.content) == ["b", "c"])
+        #expect(after.map(\.sequence) == [2, 3])
+        #expect(after.allSatisfy { $0.senderName == "seq" && $0.roomName == "one" })
+        #expect(try await store.recentMessages(inRoom: one.id, limit: 10).map(\.sequence) == [3, 2, 1])
+    }
+
+    @Test("concurrent writers get unique sequence numbers", arguments: StoreContractTests.kinds)
+    func concurrent(kind: Kind) async throws {
+        let store = try await StoreContractTests.makeStore(kind)
+        let room = Room(name: "busy")
+        try await store.insertRoom(room)
+        let sequences = try await withThrowingTaskGroup(of: Int64.self) { group in
+            for index in 0..<30 {
+                group.addTask { try await store.insertMessage(message("m\(index)", room: room.id, sender: ObjectID())).sequence }
+            }
+            return try await group.reduce(into: [Int64]()) { $0.append($1) }
+        }
+        #expect(sequences.sorted() == Array(1...30))
+    }
+}

@@ -22,15 +22,17 @@ actor GatedStore: MessageStore {
         gate = nil
     }
 
-    func insertMessage(_ message: Message) async throws { try await insertMessages([message]) }
-
-    func insertMessages(_ messages: [Message]) async throws {
+    func insertMessages(_ messages: [Message]) async throws -> [Message] {
         calls += 1
         let call = calls
         if !gateOpen { await withCheckedContinuation { gate = $0 } }
         batchSizes.append(messages.count)
         if failingCalls.contains(call) { throw ChatError.backend("the store", detail: "write \(call) failed") }
-        try await base.insertMessages(messages)
+        return try await base.insertMessages(messages)
+    }
+
+    func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] {
+        try await base.messages(inRoom: roomID, afterSequence: sequence, limit: limit)
     }
 
     func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
@@ -92,7 +94,7 @@ struct GroupCommitTests {
         let writer = GroupCommitWriter(store: store, maxBatch: 8)
         await store.open()
         try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<100 { group.addTask { try await writer.write(message(index)) } }
+            for index in 0..<100 { group.addTask { _ = try await writer.write(message(index)) } }
             try await group.waitForAll()
         }
         #expect(await store.batchSizes.allSatisfy { $0 <= 8 })

@@ -18,7 +18,7 @@ struct TwoNodeTests {
     static func node(store: any ChatStore, redis: RedisClient) async -> (ChatPorts, RedisFanout) {
         var logger = Logger(label: "node")
         logger.logLevel = .warning
-        let fanout = RedisFanout(client: redis, logger: logger)
+        let fanout = RedisFanout(client: redis, store: store, logger: logger)
         let ports = ChatPorts(
             store: store, cache: RedisRecentCache(client: redis, logger: logger), fanout: fanout,
             events: DiscardingEventQueue(logger: logger), hasher: BcryptPasswordHasher(cost: 4),
@@ -166,5 +166,55 @@ struct RedisOutageTests {
             }
         }
         throw ChatError(.internalError, message: "the subscription never came back")
+    }
+}
+
+@Suite("gap repair across nodes", .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: RedisTestServer.skipReason)))
+struct GapRepairTests {
+    @Test("subscriptions cut while node A posts 100 messages: node B's client ends with all 100, in order, none twice")
+    func cutSubscriber() async throws {
+        let server = try await RedisTestServer()
+        let redisA = try RedisClient(url: server.url), redisB = try RedisClient(url: server.url), admin = try RedisClient(url: server.url)
+        let store = MemoryChatStore()
+        let (portsA, fanoutA) = await TwoNodeTests.node(store: store, redis: redisA)
+        let (portsB, fanoutB) = await TwoNodeTests.node(store: store, redis: redisB)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await fanoutA.run() }
+            group.addTask { try await fanoutB.run() }
+            try await LiveChat.run(ports: portsA) { nodeA in
+                try await LiveChat.run(ports: portsB) { nodeB in
+                    let token = try await nodeA.user("gus")
+                    _ = try await nodeA.createRoom("lossy", token: token)
+                    let onB = nodeB.socket(room: "lossy", token: token)
+                    _ = try await onB.nextArray()
+                    // Node B has seen the room (a probe from A reached it).
+                    let room = try #require(try await store.room(named: "lossy"))
+                    let user = try #require(try await store.user(named: "gus"))
+                    var probed = false
+                    for _ in 0..<100 where !probed {
+                        _ = try await PostMessage(ports: portsA)(content: "probe", from: user, in: room)
+                        probed = (try? await onB.next("probe", seconds: 0.2)) != nil
+                    }
+                    #expect(probed)
+                    while (try? await onB.next("drain", seconds: 0.3)) != nil {}
+
+                    try await admin.command(["CLIENT", "KILL", "TYPE", "pubsub"])
+                    for index in 0..<100 {
+                        _ = try await PostMessage(ports: portsA)(content: "m\(index)", from: user, in: room)
+                    }
+                    var received: [String] = []
+                    while received.count < 100, let frame = try? await onB.nextObject("message \(received.count)", seconds: 10) {
+                        received.append(frame["content"] as? String ?? "?")
+                    }
+                    #expect(received == (0..<100).map { "m\($0)" })
+                    #expect(try await onB.expectSilence(seconds: 0.5) == nil, "none twice")
+                    #expect(await fanoutB.sequencer.repairedCount > 0, "the cut was noticed and repaired from the store")
+                    await onB.close()
+                }
+            }
+            group.cancelAll()
+        }
+        for client in [redisA, redisB, admin] { await client.close() }
+        server.stop()
     }
 }

@@ -17,8 +17,8 @@ public actor FailingMessageStore: ChatStore {
     public func room(named name: String) async throws -> Room? { try await base.room(named: name) }
     public func allRooms() async throws -> [Room] { try await base.allRooms() }
     public func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws { try await base.addMember(userID, toRoom: roomID) }
-    public func insertMessage(_ message: Message) async throws { throw Self.failure }
-    public func insertMessages(_ messages: [Message]) async throws { throw Self.failure }
+    public func insertMessages(_ messages: [Message]) async throws -> [Message] { throw Self.failure }
+    public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] { [] }
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
     public func insertNotifications(_ notifications: [ChatNotification]) async throws {}
     public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] { [] }

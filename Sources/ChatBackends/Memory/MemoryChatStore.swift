@@ -54,17 +54,30 @@ public actor MemoryChatStore: ChatStore {
         }
     }
 
-    public func insertMessage(_ message: Message) async throws {
-        messagesByRoom[message.roomID, default: []].append(message)
+    public func insertMessages(_ messages: [Message]) async throws -> [Message] {
+        messages.map { message in
+            var stored = message
+            stored.sequence = (messagesByRoom[message.roomID]?.last?.sequence ?? 0) + 1
+            messagesByRoom[message.roomID, default: []].append(stored)
+            return stored
+        }
     }
 
-    public func insertMessages(_ messages: [Message]) async throws {
-        for message in messages { messagesByRoom[message.roomID, default: []].append(message) }
+    public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] {
+        (messagesByRoom[roomID] ?? []).filter { $0.sequence > sequence }.prefix(limit).map(withNames)
+    }
+
+    /// Names as the store knows them now (as the SQLite and MongoDB stores join them).
+    private func withNames(_ message: Message) -> Message {
+        var named = message
+        if let room = roomsByID[message.roomID] { named.roomName = room.name }
+        if let sender = usersByID[message.senderID] { named.senderName = sender.username }
+        return named
     }
 
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         let all = messagesByRoom[roomID] ?? []
-        return Array(all.sorted { ($0.timestamp, $0.id) > ($1.timestamp, $1.id) }.prefix(limit))
+        return all.sorted { ($0.sequence, $0.timestamp, $0.id) > ($1.sequence, $1.timestamp, $1.id) }.prefix(limit).map(withNames)
     }
 
     public func insertNotifications(_ notifications: [ChatNotification]) async throws {

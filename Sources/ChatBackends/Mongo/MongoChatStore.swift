@@ -115,32 +115,60 @@ public final class MongoChatStore: ChatStore {
 
     // MARK: Messages
 
-    public func insertMessage(_ message: Message) async throws {
-        try await mongo { try await collection(MongoLayout.messages).insertOne(MongoLayout.document(message)) }
+    /// Sequence numbers come from a per-room counter (`rooms.last_seq`, `$inc` by the
+    /// batch's count in one `findAndModify`), then the batch is one `insertMany`.
+    public func insertMessages(_ messages: [Message]) async throws -> [Message] {
+        try await mongo {
+            var counts: [ObjectID: Int64] = [:]
+            for message in messages { counts[message.roomID, default: 0] += 1 }
+            var next: [ObjectID: Int64] = [:]
+            for (roomID, count) in counts {
+                let room = try await collection(MongoLayout.rooms).findOneAndUpdate(
+                    ["_id": MongoLayout.value(roomID)], ["$inc": ["last_seq": .int64(count)]])
+                guard let last = room?.int("last_seq") else { throw ChatError.roomNotFound }
+                next[roomID] = Int64(last) - count + 1
+            }
+            let stored = messages.map { message -> Message in
+                var copy = message
+                copy.sequence = next[message.roomID]!
+                next[message.roomID]! += 1
+                return copy
+            }
+            try await collection(MongoLayout.messages).insertMany(stored.map(MongoLayout.document))
+            return stored
+        }
     }
 
-    /// One `insertMany` for the whole batch.
-    public func insertMessages(_ messages: [Message]) async throws {
-        try await mongo { try await collection(MongoLayout.messages).insertMany(messages.map(MongoLayout.document)) }
+    public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] {
+        try await mongo {
+            let documents = try await collection(MongoLayout.messages).find(
+                ["room_id": MongoLayout.value(roomID), "seq": ["$gt": .int64(sequence)]], options: .init(sort: ["seq": 1], limit: limit))
+            return try await withNames(documents, roomID: roomID)
+        }
     }
 
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         try await mongo {
             let documents = try await collection(MongoLayout.messages).find(
-                ["room_id": MongoLayout.value(roomID)], options: .init(sort: ["timestamp": -1, "_id": -1], limit: limit))
-            guard !documents.isEmpty else { return [] }
-            let roomName = try await collection(MongoLayout.rooms).findOne(
-                ["_id": MongoLayout.value(roomID)], options: .init(projection: ["name": 1]))?.string("name") ?? ""
-            let senderIDs = Array(Set(documents.compactMap { $0["sender_id"] }))
-            let senders = try await collection(MongoLayout.clients).find(
-                ["_id": ["$in": .array(senderIDs)]], options: .init(projection: ["username": 1]))
-            var names: [BSONObjectID: String] = [:]
-            for sender in senders {
-                if let id = sender.objectID("_id") { names[id] = sender.string("username") ?? "" }
-            }
-            return try documents.map { document in
-                try MongoLayout.message(document, roomName: roomName, senderName: document.objectID("sender_id").flatMap { names[$0] } ?? "")
-            }
+                ["room_id": MongoLayout.value(roomID)], options: .init(sort: ["seq": -1, "timestamp": -1, "_id": -1], limit: limit))
+            return try await withNames(documents, roomID: roomID)
+        }
+    }
+
+    /// Messages with their room's and senders' names (two lookups for the whole list).
+    private func withNames(_ documents: [BSONDocument], roomID: ObjectID) async throws -> [Message] {
+        guard !documents.isEmpty else { return [] }
+        let roomName = try await collection(MongoLayout.rooms).findOne(
+            ["_id": MongoLayout.value(roomID)], options: .init(projection: ["name": 1]))?.string("name") ?? ""
+        let senderIDs = Array(Set(documents.compactMap { $0["sender_id"] }))
+        let senders = try await collection(MongoLayout.clients).find(
+            ["_id": ["$in": .array(senderIDs)]], options: .init(projection: ["username": 1]))
+        var names: [BSONObjectID: String] = [:]
+        for sender in senders {
+            if let id = sender.objectID("_id") { names[id] = sender.string("username") ?? "" }
+        }
+        return try documents.map { document in
+            try MongoLayout.message(document, roomName: roomName, senderName: document.objectID("sender_id").flatMap { names[$0] } ?? "")
         }
     }
 

@@ -56,16 +56,21 @@ enum MongoLayout {
 
     // MARK: messages {_id, content, sender_id, room_id, timestamp}
 
+    /// The Go fields, plus `seq` (the room sequence number; the Go service ignores it).
     static func document(_ message: Message) -> BSONDocument {
-        ["_id": value(message.id), "content": .string(message.content), "sender_id": value(message.senderID),
-         "room_id": value(message.roomID), "timestamp": value(message.timestamp)]
+        var document: BSONDocument = [
+            "_id": value(message.id), "content": .string(message.content), "sender_id": value(message.senderID),
+            "room_id": value(message.roomID), "timestamp": value(message.timestamp),
+        ]
+        if message.sequence > 0 { document["seq"] = .int64(message.sequence) }
+        return document
     }
 
     static func message(_ document: BSONDocument, roomName: String, senderName: String) throws -> Message {
         Message(
             id: try id(document, "_id"), roomID: try id(document, "room_id"), roomName: roomName,
             senderID: try id(document, "sender_id"), senderName: senderName, content: document.string("content") ?? "",
-            timestamp: date(document, "timestamp"))
+            timestamp: date(document, "timestamp"), sequence: Int64(document.int("seq") ?? 0))
     }
 
     // MARK: notifications {_id, content, sender_id, room_id, receiver_id, seen, timestamp}
@@ -90,6 +95,7 @@ enum MongoLayout {
         (rooms, .init(keys: ["name": 1], name: "name_unique", unique: true)),
         (messages, .init(keys: ["room_id": 1, "timestamp": -1], name: "room_id_timestamp")),
         (messages, .init(keys: ["timestamp": 1], name: "timestamp")),
+        (messages, .init(keys: ["room_id": 1, "seq": 1], name: "room_id_seq")),
         (notifications, .init(keys: ["receiver_id": 1, "seen": 1, "timestamp": -1], name: "receiver_seen_timestamp")),
     ]
 }

@@ -107,36 +107,58 @@ public final class SQLiteChatStore: ChatStore {
 
     // MARK: Messages
 
-    public func insertMessage(_ message: Message) async throws {
-        try await insertMessages([message])
-    }
-
-    /// One transaction for the whole batch (GRDB's `write` is a transaction).
-    public func insertMessages(_ messages: [Message]) async throws {
-        try await pool.write { db in
-            let statement = try db.cachedStatement(sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp) VALUES (?, ?, ?, ?, ?)")
-            for message in messages {
-                try statement.execute(arguments: [
-                    message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970,
-                ])
+    /// One IMMEDIATE transaction for the whole batch: it takes the write lock first, so
+    /// sequence numbers stay unique even with several processes on one file.
+    public func insertMessages(_ messages: [Message]) async throws -> [Message] {
+        try await pool.writeWithoutTransaction { db in
+            var stored: [Message] = []
+            try db.inTransaction(.immediate) {
+                var next: [ObjectID: Int64] = [:]
+                let insert = try db.cachedStatement(
+                    sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq) VALUES (?, ?, ?, ?, ?, ?)")
+                for message in messages {
+                    var sequence: Int64
+                    if let known = next[message.roomID] {
+                        sequence = known
+                    } else {
+                        sequence = try Int64.fetchOne(
+                            db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?", arguments: [message.roomID.hex]) ?? 1
+                    }
+                    next[message.roomID] = sequence + 1
+                    var copy = message
+                    copy.sequence = sequence
+                    try insert.execute(arguments: [
+                        message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970, sequence,
+                    ])
+                    stored.append(copy)
+                }
+                return .commit
             }
+            return stored
         }
     }
+
+    public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: Self.messageSelect + " WHERE m.room_id = ? AND m.seq > ? ORDER BY m.seq LIMIT ?",
+                arguments: [roomID.hex, sequence, limit]
+            ).map(Self.message(from:))
+        }
+    }
+
+    private static let messageSelect = """
+        SELECT m.id, m.content, m.sender_id, m.room_id, m.timestamp, m.seq, r.name AS room_name,
+               COALESCE(c.username, '') AS sender_name
+        FROM messages m
+        JOIN rooms r ON r.id = m.room_id
+        LEFT JOIN clients c ON c.id = m.sender_id
+        """
 
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         try await pool.read { db in
             try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT m.id, m.content, m.sender_id, m.room_id, m.timestamp, r.name AS room_name,
-                           COALESCE(c.username, '') AS sender_name
-                    FROM messages m
-                    JOIN rooms r ON r.id = m.room_id
-                    LEFT JOIN clients c ON c.id = m.sender_id
-                    WHERE m.room_id = ?
-                    ORDER BY m.timestamp DESC, m.id DESC
-                    LIMIT ?
-                    """,
+                db, sql: Self.messageSelect + " WHERE m.room_id = ? ORDER BY m.seq DESC, m.timestamp DESC, m.id DESC LIMIT ?",
                 arguments: [roomID.hex, limit]
             ).map(Self.message(from:))
         }
@@ -198,6 +220,7 @@ public final class SQLiteChatStore: ChatStore {
     private static func message(from row: Row) throws -> Message {
         Message(
             id: try id(row, "id"), roomID: try id(row, "room_id"), roomName: row["room_name"], senderID: try id(row, "sender_id"),
-            senderName: row["sender_name"], content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]))
+            senderName: row["sender_name"], content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]),
+            sequence: row["seq"])
     }
 }

@@ -49,6 +49,13 @@ enum SQLiteSchema {
                 CREATE INDEX notifications_receiver ON notifications(receiver_id, seen, timestamp DESC);
                 """)
         }
+        migrator.registerMigration("v2-message-sequence") { db in
+            // Per-room sequence numbers (gap repair); messages stored before get 0.
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN seq INTEGER NOT NULL DEFAULT 0;
+                CREATE INDEX messages_room_seq ON messages(room_id, seq);
+                """)
+        }
         return migrator
     }
 }

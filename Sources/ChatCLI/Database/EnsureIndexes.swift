@@ -9,8 +9,8 @@ struct EnsureIndexes: AsyncParsableCommand {
         abstract: "Create the MongoDB indexes the store relies on (idempotent).",
         discussion: """
             Unique clients.username, clients.email and rooms.name (uniqueness is enforced by these \
-            indexes), messages {room_id, timestamp} and {timestamp}, notifications {receiver_id, seen, \
-            timestamp}. Services also ensure them at start-up. With the embedded SQLite store there is \
+            indexes), messages {room_id, timestamp}, {timestamp} and {room_id, seq}, notifications \
+            {receiver_id, seen, timestamp}. Services also ensure them at start-up. With the embedded SQLite store there is \
             nothing to do (its migrations create its indexes).
             """
     )

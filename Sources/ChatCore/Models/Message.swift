@@ -13,6 +13,9 @@ public struct Message: Sendable, Hashable, Codable {
     public var content: String
     /// Millisecond precision, as BSON dates hold it.
     public var timestamp: Date
+    /// The message's place in its room (1, 2, 3, …), assigned when the store accepts
+    /// it; 0 for a message not stored yet (or written by the Go service, which had none).
+    public var sequence: Int64
 
     public init(
         id: ObjectID = ObjectID(),
@@ -21,7 +24,8 @@ public struct Message: Sendable, Hashable, Codable {
         senderID: ObjectID,
         senderName: String,
         content: String,
-        timestamp: Date = Date()
+        timestamp: Date = Date(),
+        sequence: Int64 = 0
     ) {
         self.id = id
         self.roomID = roomID
@@ -30,6 +34,7 @@ public struct Message: Sendable, Hashable, Codable {
         self.senderName = senderName
         self.content = content
         self.timestamp = timestamp.truncatedToMilliseconds
+        self.sequence = sequence
     }
 }
 

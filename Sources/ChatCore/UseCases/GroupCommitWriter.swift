@@ -8,7 +8,7 @@
 /// spawned: the work runs on the callers' own tasks.
 public actor GroupCommitWriter {
     private enum Turn {
-        case done(Result<Void, any Error>)
+        case done(Result<Message, any Error>)
         case lead
     }
 
@@ -27,9 +27,9 @@ public actor GroupCommitWriter {
         self.maxBatch = max(1, maxBatch)
     }
 
-    /// Stores `message`; returns once it is durable in the store.
+    /// Stores `message`; returns it as stored (with its sequence number) once durable.
     /// - Throws: the store's error when the batch carrying this message failed.
-    public func write(_ message: Message) async throws {
+    public func write(_ message: Message) async throws -> Message {
         if leading {
             let turn = await withCheckedContinuation { continuation in
                 waiting.append((message, continuation))
@@ -39,21 +39,23 @@ public actor GroupCommitWriter {
         leading = true
         let followers = Array(waiting.prefix(maxBatch - 1))
         waiting.removeFirst(followers.count)
-        let result: Result<Void, any Error>
+        let result: Result<[Message], any Error>
         do {
-            try await store.insertMessages([message] + followers.map(\.message))
-            result = .success(())
+            let stored = try await store.insertMessages([message] + followers.map(\.message))
+            result = .success(stored)
             batchesWritten += 1
-            messagesWritten += 1 + followers.count
+            messagesWritten += stored.count
         } catch {
             result = .failure(error)
         }
-        for follower in followers { follower.continuation.resume(returning: .done(result)) }
+        for (index, follower) in followers.enumerated() {
+            follower.continuation.resume(returning: .done(result.map { $0[index + 1] }))
+        }
         if waiting.isEmpty {
             leading = false
         } else {
             waiting.removeFirst().continuation.resume(returning: .lead)
         }
-        try result.get()
+        return try result.get()[0]
     }
 }

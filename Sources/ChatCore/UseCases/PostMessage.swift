@@ -11,8 +11,8 @@ public struct PostMessage: Sendable {
     ///   message could not be stored (then nothing was broadcast).
     public func callAsFunction(content: String?, from sender: User, in room: Room) async throws -> Message {
         let content = try InputRules.validateContent(content)
-        let message = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
-        try await ports.messageWriter.write(message)
+        let draft = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
+        let message = try await ports.messageWriter.write(draft)
         await ports.cache.append(message)
         do {
             try await ports.fanout.publish(message)

@@ -37,7 +37,7 @@ public struct ChatRuntime: Sendable {
         }
         let store = try await connectStore(settings: settings, logger: logger)
         let events: any MessageEventQueue = DiscardingEventQueue(logger: logger)
-        let shared = try await connectShared(settings: settings, logger: logger)
+        let shared = try await connectShared(settings: settings, store: store, logger: logger)
         let ports = ChatPorts(
             store: store,
             cache: shared.cache,
@@ -66,7 +66,7 @@ public struct ChatRuntime: Sendable {
         var description: String
     }
 
-    static func connectShared(settings: Settings, logger: Logger) async throws -> SharedBackends {
+    static func connectShared(settings: Settings, store: any ChatStore, logger: Logger) async throws -> SharedBackends {
         guard let uri = settings.redisURI else {
             return SharedBackends(
                 cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: MemoryLockService(),
@@ -85,7 +85,7 @@ public struct ChatRuntime: Sendable {
             // Redis down never stops the chat service: it carries on and catches up.
             logger.warning("Redis does not answer yet; starting anyway", metadata: ["redis": "\(client.endpoint)", "error": "\(error)"])
         }
-        let fanout = RedisFanout(client: client, logger: logger)
+        let fanout = RedisFanout(client: client, store: store, logger: logger)
         return SharedBackends(
             cache: RedisRecentCache(client: client, logger: logger), fanout: fanout, revokedTokens: RedisRevokedTokens(client: client, logger: logger),
             locks: RedisLockService(client: client), services: [fanout], client: client, description: "\(client.endpoint)")

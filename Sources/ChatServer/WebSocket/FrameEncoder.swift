@@ -7,7 +7,8 @@ import NIOCore
 ///
 /// A message frame is
 /// `{"type":"message","content":…,"id":…,"room":…,"room_id":…,"sender":…,"sender_id":…,"timestamp":…}`
-/// with the timestamp in RFC 3339 UTC with milliseconds.
+/// with the timestamp in RFC 3339 UTC with milliseconds, plus `"seq"` (the message's
+/// place in its room) once stored.
 enum FrameEncoder {
     static func messageFrame(_ message: Message) -> ByteBuffer {
         var bytes: [UInt8] = []
@@ -50,7 +51,12 @@ enum FrameEncoder {
         bytes.append(contentsOf: message.senderID.hex.utf8)
         bytes.append(contentsOf: #"","timestamp":""#.utf8)
         bytes.append(contentsOf: RFC3339.string(from: message.timestamp).utf8)
-        bytes.append(contentsOf: #""}"#.utf8)
+        bytes.append(UInt8(ascii: "\""))
+        if message.sequence > 0 {
+            bytes.append(contentsOf: #","seq":"#.utf8)
+            bytes.append(contentsOf: String(message.sequence).utf8)
+        }
+        bytes.append(UInt8(ascii: "}"))
     }
 
     /// A JSON string literal (RFC 8259 escaping), quotes included.
