@@ -22,6 +22,7 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
 
     private let endpoint: RedisEndpoint
     private let channels: [String]
+    private let patterns: [String]
     private let connectTimeout: Duration
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
@@ -34,9 +35,15 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
         var fd: Int32 = -1
     }
 
-    public init(endpoint: RedisEndpoint, channels: [String], connectTimeout: Duration = .seconds(2), bufferSize: Int = 100_000) {
+    /// - Parameters:
+    ///   - channels: exact channel names (SUBSCRIBE).
+    ///   - patterns: glob patterns (PSUBSCRIBE); their messages report the matching channel.
+    public init(
+        endpoint: RedisEndpoint, channels: [String], patterns: [String] = [], connectTimeout: Duration = .seconds(2), bufferSize: Int = 100_000
+    ) {
         self.endpoint = endpoint
         self.channels = channels
+        self.patterns = patterns
         self.connectTimeout = connectTimeout
         (events, continuation) = AsyncStream.makeStream(of: Event.self, bufferingPolicy: .bufferingOldest(bufferSize))
     }
@@ -106,7 +113,8 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
         guard registered else { return }
         var commands: [[String]] = []
         if let password = endpoint.password { commands.append(["AUTH", password]) }
-        commands.append(["SUBSCRIBE"] + channels)
+        if !channels.isEmpty { commands.append(["SUBSCRIBE"] + channels) }
+        if !patterns.isEmpty { commands.append(["PSUBSCRIBE"] + patterns) }
         for command in commands {
             let status = command.map { Array($0.utf8) }.withArgv { argc, argv, lengths in redisAppendCommandArgv(context, argc, argv, lengths) }
             guard status == REDIS_OK else { throw RedisError(.unavailable, "Redis subscribe failed: \(Self.errorString(context))") }
@@ -122,14 +130,16 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
             if case .error(let message) = reply { throw RedisError(.server, "Redis refused the subscription: \(message)") }
             guard let parts = reply.array, parts.count >= 3, let kind = parts[0].string else { continue }
             switch kind {
-            case "subscribe":
+            case "subscribe", "psubscribe":
                 confirmed += 1
-                if confirmed == channels.count {
+                if confirmed == channels.count + patterns.count {
                     onSubscribed()
                     continuation.yield(.subscribed)
                 }
             case "message":
                 if case .bulk(let payload) = parts[2] { continuation.yield(.message(channel: parts[1].string ?? "", payload: payload)) }
+            case "pmessage" where parts.count >= 4:
+                if case .bulk(let payload) = parts[3] { continuation.yield(.message(channel: parts[2].string ?? "", payload: payload)) }
             default:
                 continue
             }

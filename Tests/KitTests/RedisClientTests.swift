@@ -92,6 +92,25 @@ struct RedisSubscriberTests {
         }
     }
 
+    @Test("pattern subscriptions report the matching channel")
+    func patterns() async throws {
+        let server = try await RedisTestServer()
+        let endpoint = try RedisEndpoint(parsing: server.url)
+        let client = RedisClient(endpoint: endpoint)
+        let subscriber = RedisSubscriber(endpoint: endpoint, channels: ["exact"], patterns: ["room:*"])
+        let (queue, task) = pump(subscriber)
+        #expect(try await next(queue) == .subscribed)
+        try await client.command(["PUBLISH", "room:42", "hi"])
+        try await client.command(["PUBLISH", "other", "ignored"])
+        try await client.command(["PUBLISH", "exact", "yes"])
+        #expect(try await next(queue) == .message(channel: "room:42", payload: Array("hi".utf8)))
+        #expect(try await next(queue) == .message(channel: "exact", payload: Array("yes".utf8)))
+        subscriber.stop()
+        _ = await task.value
+        await client.close()
+        server.stop()
+    }
+
     @Test("published messages arrive; after a server restart the subscription comes back by itself")
     func subscribeAndResubscribe() async throws {
         let server = try await RedisTestServer()
