@@ -100,6 +100,7 @@ let package = Package(
             "ChatCore",
             "ChatBackends",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ], path: "Tests/ChatTestSupport"),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import ChatBackends
 import ChatCore
 import ChatServer

@@ -1,4 +1,3 @@
-import ChatTestSupport
 import Foundation
 import HTTPTypes
 import HummingbirdWSClient
@@ -7,11 +6,11 @@ import NIOCore
 
 /// A WebSocket client for tests: frames received are queued for `next()`, frames to
 /// send go through `send(_:)`; every wait is bounded.
-final class TestSocket: Sendable {
-    enum Failure: Error, CustomStringConvertible {
+public final class TestSocket: Sendable {
+    public enum Failure: Error, CustomStringConvertible {
         case timedOut(String)
         case closed
-        var description: String {
+        public var description: String {
             switch self {
             case .timedOut(let what): "timed out waiting for \(what)"
             case .closed: "socket closed"
@@ -23,9 +22,9 @@ final class TestSocket: Sendable {
     private let outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>
     private let outboxContinuation: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation
     /// The connection's outcome: the close frame, or the error that ended it.
-    let closed: Task<WebSocketCloseFrame?, any Error>
+    public let closed: Task<WebSocketCloseFrame?, any Error>
 
-    init(url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 20) {
+    public init(url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 20) {
         let (inbox, inboxContinuation) = AsyncStream.makeStream(of: String.self)
         let (outbox, outboxContinuation) = AsyncStream.makeStream(of: WebSocketOutboundWriter.OutboundFrame.self)
         self.inboxContinuation = inboxContinuation
@@ -63,12 +62,12 @@ final class TestSocket: Sendable {
     private let queue: TimedQueue<String>
     private let pump: Task<Void, Never>
 
-    func send(_ text: String) { outboxContinuation.yield(.text(text)) }
+    public func send(_ text: String) { outboxContinuation.yield(.text(text)) }
 
-    func sendBinary(_ bytes: [UInt8]) { outboxContinuation.yield(.binary(ByteBuffer(bytes: bytes))) }
+    public func sendBinary(_ bytes: [UInt8]) { outboxContinuation.yield(.binary(ByteBuffer(bytes: bytes))) }
 
     /// The next text frame, or `Failure.timedOut` after `seconds`.
-    func next(_ what: String = "a frame", seconds: Double = 10) async throws -> String {
+    public func next(_ what: String = "a frame", seconds: Double = 10) async throws -> String {
         switch await queue.next(timeout: .seconds(seconds)) {
         case .item(let text): return text
         case .closed: throw Failure.closed
@@ -77,7 +76,7 @@ final class TestSocket: Sendable {
     }
 
     /// The next frame decoded as a JSON object.
-    func nextObject(_ what: String = "a JSON object", seconds: Double = 10) async throws -> [String: Any] {
+    public func nextObject(_ what: String = "a JSON object", seconds: Double = 10) async throws -> [String: Any] {
         let text = try await next(what, seconds: seconds)
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw Failure.timedOut("\(what) (got \(text))")
@@ -86,7 +85,7 @@ final class TestSocket: Sendable {
     }
 
     /// The next frame decoded as a JSON array of objects (the history frame).
-    func nextArray(seconds: Double = 10) async throws -> [[String: Any]] {
+    public func nextArray(seconds: Double = 10) async throws -> [[String: Any]] {
         let text = try await next("the history frame", seconds: seconds)
         guard let array = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
             throw Failure.timedOut("a JSON array (got \(text))")
@@ -95,7 +94,7 @@ final class TestSocket: Sendable {
     }
 
     /// Expects no frame for `seconds`.
-    func expectSilence(seconds: Double = 0.5) async throws -> String? {
+    public func expectSilence(seconds: Double = 0.5) async throws -> String? {
         do {
             return try await next("silence", seconds: seconds)
         } catch Failure.timedOut {
@@ -104,7 +103,7 @@ final class TestSocket: Sendable {
     }
 
     /// Closes our side and waits (bounded) for the connection to end.
-    func close() async {
+    public func close() async {
         outboxContinuation.finish()
         _ = try? await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { _ = try? await self.closed.value }
