@@ -23,12 +23,32 @@ public final class SQLiteChatStore: ChatStore {
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
         }
-        self.pool = try DatabasePool(path: path, configuration: configuration)
+        self.pool = try Self.openAndMigrate(path: path, configuration: configuration)
         self.path = path
-        try SQLiteSchema.migrator.migrate(pool)
     }
 
     public var displayName: String { "sqlite:\(path)" }
+
+    /// Opens the pool (switching the file to WAL) and applies pending migrations.
+    ///
+    /// Several processes may open a new file at once (two chat nodes on one store):
+    /// switching to WAL can meet "database is locked", and GRDB checks what is applied
+    /// before taking the write lock, so the process that loses the race fails on the
+    /// other's work. It tries again (bounded) and then finds the file ready.
+    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+        var attempt = 0
+        while true {
+            do {
+                let pool = try DatabasePool(path: path, configuration: configuration)
+                try SQLiteSchema.migrator.migrate(pool)
+                return pool
+            } catch {
+                attempt += 1
+                if attempt >= 8 { throw error }
+                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+            }
+        }
+    }
 
     public func ping() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
