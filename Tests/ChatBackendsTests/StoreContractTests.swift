@@ -7,24 +7,11 @@ import Testing
 /// One contract every store implements, run against each of them.
 @Suite("store contract")
 struct StoreContractTests {
-    enum Kind: String, CaseIterable, Sendable { case memory, sqlite, mongodb }
+    typealias Kind = TestStores.Kind
 
-    /// Every store; MongoDB when a server is given (and always in CI, where a missing
-    /// server fails the MongoDB cases instead of skipping them).
-    static var kinds: [Kind] { MongoTestServer.shouldRun ? Kind.allCases : [.memory, .sqlite] }
+    static var kinds: [Kind] { TestStores.kinds }
 
-    static func makeStore(_ kind: Kind) async throws -> any ChatStore {
-        switch kind {
-        case .memory: return MemoryChatStore()
-        case .sqlite:
-            let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-test-\(UUID().uuidString)/chat.sqlite").path
-            return try SQLiteChatStore(path: path)
-        case .mongodb:
-            let store = try MongoChatStore(uri: try MongoTestServer.requireURI(), database: MongoTestServer.freshDatabase())
-            try await store.ensureIndexes()
-            return store
-        }
-    }
+    static func makeStore(_ kind: Kind) async throws -> any ChatStore { try await TestStores.make(kind) }
 
     func user(_ name: String) -> User {
         User(username: name, email: "\(name)@example.com", passwordHash: "$2a$10$abcdefghijklmnopqrstuv")

@@ -7,25 +7,9 @@ import Testing
 
 @Suite("WebSocket rooms over real sockets")
 struct RoomSocketTests {
-    enum StoreKind: String, CaseIterable, Sendable { case memory, sqlite, mongodb }
-
-    static var storeKinds: [StoreKind] { MongoTestServer.shouldRun ? StoreKind.allCases : [.memory, .sqlite] }
-
-    static func store(_ kind: StoreKind) async throws -> any ChatStore {
-        switch kind {
-        case .memory: return MemoryChatStore()
-        case .sqlite:
-            return try SQLiteChatStore(path: FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-e2e-\(UUID().uuidString)/c.sqlite").path)
-        case .mongodb:
-            let store = try MongoChatStore(uri: try MongoTestServer.requireURI(), database: MongoTestServer.freshDatabase())
-            try await store.ensureIndexes()
-            return store
-        }
-    }
-
-    @Test("both members receive a message with sender and id; a later joiner gets history newest first", arguments: storeKinds)
-    func broadcastAndHistory(kind: StoreKind) async throws {
-        try await LiveChat.run(ports: await LiveChat.makePorts(store: try await Self.store(kind))) { chat in
+    @Test("both members receive a message with sender and id; a later joiner gets history newest first", arguments: TestStores.kinds)
+    func broadcastAndHistory(kind: TestStores.Kind) async throws {
+        try await LiveChat.run(ports: await LiveChat.makePorts(store: try await TestStores.make(kind))) { chat in
             let alice = try await chat.user("alice")
             let bob = try await chat.user("bob")
             _ = try await chat.createRoom("general", token: alice)

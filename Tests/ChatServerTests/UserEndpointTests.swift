@@ -1,4 +1,5 @@
 import ChatCore
+import ChatTestSupport
 import Foundation
 import HTTPTypes
 import Testing
@@ -82,9 +83,9 @@ struct UserEndpointTests {
 
 @Suite("signup uniqueness under concurrency")
 struct ConcurrentSignupTests {
-    @Test("two concurrent signups with one username: one 201, one 409", arguments: RoomSocketTests.storeKinds)
-    func race(kind: RoomSocketTests.StoreKind) async throws {
-        try await LiveChat.run(ports: await LiveChat.makePorts(store: try await RoomSocketTests.store(kind))) { chat in
+    @Test("two concurrent signups with one username: one 201, one 409", arguments: TestStores.kinds)
+    func race(kind: TestStores.Kind) async throws {
+        try await LiveChat.run(ports: await LiveChat.makePorts(store: try await TestStores.make(kind))) { chat in
             async let first = chat.post("/api/user/signup/", ["username": "twin", "email": "one@example.com", "password": "correct horse"])
             async let second = chat.post("/api/user/signup/", ["username": "twin", "email": "two@example.com", "password": "correct horse"])
             let statuses = [try await first.status.code, try await second.status.code].sorted()
