@@ -7,11 +7,11 @@ import NIOCore
 /// Builds the chat service: REST + WebSocket rooms on one port, wired to the ports.
 public enum ChatApplication {
     /// The router with every chat route (also usable with HummingbirdTesting's `.router`).
-    static func buildRouter(ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController) -> Router<ChatRequestContext> {
+    static func buildRouter(ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController, checks: [HealthCheck]) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: BackendFailureLogMiddleware())
         let auth = AuthMiddleware(ports: ports)
-        router.get("healthz") { _, _ in "ok" }
+        HealthController(checks: checks).addRoutes(to: router)
         UserController(ports: ports).addRoutes(to: router.group("api/user"), auth: auth)
         RoomController(ports: ports, hub: hub).addRoutes(to: router.group("api/room").add(middleware: auth))
         sockets.addRoutes(to: router)
@@ -20,17 +20,22 @@ public enum ChatApplication {
 
     /// The chat service as a runnable Hummingbird application (a `Service`).
     ///
-    /// - Parameter onServerRunning: called with the bound port once it accepts connections.
+    /// - Parameters:
+    ///   - checks: the backends `/readyz` probes (default: the store).
+    ///   - onServerRunning: called with the bound port once it accepts connections.
     public static func build(
         ports: ChatPorts,
         settings: ChatServerSettings,
+        checks: [HealthCheck]? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async -> some ApplicationProtocol {
         let hub = RoomHub()
         await ports.fanout.attach(hub)
         let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings)
-        let router = buildRouter(ports: ports, hub: hub, sockets: sockets)
+        let store = ports.store
+        let router = buildRouter(
+            ports: ports, hub: hub, sockets: sockets, checks: checks ?? [HealthCheck(name: "store") { try await store.ping() }])
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(

@@ -27,7 +27,11 @@ enum ServeRunner {
         }
 
         let runtime = try await ChatRuntime.connect(settings: settings, logger: logger)
-        let services = await runtime.services(for: roles)
+        let notifier = SystemdNotifier()
+        var services = await runtime.services(for: roles) { port in
+            notifier.notify("READY=1\nSTATUS=chat service listening on port \(port)")
+        }
+        if notifier.isEnabled { services.append(SystemdLifecycleService(notifier: notifier)) }
         let group = ServiceGroup(configuration: .init(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],

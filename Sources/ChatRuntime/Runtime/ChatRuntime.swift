@@ -91,6 +91,16 @@ public struct ChatRuntime: Sendable {
             locks: RedisLockService(client: client), services: [fanout], client: client, description: "\(client.endpoint)")
     }
 
+    /// What `/readyz` probes: the store, and Redis when configured.
+    public var healthChecks: [HealthCheck] {
+        let store = ports.store
+        var checks = [HealthCheck(name: "store") { try await store.ping() }]
+        if let redis {
+            checks.append(HealthCheck(name: "redis") { try await redis.ping() })
+        }
+        return checks
+    }
+
     /// Releases backend connections (after the services stopped).
     public func close() async {
         await redis?.close()
@@ -126,7 +136,7 @@ public struct ChatRuntime: Sendable {
                 host: settings.chatHost, port: settings.chatPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
             let logger = self.logger
-            let app = await ChatApplication.build(ports: ports, settings: chatSettings, logger: logger) { port in
+            let app = await ChatApplication.build(ports: ports, settings: chatSettings, checks: healthChecks, logger: logger) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
                 await onChatRunning(port)
             }

@@ -1,0 +1,46 @@
+import ChatCore
+import Foundation
+import Hummingbird
+import Logging
+
+/// `GET /healthz` (the process answers) and `GET /readyz` (every configured backend
+/// answers: 200, or 503 naming the ones that do not).
+struct HealthController {
+    let checks: [HealthCheck]
+
+    struct Readiness: ResponseEncodable {
+        var status: String
+        var checks: [String: String]
+        var failing: [String]
+    }
+
+    func addRoutes(to router: Router<ChatRequestContext>) {
+        router.get("healthz") { _, _ in "ok" }
+        router.get("readyz") { _, context in try await readiness(logger: context.logger) }
+    }
+
+    func readiness(logger: Logger) async throws -> EditedResponse<Readiness> {
+        let outcomes = await withTaskGroup(of: (String, String?).self) { group in
+            for check in checks {
+                group.addTask {
+                    do {
+                        try await check.probe()
+                        return (check.name, nil)
+                    } catch let error as ChatError {
+                        return (check.name, error.detail ?? error.message)
+                    } catch {
+                        return (check.name, "\(error)")
+                    }
+                }
+            }
+            return await group.reduce(into: [(String, String?)]()) { $0.append($1) }
+        }
+        let failing = outcomes.filter { $0.1 != nil }.map(\.0).sorted()
+        for (name, problem) in outcomes { if let problem { logger.warning("not ready", metadata: ["backend": "\(name)", "error": "\(problem)"]) } }
+        let body = Readiness(
+            status: failing.isEmpty ? "ready" : "unavailable",
+            checks: Dictionary(uniqueKeysWithValues: outcomes.map { ($0.0, $0.1 == nil ? "ok" : "unavailable") }),
+            failing: failing)
+        return EditedResponse(status: failing.isEmpty ? .ok : .serviceUnavailable, response: body)
+    }
+}

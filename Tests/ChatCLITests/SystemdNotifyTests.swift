@@ -1,0 +1,106 @@
+import ChatTestSupport
+import Foundation
+import Testing
+#if canImport(Glibc)
+import Glibc
+#endif
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// A datagram socket standing in for systemd's `NOTIFY_SOCKET`.
+final class NotifySocket: @unchecked Sendable {
+    // The descriptor is only read by one receive at a time.
+    let path: String
+    private let fd: Int32
+
+    init() throws {
+        path = FileManager.default.temporaryDirectory.appendingPathComponent("notify-\(UUID().uuidString.prefix(8)).sock").path
+        fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue), 0)
+        var address = sockaddr_un()
+        address.sun_family = sa_family_t(AF_UNIX)
+        withUnsafeMutableBytes(of: &address.sun_path) { $0.copyBytes(from: Array(path.utf8) + [0]) }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
+        }
+        guard bound == 0 else { throw CLIError("cannot bind \(path)") }
+        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
+    }
+
+    /// The next datagram (bounded: 20 s), received off the cooperative pool.
+    func receive() async -> String? {
+        let fd = self.fd
+        return await withCheckedContinuation { continuation in
+            DispatchQueue.global().async {
+                var buffer = [UInt8](repeating: 0, count: 4096)
+                let count = recv(fd, &buffer, buffer.count, 0)
+                continuation.resume(returning: count > 0 ? String(decoding: buffer[0..<count], as: UTF8.self) : nil)
+            }
+        }
+    }
+
+    deinit {
+        close(fd)
+        unlink(path)
+    }
+}
+
+@Suite("systemd notifications and readiness")
+struct SystemdNotifyTests {
+    @Test("serve sends READY=1 once it listens, WATCHDOG=1 when asked, STOPPING=1 on SIGTERM")
+    func lifecycle() async throws {
+        let notify = try NotifySocket()
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-sd-\(UUID().uuidString)").path
+        let server = try ChatctlProcess(
+            ["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
+        defer { server.stop() }
+        var messages: [String] = []
+        while !messages.contains(where: { $0.hasPrefix("READY=1") }), let message = await notify.receive() {
+            messages.append(message)
+        }
+        let ready = try #require(messages.first { $0.hasPrefix("READY=1") })
+        #expect(ready.contains("STATUS=chat service listening on port"))
+        let port = try await server.waitForLog(#"port=(\d+).*chat service listening"#)
+        let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "READY=1 came after the port accepted connections")
+        while !messages.contains("WATCHDOG=1"), let message = await notify.receive() { messages.append(message) }
+        #expect(messages.contains("WATCHDOG=1"))
+        server.stop()
+        while !messages.contains("STOPPING=1"), let message = await notify.receive() { messages.append(message) }
+        #expect(messages.contains("STOPPING=1"))
+        #expect(try await server.waitForExit(seconds: 20) == 0)
+    }
+
+    @Test("/readyz answers 200 with every check ok; 503 naming Redis when Redis is gone",
+          .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: "no redis-server installed")))
+    func readiness() async throws {
+        let redis = try await RedisTestServer()
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-ready-\(UUID().uuidString)").path
+        let server = try ChatctlProcess(
+            ["serve", "chat", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
+            environment: ["REDIS_URI": "127.0.0.1:\(redis.port)"])
+        defer { server.stop() }
+        let port = try await server.waitForLog(#"port=(\d+).*chat service listening"#)
+        func readyz() async throws -> (Int, [String: Any]) {
+            let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+        }
+        let (okStatus, ok) = try await readyz()
+        #expect(okStatus == 200)
+        #expect(ok["checks"] as? [String: String] == ["store": "ok", "redis": "ok"])
+        redis.stop()
+        let (downStatus, down) = try await readyz()
+        #expect(downStatus == 503)
+        #expect(down["failing"] as? [String] == ["redis"])
+        try await redis.start()
+        var back = false
+        for _ in 0..<100 where !back {
+            back = try await readyz().0 == 200
+            if !back { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(back, "ready again once Redis is back")
+        redis.stop()
+    }
+}
