@@ -26,7 +26,7 @@ public struct ChatRuntime: Sendable {
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
     public static func connect(settings: Settings, logger: Logger) async throws -> ChatRuntime {
         if settings.rabbitMQURL != nil {
-            throw RuntimeError("rabbitmq.url (RABBITMQ_URL) is set, but this build has no RabbitMQ publisher yet; unset it to use the in-process queue")
+            throw RuntimeError("rabbitmq.url (RABBITMQ_URL) is set, but this build has no RabbitMQ publisher yet; unset it (message events are then not emitted until the notification service lands)")
         }
         guard let secret = settings.secretKey, !secret.isEmpty else {
             throw RuntimeError("no secret key: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file), or pass --dev to generate one")
