@@ -13,6 +13,9 @@ public struct PostMessage: Sendable {
         let content = try InputRules.validateContent(content)
         let draft = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
         let message = try await ports.messageWriter.write(draft)
+        // Cache before broadcast, never in parallel: a socket that joins in between
+        // registers first and then reads the cache, so it gets the message either live
+        // or in its history frame (the socket skips a live copy of one it already has).
         await ports.cache.append(message)
         do {
             try await ports.fanout.publish(message)
