@@ -21,12 +21,12 @@ public enum ChatApplication {
     /// The chat service as a runnable Hummingbird application (a `Service`).
     ///
     /// - Parameters:
-    ///   - checks: the backends `/readyz` probes (default: the store).
+    ///   - extraChecks: backends `/readyz` probes besides the store (always probed).
     ///   - onServerRunning: called with the bound port once it accepts connections.
     public static func build(
         ports: ChatPorts,
         settings: ChatServerSettings,
-        checks: [HealthCheck]? = nil,
+        extraChecks: [HealthCheck] = [],
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async -> some ApplicationProtocol {
@@ -35,7 +35,7 @@ public enum ChatApplication {
         let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings)
         let store = ports.store
         let router = buildRouter(
-            ports: ports, hub: hub, sockets: sockets, checks: checks ?? [HealthCheck(name: "store") { try await store.ping() }])
+            ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks)
         return Application(
             router: router,
             server: .http1WebSocketUpgrade(

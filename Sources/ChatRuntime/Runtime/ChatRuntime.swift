@@ -91,14 +91,11 @@ public struct ChatRuntime: Sendable {
             locks: RedisLockService(client: client), services: [fanout], client: client, description: "\(client.endpoint)")
     }
 
-    /// What `/readyz` probes: the store, and Redis when configured.
-    public var healthChecks: [HealthCheck] {
-        let store = ports.store
-        var checks = [HealthCheck(name: "store") { try await store.ping() }]
-        if let redis {
-            checks.append(HealthCheck(name: "redis") { try await redis.ping() })
-        }
-        return checks
+    /// What `/readyz` probes besides the store (which the chat service always probes):
+    /// Redis when configured.
+    public var sharedHealthChecks: [HealthCheck] {
+        guard let redis else { return [] }
+        return [HealthCheck(name: "redis") { try await redis.ping() }]
     }
 
     /// Releases backend connections (after the services stopped).
@@ -136,7 +133,7 @@ public struct ChatRuntime: Sendable {
                 host: settings.chatHost, port: settings.chatPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
             let logger = self.logger
-            let app = await ChatApplication.build(ports: ports, settings: chatSettings, checks: healthChecks, logger: logger) { port in
+            let app = await ChatApplication.build(ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, logger: logger) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
                 await onChatRunning(port)
             }
