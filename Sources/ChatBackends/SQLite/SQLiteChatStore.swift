@@ -110,7 +110,15 @@ public final class SQLiteChatStore: ChatStore {
 
     public func allRooms() async throws -> [Room] {
         try await pool.read { db in
-            try Row.fetchAll(db, sql: "SELECT * FROM rooms ORDER BY name").map { try Self.room(from: $0, db: db) }
+            // Two queries for the whole list, not one member query per room.
+            var members: [String: [ObjectID]] = [:]
+            for row in try Row.fetchAll(db, sql: "SELECT room_id, user_id FROM room_members ORDER BY room_id, position") {
+                let userID: String = row["user_id"]
+                if let id = ObjectID(hex: userID) { members[row["room_id"], default: []].append(id) }
+            }
+            return try Row.fetchAll(db, sql: "SELECT * FROM rooms ORDER BY name").map { row in
+                try Self.room(from: row, members: members[row["id"]] ?? [])
+            }
         }
     }
 
@@ -234,7 +242,11 @@ public final class SQLiteChatStore: ChatStore {
         let members = try String.fetchAll(
             db, sql: "SELECT user_id FROM room_members WHERE room_id = ? ORDER BY position", arguments: [roomID]
         ).compactMap { ObjectID(hex: $0) }
-        return Room(id: try id(row, "id"), name: row["name"], members: members, createdAt: Date(millisecondsSince1970: row["created_at"]))
+        return try room(from: row, members: members)
+    }
+
+    private static func room(from row: Row, members: [ObjectID]) throws -> Room {
+        Room(id: try id(row, "id"), name: row["name"], members: members, createdAt: Date(millisecondsSince1970: row["created_at"]))
     }
 
     private static func message(from row: Row) throws -> Message {
