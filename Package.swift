@@ -95,6 +95,9 @@ let package = Package(
 
         .executableTarget(name: "chatctl", dependencies: ["ChatCLI"]),
 
+        // Benchmarks: apart from the tests, they print figures (see BENCHMARKS.md).
+        .executableTarget(name: "redis-fanout-layout", dependencies: ["RedisKit"], path: "Benchmarks/RedisFanoutLayout"),
+
         // Test helpers shared by the test targets (hand-made JWTs, test servers, failing stores).
         .target(name: "ChatTestSupport", dependencies: [
             "ChatCore",

@@ -61,6 +61,34 @@ public final class RedisTestServer: @unchecked Sendable {
         self.process = nil
     }
 
+    /// Stops the server the way an operator would: `redis-cli shutdown nosave`, then waits
+    /// (bounded, 10 s) for the process to exit. Falls back to SIGKILL if it does not.
+    public func shutdownNoSave() async throws {
+        guard let process, process.isRunning else { return }
+        let cli = Process()
+        cli.executableURL = URL(fileURLWithPath: Self.cli ?? "/usr/bin/redis-cli")
+        var arguments = ["-h", "127.0.0.1", "-p", "\(port)"]
+        if let password { arguments += ["--no-auth-warning", "-a", password] }
+        cli.arguments = arguments + ["shutdown", "nosave"]
+        cli.standardOutput = FileHandle.nullDevice
+        cli.standardError = FileHandle.nullDevice
+        try cli.run()
+        cli.waitUntilExit()
+        let deadline = ContinuousClock.now + .seconds(10)
+        while process.isRunning, ContinuousClock.now < deadline {
+            try await Task.sleep(for: .milliseconds(20))
+        }
+        if process.isRunning {
+            stop()
+            throw Missing(description: "redis-server on \(port) ignored `shutdown nosave` for 10 s")
+        }
+        self.process = nil
+    }
+
+    static let cli = ["/usr/bin/redis-cli", "/usr/local/bin/redis-cli"].first {
+        FileManager.default.isExecutableFile(atPath: $0)
+    }
+
     deinit { stop() }
 
     public struct Missing: Error, CustomStringConvertible {

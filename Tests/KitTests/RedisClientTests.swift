@@ -47,12 +47,12 @@ struct RedisClientTests {
         server.stop()
     }
 
-    @Test("a restart of the server: calls fail fast while it is down, then succeed again without a new client")
+    @Test("`redis-cli shutdown nosave` and a restart: calls fail fast while it is down, then succeed again without a new client")
     func reconnect() async throws {
         let server = try await RedisTestServer()
         let client = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(500)))
         try await client.command(["SET", "k", "1"])
-        server.stop()
+        try await server.shutdownNoSave()
         let down = await #expect(throws: RedisError.self) { try await client.command(["GET", "k"]) }
         #expect(down?.kind == .unavailable)
         try await server.start()
@@ -111,7 +111,7 @@ struct RedisSubscriberTests {
         server.stop()
     }
 
-    @Test("published messages arrive; after a server restart the subscription comes back by itself")
+    @Test("published messages arrive; after `shutdown nosave` and a restart the subscription comes back by itself")
     func subscribeAndResubscribe() async throws {
         let server = try await RedisTestServer()
         let endpoint = try RedisEndpoint(parsing: server.url)
@@ -122,7 +122,7 @@ struct RedisSubscriberTests {
         try await client.command(bytes: [Array("PUBLISH".utf8), Array("news".utf8), [0, 1, 2]])
         #expect(try await next(queue) == .message(channel: "news", payload: [0, 1, 2]))
 
-        server.stop()
+        try await server.shutdownNoSave()
         try await server.start()
         #expect(try await next(queue) == .subscribed)
         var delivered = false
