@@ -13,6 +13,9 @@ struct GlobalOptions: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("Log level: trace, debug, info, notice, warning, error, critical.", valueName: "level"))
     var logLevel: String?
 
+    @Option(name: .long, help: ArgumentHelp("Log line format on stderr: logfmt or json.", valueName: "format"))
+    var logFormat: String?
+
     @Option(
         name: .long,
         help: ArgumentHelp(
@@ -25,6 +28,7 @@ struct GlobalOptions: ParsableArguments {
         var values: [String: ConfigContent] = [:]
         if let dataDir { values[SettingKey.dataDir.key] = .string(dataDir) }
         if let logLevel { values[SettingKey.logLevel.key] = .string(logLevel) }
+        if let logFormat { values[SettingKey.logFormat.key] = .string(logFormat) }
         if let mongoURI { values[SettingKey.mongoURI.key] = .string(mongoURI) }
         return values
     }

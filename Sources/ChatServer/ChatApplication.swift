@@ -3,40 +3,61 @@ import Hummingbird
 import HummingbirdWebSocket
 import Logging
 import NIOCore
+import ServiceLifecycle
+
+/// The chat service's parts: the HTTP/WebSocket application, its hub of sockets and
+/// the drain that closes those sockets first on a graceful shutdown.
+public struct ChatService<App: ApplicationProtocol>: Sendable {
+    public let application: App
+    public let hub: RoomHub
+    public let drain: WebSocketDrain
+
+    /// In `ServiceGroup` order: the application, then the drain (shut down first).
+    public var services: [any Service] { [application, drain] }
+}
 
 /// Builds the chat service: REST + WebSocket rooms on one port, wired to the ports.
 public enum ChatApplication {
     /// The router with every chat route (also usable with HummingbirdTesting's `.router`).
-    static func buildRouter(ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController, checks: [HealthCheck]) -> Router<ChatRequestContext> {
+    static func buildRouter(
+        ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController, checks: [HealthCheck], renderMetrics: (@Sendable () -> [UInt8])?
+    ) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
         router.add(middleware: BackendFailureLogMiddleware())
         let auth = AuthMiddleware(ports: ports)
         HealthController(checks: checks).addRoutes(to: router)
+        if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
         UserController(ports: ports).addRoutes(to: router.group("api/user"), auth: auth)
         RoomController(ports: ports, hub: hub).addRoutes(to: router.group("api/room").add(middleware: auth))
         sockets.addRoutes(to: router)
         return router
     }
 
-    /// The chat service as a runnable Hummingbird application (a `Service`).
+    /// The chat service as runnable services.
     ///
     /// - Parameters:
     ///   - extraChecks: backends `/readyz` probes besides the store (always probed).
+    ///   - renderMetrics: the Prometheus text for `GET /metrics` (no route when nil).
+    ///   - drainTimeout: how long a graceful shutdown waits for sockets to close.
     ///   - onServerRunning: called with the bound port once it accepts connections.
     public static func build(
         ports: ChatPorts,
         settings: ChatServerSettings,
         extraChecks: [HealthCheck] = [],
+        renderMetrics: (@Sendable () -> [UInt8])? = nil,
+        drainTimeout: Duration = .seconds(10),
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
-    ) async -> some ApplicationProtocol {
-        let hub = RoomHub()
+    ) async -> ChatService<some ApplicationProtocol> {
+        let hub = RoomHub(metrics: ports.metrics)
         await ports.fanout.attach(hub)
         let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings)
         let store = ports.store
         let router = buildRouter(
-            ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks)
-        return Application(
+            ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,
+            renderMetrics: renderMetrics)
+        let application = Application(
             router: router,
             server: .http1WebSocketUpgrade(
                 configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))),
@@ -46,5 +67,6 @@ public enum ChatApplication {
             onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
             logger: logger
         )
+        return ChatService(application: application, hub: hub, drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }
 }

@@ -91,7 +91,7 @@ struct CLITests {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-serve-\(UUID().uuidString)")
         let server = try ChatctlProcess(["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.path])
         defer { server.stop() }
-        let port = try await server.waitForLog(#"port=(\d+).*chat service listening"#)
+        let port = try await server.waitForListeningPort()
         let secret = try await server.waitForLog(#"SECRET_KEY=([0-9a-f]{64})"#)
         #expect(secret.count == 64)
         #expect(FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("chatctl.sqlite").path))

@@ -62,7 +62,7 @@ struct SystemdNotifyTests {
         }
         let ready = try #require(messages.first { $0.hasPrefix("READY=1") })
         #expect(ready.contains("STATUS=chat service listening on port"))
-        let port = try await server.waitForLog(#"port=(\d+).*chat service listening"#)
+        let port = try await server.waitForListeningPort()
         let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "READY=1 came after the port accepted connections")
         while !messages.contains("WATCHDOG=1"), let message = await notify.receive() { messages.append(message) }
@@ -82,7 +82,7 @@ struct SystemdNotifyTests {
             ["serve", "chat", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
             environment: ["REDIS_URI": "127.0.0.1:\(redis.port)"])
         defer { server.stop() }
-        let port = try await server.waitForLog(#"port=(\d+).*chat service listening"#)
+        let port = try await server.waitForListeningPort()
         func readyz() async throws -> (Int, [String: Any]) {
             let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])

@@ -32,8 +32,8 @@ struct TwoProcessTests {
         defer { nodeA.stop() }
         let nodeB = try ChatctlProcess(arguments, environment: environment)
         defer { nodeB.stop() }
-        let portA = try await nodeA.waitForLog(#"port=(\d+).*chat service listening"#)
-        let portB = try await nodeB.waitForLog(#"port=(\d+).*chat service listening"#)
+        let portA = try await nodeA.waitForListeningPort()
+        let portB = try await nodeB.waitForListeningPort()
         let a = "http://127.0.0.1:\(portA)", b = "http://127.0.0.1:\(portB)"
 
         let (signup, _) = try await Self.request("POST", "\(a)/api/user/signup/", ["username": "dora", "email": "d@example.com", "password": "correct horse"])

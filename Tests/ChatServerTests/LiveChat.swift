@@ -37,8 +37,8 @@ struct LiveChat: Sendable {
         let ports = resolvedPorts
         var logger = Logger(label: "chat-test")
         logger.logLevel = .warning
-        let app = await ChatApplication.build(ports: ports, settings: settings, logger: logger)
-        try await app.test(.live) { client in
+        let chat = await ChatApplication.build(ports: ports, settings: settings, logger: logger)
+        try await chat.application.test(.live) { client in
             guard let port = client.port else { throw ChatError(.internalError, message: "live test client has no port") }
             try await body(LiveChat(client: client, port: port, ports: ports))
         }

@@ -8,7 +8,7 @@ import ServiceLifecycle
 enum ServeRunner {
     static func run(roles: Set<ServiceRole>, options: ServeOptions) async throws {
         var settings = try await options.global.loadSettings(extraFlags: options.flagValues)
-        let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel)
+        let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel, format: settings.logFormat)
 
         if settings.secretKey?.isEmpty ?? true {
             guard options.dev else {
@@ -32,14 +32,20 @@ enum ServeRunner {
             notifier.notify("READY=1\nSTATUS=chat service listening on port \(port)")
         }
         if notifier.isEnabled { services.append(SystemdLifecycleService(notifier: notifier)) }
-        let group = ServiceGroup(configuration: .init(
+        // SIGTERM/SIGINT: graceful (sockets drained with 1001, in-flight writes finished),
+        // bounded by shutdown.timeout_seconds plus a grace for the backends; a second
+        // signal exits at once (SecondSignalExit).
+        var configuration = ServiceGroupConfiguration(
             services: services.map { .init(service: $0) },
             gracefulShutdownSignals: [.sigterm, .sigint],
             logger: logger
-        ))
+        )
+        configuration.maximumGracefulShutdownDuration = settings.shutdownTimeout + .seconds(5)
+        configuration.maximumCancellationDuration = .seconds(2)
+        let group = ServiceGroup(configuration: configuration)
         logger.info("starting", metadata: ["services": "\(roles.map(\.rawValue).sorted().joined(separator: ","))", "version": "\(ChatctlVersion.current)"])
         do {
-            try await group.run()
+            try await SecondSignalExit.run(logger: logger) { try await group.run() }
         } catch {
             await runtime.close()
             throw error

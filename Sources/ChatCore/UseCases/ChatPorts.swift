@@ -11,6 +11,8 @@ public struct ChatPorts: Sendable {
     public var tokens: any TokenAuthority
     public var revokedTokens: any RevokedTokens
     public var logger: Logger
+    /// Where use cases and the servers record what they do.
+    public var metrics: ChatMetrics
     /// Group-commits posted messages to `store`.
     public let messageWriter: GroupCommitWriter
 
@@ -22,7 +24,8 @@ public struct ChatPorts: Sendable {
         hasher: any PasswordHasher,
         tokens: any TokenAuthority,
         revokedTokens: any RevokedTokens,
-        logger: Logger
+        logger: Logger,
+        metrics: ChatMetrics = .disabled
     ) {
         self.store = store
         self.cache = cache
@@ -32,6 +35,7 @@ public struct ChatPorts: Sendable {
         self.tokens = tokens
         self.revokedTokens = revokedTokens
         self.logger = logger
+        self.metrics = metrics
         self.messageWriter = GroupCommitWriter(store: store)
     }
 }

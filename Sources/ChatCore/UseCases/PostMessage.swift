@@ -12,11 +12,19 @@ public struct PostMessage: Sendable {
     public func callAsFunction(content: String?, from sender: User, in room: Room) async throws -> Message {
         let content = try InputRules.validateContent(content)
         let draft = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
-        let message = try await ports.messageWriter.write(draft)
+        let message: Message
+        do {
+            message = try await ChatMetrics.time(ports.metrics.storeWrite) { try await ports.messageWriter.write(draft) }
+        } catch {
+            ports.metrics.messagesFailed.increment()
+            throw error
+        }
+        ports.metrics.messagesPosted.increment()
+        ports.metrics.fanoutClock.stored(message.id)
         // Cache before broadcast, never in parallel: a socket that joins in between
         // registers first and then reads the cache, so it gets the message either live
         // or in its history frame (the socket skips a live copy of one it already has).
-        await ports.cache.append(message)
+        await ChatMetrics.time(ports.metrics.cacheAppend) { await ports.cache.append(message) }
         do {
             try await ports.fanout.publish(message)
         } catch {

@@ -15,6 +15,8 @@ public struct ChatRuntime: Sendable {
     public let settings: Settings
     public let ports: ChatPorts
     public let logger: Logger
+    /// The registry behind `GET /metrics` and the handles the ports record into.
+    public let metrics: ServiceMetrics
     /// Backend services that must run beside the servers (the Redis subscription).
     public let backendServices: [any Service]
     /// Named locks for single-runner work (Redis across hosts, else in-process).
@@ -38,6 +40,7 @@ public struct ChatRuntime: Sendable {
         let store = try await connectStore(settings: settings, logger: logger)
         let events: any MessageEventQueue = DiscardingEventQueue(logger: logger)
         let shared = try await connectShared(settings: settings, store: store, logger: logger)
+        let metrics = ServiceMetrics()
         let ports = ChatPorts(
             store: store,
             cache: shared.cache,
@@ -46,13 +49,14 @@ public struct ChatRuntime: Sendable {
             hasher: BcryptPasswordHasher(),
             tokens: await JWTTokenAuthority(secret: secret, lifetime: settings.tokenLifetime),
             revokedTokens: shared.revokedTokens,
-            logger: logger
+            logger: logger,
+            metrics: metrics.chat
         )
         logger.info("backends connected", metadata: [
             "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "none",
         ])
         return ChatRuntime(
-            settings: settings, ports: ports, logger: logger, backendServices: shared.services, locks: shared.locks, redis: shared.client)
+            settings: settings, ports: ports, logger: logger, metrics: metrics, backendServices: shared.services, locks: shared.locks, redis: shared.client)
     }
 
     /// What nodes share: Redis when `redis.uri` is set, else in-process.
@@ -133,11 +137,15 @@ public struct ChatRuntime: Sendable {
                 host: settings.chatHost, port: settings.chatPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
             let logger = self.logger
-            let app = await ChatApplication.build(ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, logger: logger) { port in
+            let metrics = self.metrics
+            let chat = await ChatApplication.build(
+                ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
+                drainTimeout: settings.shutdownTimeout, logger: logger
+            ) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
                 await onChatRunning(port)
             }
-            services.append(app)
+            services += chat.services
         }
         return services
     }

@@ -48,6 +48,10 @@ public struct SettingKey: Sendable, Hashable {
         help: "RabbitMQ password, when the URL carries none")
     public static let logLevel = SettingKey("log.level", .string, default: .string("info"), legacy: "LOG_LEVEL",
         help: "trace, debug, info, notice, warning, error or critical")
+    public static let logFormat = SettingKey("log.format", .string, default: .string("logfmt"),
+        help: "log lines on stderr: logfmt (key=value) or json (one object per line)")
+    public static let shutdownTimeoutSeconds = SettingKey("shutdown.timeout_seconds", .int, default: .int(10),
+        help: "on SIGTERM/SIGINT: seconds to close sockets (1001) and finish in-flight writes before forcing the exit")
     public static let maxFrameBytes = SettingKey("websocket.max_frame_bytes", .int, default: .int(64 * 1024),
         help: "largest WebSocket frame accepted, in bytes")
     public static let outboundBufferFrames = SettingKey("websocket.outbound_buffer_frames", .int, default: .int(1024),
@@ -58,6 +62,6 @@ public struct SettingKey: Sendable, Hashable {
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
-        rabbitMQPassword, logLevel, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
+        rabbitMQPassword, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
     ]
 }

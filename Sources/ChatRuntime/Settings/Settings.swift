@@ -35,6 +35,9 @@ public struct Settings: Sendable {
     public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
     public var tokenLifetime: Duration { .seconds(int(.tokenTTLSeconds) ?? 12 * 3600) }
 
+    public var logFormat: LogFormat { string(.logFormat).flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .logfmt }
+    public var shutdownTimeout: Duration { .seconds(int(.shutdownTimeoutSeconds) ?? 10) }
+
     public var logLevel: Logger.Level {
         string(.logLevel).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
     }
@@ -47,6 +50,12 @@ public struct Settings: Sendable {
         }
         if let level = string(.logLevel), Logger.Level(rawValue: level.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logLevel.key, message: "'\(level)' (from \(origin(.logLevel))) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        if let format = string(.logFormat), LogFormat(rawValue: format.lowercased()) == nil {
+            throw SettingsError(key: SettingKey.logFormat.key, message: "'\(format)' (from \(origin(.logFormat))) is not one of logfmt, json")
+        }
+        if let timeout = int(.shutdownTimeoutSeconds), !(1...3600).contains(timeout) {
+            throw SettingsError(key: SettingKey.shutdownTimeoutSeconds.key, message: "must be between 1 and 3600 seconds")
         }
         if !(1024...(16 * 1024 * 1024)).contains(maxFrameBytes) {
             throw SettingsError(key: SettingKey.maxFrameBytes.key, message: "must be between 1024 and 16777216")

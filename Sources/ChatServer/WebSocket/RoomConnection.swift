@@ -20,6 +20,13 @@ final class RoomConnection: Sendable {
     let frames: AsyncStream<Frame>
     private let continuation: AsyncStream<Frame>.Continuation
     private let overflowed = Atomic<Bool>(false)
+    /// Drain bookkeeping: a post in flight is finished before the socket goes away.
+    private let drain = Mutex(DrainState())
+
+    private struct DrainState {
+        var goingAway = false
+        var posting = false
+    }
     /// Finished on overflow or when the connection ends.
     private let overflowSignal: AsyncStream<Void>
     private let overflowContinuation: AsyncStream<Void>.Continuation
@@ -49,10 +56,44 @@ final class RoomConnection: Sendable {
     /// Whether the buffer overflowed (the writer then closes the socket).
     var hasOverflowed: Bool { overflowed.load(ordering: .relaxed) }
 
-    /// Returns once the buffer has overflowed or the connection has finished.
+    /// Returns once the buffer has overflowed or the connection has finished (not when
+    /// only the outbound stream ended for a drain).
     func waitForOverflow() async {
         for await _ in overflowSignal {}
     }
+
+    /// Starts a post from this socket; false once the server is going away (the post
+    /// must not start). Pair with `endPost()`.
+    func beginPost() -> Bool {
+        drain.withLock { state in
+            guard !state.goingAway else { return false }
+            state.posting = true
+            return true
+        }
+    }
+
+    /// Ends a post; if the server started going away meanwhile, the outbound stream
+    /// ends now (after the frames already queued).
+    func endPost() {
+        let finishNow = drain.withLock { state in
+            state.posting = false
+            return state.goingAway
+        }
+        if finishNow { continuation.finish() }
+    }
+
+    /// The server is shutting down: no new posts; the outbound stream ends once the
+    /// post in flight (if any) is done, and the socket then closes with 1001.
+    func goAway() {
+        let finishNow = drain.withLock { state in
+            state.goingAway = true
+            return !state.posting
+        }
+        if finishNow { continuation.finish() }
+    }
+
+    /// Whether `goAway()` was called.
+    var isGoingAway: Bool { drain.withLock { $0.goingAway } }
 
     /// Ends the outbound stream (the socket is going away).
     func finish() {

@@ -3,38 +3,79 @@ import Synchronization
 
 /// This node's sockets, by room. Receives every fanned-out message and hands one
 /// shared encoded frame to each socket of the message's room.
+///
+/// On graceful shutdown `drain()` refuses new sockets and asks every open one to
+/// finish its in-flight post and close with 1001 "going away".
 public final class RoomHub: FanoutReceiver {
-    private let rooms = Mutex<[ObjectID: [ObjectIdentifier: RoomConnection]]>([:])
+    private struct State {
+        var rooms: [ObjectID: [ObjectIdentifier: RoomConnection]] = [:]
+        var draining = false
+    }
 
-    public init() {}
+    private let state = Mutex(State())
+    private let metrics: ChatMetrics
 
-    func register(_ connection: RoomConnection) {
-        rooms.withLock { $0[connection.roomID, default: [:]][ObjectIdentifier(connection)] = connection }
+    public init(metrics: ChatMetrics = .disabled) {
+        self.metrics = metrics
+    }
+
+    /// Adds a socket; false once the hub is draining (the socket must close at once).
+    func register(_ connection: RoomConnection) -> Bool {
+        let (accepted, newRoom) = state.withLock { state -> (Bool, Bool) in
+            guard !state.draining else { return (false, false) }
+            let newRoom = state.rooms[connection.roomID] == nil
+            state.rooms[connection.roomID, default: [:]][ObjectIdentifier(connection)] = connection
+            return (true, newRoom)
+        }
+        if accepted { metrics.connectionsOpen.increment() }
+        if newRoom { metrics.roomsActive.increment() }
+        return accepted
     }
 
     func unregister(_ connection: RoomConnection) {
-        rooms.withLock { rooms in
-            rooms[connection.roomID]?[ObjectIdentifier(connection)] = nil
-            if rooms[connection.roomID]?.isEmpty == true { rooms[connection.roomID] = nil }
+        let (removed, roomGone) = state.withLock { state -> (Bool, Bool) in
+            guard state.rooms[connection.roomID]?.removeValue(forKey: ObjectIdentifier(connection)) != nil else { return (false, false) }
+            if state.rooms[connection.roomID]?.isEmpty == true {
+                state.rooms[connection.roomID] = nil
+                return (true, true)
+            }
+            return (true, false)
         }
+        if removed { metrics.connectionsOpen.decrement() }
+        if roomGone { metrics.roomsActive.decrement() }
     }
 
     /// Sockets connected to a room on this node.
     public func connectedCount(room roomID: ObjectID) -> Int {
-        rooms.withLock { $0[roomID]?.count ?? 0 }
+        state.withLock { $0.rooms[roomID]?.count ?? 0 }
     }
 
     /// Sockets connected on this node, all rooms.
     public var totalConnections: Int {
-        rooms.withLock { $0.values.reduce(0) { $0 + $1.count } }
+        state.withLock { $0.rooms.values.reduce(0) { $0 + $1.count } }
+    }
+
+    /// Refuses new sockets and tells every open one to go away; returns how many were open.
+    @discardableResult
+    public func drain() -> Int {
+        let open = state.withLock { state -> [RoomConnection] in
+            state.draining = true
+            return state.rooms.values.flatMap(\.values)
+        }
+        for connection in open { connection.goAway() }
+        return open.count
     }
 
     public func deliver(_ message: Message) {
-        let targets = rooms.withLock { rooms in rooms[message.roomID].map { Array($0.values) } ?? [] }
+        let targets = state.withLock { state in state.rooms[message.roomID].map { Array($0.values) } ?? [] }
+        let sinceStored = metrics.fanoutClock.delivered(message.id)
         guard !targets.isEmpty else { return }
         let frame = RoomConnection.Frame(messageID: message.id, buffer: FrameEncoder.messageFrame(message))
         for connection in targets {
             connection.enqueue(frame)
         }
+        metrics.messagesBroadcast.increment()
+        metrics.deliveries.increment(by: targets.count)
+        if let sinceStored { metrics.fanoutLatency.record(sinceStored) }
     }
 }

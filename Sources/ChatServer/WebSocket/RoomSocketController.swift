@@ -28,6 +28,9 @@ struct RoomSocketController: Sendable {
 
     static let paths: Set<String> = ["/ws/join", "/ws/join/"]
 
+    /// The close reason sent with 1001 when the server shuts down.
+    static let goingAwayReason = "server shutting down"
+
     /// What must hold before an upgrade: a valid token and an existing room.
     func admit(uri: URI, headers: HTTPFields) async throws -> (Identity, Room) {
         let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: headers, uri: uri))
@@ -79,7 +82,10 @@ struct RoomSocketController: Sendable {
         // Register before reading history so that nothing posted meanwhile is missed;
         // live copies of messages already in the history frame are skipped.
         let connection = RoomConnection(roomID: room.id, userID: identity.user.id, capacity: settings.outboundBufferFrames)
-        hub.register(connection)
+        guard hub.register(connection) else {
+            try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
+            return
+        }
         defer {
             hub.unregister(connection)
             connection.finish()
@@ -100,14 +106,16 @@ struct RoomSocketController: Sendable {
                 // Ends when the buffer overflows (or the connection finishes).
                 await connection.waitForOverflow()
             }
-            // Whichever ends first (client gone, or client too slow) ends all three;
-            // a writer stuck on a full socket is cancelled.
+            // Whichever ends first (client gone, client too slow, or a drain that let
+            // the writer flush) ends all three; a writer stuck on a full socket is cancelled.
             try await group.next()
             connection.finish()
             group.cancelAll()
         }
         if connection.hasOverflowed {
             socketLogger.warning("closed slow socket: outbound buffer overflowed", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+        } else if connection.isGoingAway {
+            try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
         }
     }
 
@@ -124,6 +132,10 @@ struct RoomSocketController: Sendable {
     ) async throws {
         let post = PostMessage(ports: ports)
         for try await message in inbound.messages(maxSize: settings.maxFrameBytes) {
+            // A drain lets the post in flight finish and starts no new one (frames that
+            // arrive meanwhile are dropped; the socket closes with 1001 once flushed).
+            guard connection.beginPost() else { continue }
+            defer { connection.endPost() }
             let text: String
             switch message {
             case .text(let string):

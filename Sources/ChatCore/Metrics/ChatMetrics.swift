@@ -1,0 +1,94 @@
+import CoreMetrics
+import Foundation
+
+/// The chat service's metrics, made from one `MetricsFactory` (the process's Prometheus
+/// registry in production, a no-op one by default), so a service and its tests never
+/// share a global registry.
+///
+/// Names follow Prometheus conventions; timers are exported as histograms in seconds.
+public struct ChatMetrics: Sendable {
+    /// Metric names, for the exporter's bucket configuration and for tests.
+    public enum Name {
+        public static let connectionsOpen = "chatctl_connections_open"
+        public static let roomsActive = "chatctl_rooms_active"
+        public static let messagesPosted = "chatctl_messages_posted_total"
+        public static let messagesFailed = "chatctl_messages_failed_total"
+        public static let messagesBroadcast = "chatctl_messages_broadcast_total"
+        public static let deliveries = "chatctl_deliveries_total"
+        public static let fanoutLatency = "chatctl_fanout_latency_seconds"
+        public static let storeLatency = "chatctl_store_seconds"
+        public static let cacheLatency = "chatctl_cache_seconds"
+        public static let httpRequests = "chatctl_http_requests_total"
+        public static let httpDuration = "chatctl_http_request_seconds"
+        /// Timers whose values are sub-millisecond on a healthy node.
+        public static let fastTimers = [fanoutLatency, storeLatency, cacheLatency, httpDuration]
+    }
+
+    let factory: any MetricsFactory
+    /// WebSockets open on this node.
+    public let connectionsOpen: Meter
+    /// Rooms with at least one socket on this node.
+    public let roomsActive: Meter
+    /// Messages stored by posts on this node.
+    public let messagesPosted: CoreMetrics.Counter
+    /// Posts that failed to store (the client got an error frame).
+    public let messagesFailed: CoreMetrics.Counter
+    /// Messages handed to this node's sockets (from any node).
+    public let messagesBroadcast: CoreMetrics.Counter
+    /// Frames queued to sockets (messages × recipients).
+    public let deliveries: CoreMetrics.Counter
+    /// From the store accepting a message posted on this node to its frames being
+    /// queued to this node's sockets (through Redis when configured).
+    public let fanoutLatency: CoreMetrics.Timer
+    /// Start times for `fanoutLatency`.
+    public let fanoutClock = FanoutClock()
+    /// Store writes of posted messages (one group-committed batch each).
+    public let storeWrite: CoreMetrics.Timer
+    /// Store reads of recent messages (on a cache miss).
+    public let storeRecentRead: CoreMetrics.Timer
+    public let cacheAppend: CoreMetrics.Timer
+    public let cacheLookup: CoreMetrics.Timer
+
+    public init(factory: any MetricsFactory) {
+        self.factory = factory
+        connectionsOpen = Meter(label: Name.connectionsOpen, factory: factory)
+        roomsActive = Meter(label: Name.roomsActive, factory: factory)
+        messagesPosted = CoreMetrics.Counter(label: Name.messagesPosted, factory: factory)
+        messagesFailed = CoreMetrics.Counter(label: Name.messagesFailed, factory: factory)
+        messagesBroadcast = CoreMetrics.Counter(label: Name.messagesBroadcast, factory: factory)
+        deliveries = CoreMetrics.Counter(label: Name.deliveries, factory: factory)
+        fanoutLatency = CoreMetrics.Timer(label: Name.fanoutLatency, factory: factory)
+        storeWrite = CoreMetrics.Timer(label: Name.storeLatency, dimensions: [("operation", "write_messages")], factory: factory)
+        storeRecentRead = CoreMetrics.Timer(label: Name.storeLatency, dimensions: [("operation", "recent_messages")], factory: factory)
+        cacheAppend = CoreMetrics.Timer(label: Name.cacheLatency, dimensions: [("operation", "append")], factory: factory)
+        cacheLookup = CoreMetrics.Timer(label: Name.cacheLatency, dimensions: [("operation", "lookup")], factory: factory)
+    }
+
+    /// Metrics that go nowhere (tests, one-shot commands).
+    public static let disabled = ChatMetrics(factory: NOOPMetricsHandler.instance)
+
+    /// Counts one HTTP request by route template (never the raw path), method and status.
+    public func recordRequest(route: String, method: String, status: Int, duration: Duration) {
+        let dimensions = [("route", route), ("method", method), ("status", String(status))]
+        CoreMetrics.Counter(label: Name.httpRequests, dimensions: dimensions, factory: factory).increment()
+        CoreMetrics.Timer(label: Name.httpDuration, dimensions: dimensions, factory: factory).record(duration)
+    }
+
+    /// Runs `body` and records its duration on `timer` (also when it throws).
+    @inlinable
+    public static func time<T>(_ timer: CoreMetrics.Timer, _ body: () async throws -> T) async rethrows -> T {
+        let start = ContinuousClock.now
+        defer { timer.record(ContinuousClock.now - start) }
+        return try await body()
+    }
+}
+
+extension CoreMetrics.Timer {
+    /// Records a `Duration` (saturating at `Int64.max` nanoseconds).
+    @inlinable
+    public func record(_ duration: Duration) {
+        let (seconds, attoseconds) = duration.components
+        let (nanos, overflow) = seconds.multipliedReportingOverflow(by: 1_000_000_000)
+        recordNanoseconds(overflow ? Int64.max : nanos &+ attoseconds / 1_000_000_000)
+    }
+}
