@@ -33,6 +33,9 @@ ensure_swift() {
 # Servers the tests start themselves (each test its own, on a free port).
 TEST_SERVER_PACKAGES=(redis-server)
 
+# Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd.
+TEST_TOOL_PACKAGES=(systemd)
+
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
 find_mongo_standin() {
     for dir in "${MONGO_STANDIN_DIR:-}" "../shared/mongo-standin" "/work/shared/mongo-standin"; do

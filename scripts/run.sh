@@ -15,7 +15,9 @@ ensure_swift
 ensure_packages "${BUILD_PACKAGES[@]}"
 
 echo "==> building chatctl (release; the first build takes several minutes)"
-swift build -c release --product chatctl
+# The Swift runtime is linked in: the binary needs only Debian's libraries
+# (deploy/README.md installs it on machines without Swift).
+swift build -c release --product chatctl --static-swift-stdlib
 
 data_dir="${CHATCTL_DATA_DIR:-data}"
 mkdir -p "$data_dir"

@@ -13,13 +13,16 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_swift
-ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}"
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}" "${TEST_TOOL_PACKAGES[@]}"
 
 echo "==> building (debug, with tests)"
 swift build --build-tests
 
 echo "==> checking that man/ matches --help"
 scripts/generate-man.sh --check
+
+echo "==> verifying the systemd units"
+scripts/verify-units.sh .build/debug/chatctl
 
 trap stop_test_servers EXIT
 start_mongo_standin
