@@ -31,7 +31,9 @@ ensure_swift() {
 }
 
 # Servers the tests start themselves (each test its own, on a free port).
-TEST_SERVER_PACKAGES=(redis-server)
+# RabbitMQ nodes are started by the tests too (RabbitMQTestServer: one shared node, plus
+# one per test that stops its broker), each with its own name, ports and directory.
+TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 
 # Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd.
 TEST_TOOL_PACKAGES=(systemd)
@@ -83,4 +85,15 @@ stop_test_servers() {
         kill "$MONGO_STANDIN_PID" 2>/dev/null || true
         wait "$MONGO_STANDIN_PID" 2>/dev/null || true
     fi
+    # Test RabbitMQ nodes stop with their tests; a crashed test run may leave one.
+    pkill -9 -f "chatctl-test-rmq-" 2>/dev/null || true
+    rm -rf /tmp/chatctl-test-rmq-* 2>/dev/null || true
+    # epmd, if the first test node started it.
+    if [ "${EPMD_WAS_RUNNING:-yes}" = no ]; then epmd -kill >/dev/null 2>&1 || true; fi
+}
+
+# Remembers whether epmd (Erlang's port mapper, started by the first RabbitMQ node) ran
+# before the tests, so that stop_test_servers stops it only if the tests started it.
+note_epmd() {
+    if pgrep -x epmd >/dev/null 2>&1; then EPMD_WAS_RUNNING=yes; else EPMD_WAS_RUNNING=no; fi
 }

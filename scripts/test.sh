@@ -6,7 +6,8 @@
 #
 # Servers: MongoDB tests use MONGODB_TEST_URI when set, else ../shared/mongo-standin
 # started here on a free loopback port (its Python deps go into a venv under .build/).
-# Redis tests start Debian's redis-server themselves, one per test on a free port.
+# Redis tests start Debian's redis-server themselves, one per test on a free port;
+# RabbitMQ tests start rabbitmq-server nodes the same way (a shared one, ~9 s to start).
 # Every server started here is stopped on exit, whatever happens.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -24,6 +25,7 @@ scripts/generate-man.sh --check
 echo "==> verifying the systemd units"
 scripts/verify-units.sh .build/debug/chatctl
 
+note_epmd
 trap stop_test_servers EXIT
 start_mongo_standin
 

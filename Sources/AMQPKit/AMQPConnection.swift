@@ -1,0 +1,329 @@
+import CRabbitMQ
+import Foundation
+
+/// One AMQP connection with one channel, over librabbitmq.
+///
+/// librabbitmq's connection state is not thread-safe: an `AMQPConnection` is owned by
+/// exactly one thread (the `AMQPClient` worker or the `AMQPConsumer` thread), which is why
+/// it is `@unchecked Sendable` only to be handed to that thread. Every call blocks.
+final class AMQPConnection: @unchecked Sendable {
+    private let state: amqp_connection_state_t
+    private let channel: amqp_channel_t = 1
+    private let endpoint: AMQPEndpoint
+    private(set) var isOpen = false
+    private var confirmMode = false
+    /// Delivery tag of the last publish in confirm mode.
+    private var publishedTag: UInt64 = 0
+
+    /// Connects, logs in and opens channel 1.
+    /// - Parameter heartbeat: seconds; the peer is considered dead after two missed ones.
+    init(endpoint: AMQPEndpoint, heartbeat: Int = 30, connectTimeout: Duration = .seconds(2)) throws(AMQPError) {
+        self.endpoint = endpoint
+        guard let state = amqp_new_connection() else { throw AMQPError(.unavailable, "cannot allocate an AMQP connection") }
+        // From here on every stored property is set: a throw runs `deinit`, which
+        // destroys the connection state (never destroy it here as well).
+        self.state = state
+        guard let socket = amqp_tcp_socket_new(state) else {
+            throw AMQPError(.unavailable, "cannot allocate an AMQP socket")
+        }
+        var timeout = Self.timeValue(connectTimeout)
+        let opened = amqp_socket_open_noblock(socket, endpoint.host, Int32(endpoint.port), &timeout)
+        guard opened == AMQP_STATUS_OK.rawValue else {
+            throw AMQPError(.unavailable, "cannot connect to RabbitMQ at \(endpoint.host):\(endpoint.port): \(Self.statusText(opened))")
+        }
+        let login = chatctl_amqp_login_plain(state, endpoint.virtualHost, 0, 131_072, Int32(heartbeat), endpoint.username, endpoint.password)
+        if let error = Self.replyError(login, state: state, doing: "log in to \(endpoint)") {
+            throw error.kind == .closedByBroker(code: 403) || login.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION
+                ? AMQPError(.accessRefused, "RabbitMQ refused the login to \(endpoint) (user, password or vhost)") : error
+        }
+        amqp_channel_open(state, channel)
+        if let error = Self.replyError(amqp_get_rpc_reply(state), state: state, doing: "open a channel") {
+            throw error
+        }
+        isOpen = true
+    }
+
+    deinit {
+        if isOpen {
+            amqp_channel_close(state, channel, Int32(AMQP_REPLY_SUCCESS))
+            amqp_connection_close(state, Int32(AMQP_REPLY_SUCCESS))
+        }
+        amqp_destroy_connection(state)
+    }
+
+    /// The socket, for a `shutdown(2)` from another thread to end a blocking wait.
+    var socketDescriptor: Int32 { amqp_get_sockfd(state) }
+
+    // MARK: - Queues
+
+    /// Declares a queue (or, `passive`, checks it exists) and returns its counts.
+    func declare(_ queue: AMQPQueue, passive: Bool = false) throws(AMQPError) -> AMQPQueueStatus {
+        let ok = Self.withBytes(queue.name) { name in
+            amqp_queue_declare(state, channel, name, passive ? 1 : 0, queue.durable ? 1 : 0, 0, 0, amqp_empty_table)
+        }
+        try check(doing: passive ? "check queue \(queue.name)" : "declare queue \(queue.name)")
+        guard let ok else { throw AMQPError(.unavailable, "no reply to the declare of \(queue.name)") }
+        return AMQPQueueStatus(messages: Int(ok.pointee.message_count), consumers: Int(ok.pointee.consumer_count))
+    }
+
+    /// Removes every ready message; returns how many.
+    func purge(_ queueName: String) throws(AMQPError) -> Int {
+        let ok = Self.withBytes(queueName) { amqp_queue_purge(state, channel, $0) }
+        try check(doing: "purge \(queueName)")
+        return Int(ok?.pointee.message_count ?? 0)
+    }
+
+    // MARK: - Publishing
+
+    /// Puts the channel in confirm mode: every publish is then acknowledged by the broker.
+    func enableConfirms() throws(AMQPError) {
+        amqp_confirm_select(state, channel)
+        try check(doing: "enable publisher confirms")
+        confirmMode = true
+    }
+
+    /// Publishes to the default exchange with `routingKey` = queue name. In confirm mode,
+    /// returns the message's delivery tag (pass it to `waitForConfirms`).
+    @discardableResult
+    func publish(_ message: AMQPMessage, routingKey: String, exchange: String = "") throws(AMQPError) -> UInt64 {
+        let status = Self.withBytes(exchange) { exchangeBytes in
+            Self.withBytes(routingKey) { keyBytes in
+                withProperties(message) { properties in
+                    message.body.withUnsafeBytes { body in
+                        amqp_basic_publish(
+                            state, channel, exchangeBytes, keyBytes, 0, 0, properties,
+                            amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
+                    }
+                }
+            }
+        }
+        guard status == AMQP_STATUS_OK.rawValue else { throw fail("publish to \(routingKey)", status: status) }
+        if confirmMode { publishedTag += 1 }
+        return publishedTag
+    }
+
+    /// Waits until the broker confirmed every publish up to `tag` (ack, possibly
+    /// `multiple`); throws `.nacked` if it refused one, `.timeout` after `timeout`.
+    func waitForConfirms(upTo tag: UInt64, timeout: Duration) throws(AMQPError) {
+        var confirmed: UInt64 = 0
+        let deadline = ContinuousClock.now + timeout
+        while confirmed < tag {
+            let left = deadline - ContinuousClock.now
+            guard left > .zero else { throw AMQPError(.timeout, "RabbitMQ did not confirm publishes within \(timeout)") }
+            var frame = amqp_frame_t()
+            var wait = Self.timeValue(left)
+            let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
+            if status == AMQP_STATUS_TIMEOUT.rawValue { continue }
+            guard status == AMQP_STATUS_OK.rawValue else { throw fail("wait for publisher confirms", status: status) }
+            guard frame.frame_type == AMQP_FRAME_METHOD else { continue }
+            let method = frame.payload.method
+            switch method.id {
+            case CHATCTL_BASIC_ACK_METHOD:
+                let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
+                confirmed = max(confirmed, ack.delivery_tag)
+            case CHATCTL_BASIC_NACK_METHOD:
+                let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
+                throw AMQPError(.nacked, "RabbitMQ refused a published message (delivery tag \(nack.delivery_tag))")
+            case CHATCTL_BASIC_RETURN_METHOD:
+                continue  // not published with `mandatory`; ignore
+            case CHATCTL_CHANNEL_CLOSE_METHOD, CHATCTL_CONNECTION_CLOSE_METHOD:
+                isOpen = false
+                let close = method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+                throw AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ closed the channel: \(Self.text(close.reply_text))")
+            default:
+                continue
+            }
+        }
+    }
+
+    // MARK: - Getting and consuming
+
+    /// `basic.get`: the next ready message, unsettled (ack, nack or reject it), or nil.
+    func get(_ queueName: String, generation: Int) throws(AMQPError) -> AMQPDelivery? {
+        let reply = Self.withBytes(queueName) { amqp_basic_get(state, channel, $0, 0) }
+        if let error = Self.replyError(reply, state: state, doing: "get from \(queueName)") { markClosed(error); throw error }
+        guard reply.reply.id == CHATCTL_BASIC_GET_OK_METHOD else { return nil }
+        let ok = reply.reply.decoded!.assumingMemoryBound(to: amqp_basic_get_ok_t.self).pointee
+        var message = amqp_message_t()
+        let read = amqp_read_message(state, channel, &message, 0)
+        defer { amqp_destroy_message(&message) }
+        if let error = Self.replyError(read, state: state, doing: "read a message from \(queueName)") { markClosed(error); throw error }
+        return Self.delivery(
+            tag: ok.delivery_tag, generation: generation, redelivered: ok.redelivered != 0,
+            exchange: Self.text(ok.exchange), routingKey: Self.text(ok.routing_key), message: message)
+    }
+
+    /// At most `count` unsettled messages in flight to this consumer.
+    func setPrefetch(_ count: Int) throws(AMQPError) {
+        amqp_basic_qos(state, channel, 0, UInt16(clamping: count), 0)
+        try check(doing: "set prefetch")
+    }
+
+    /// Starts consuming with manual acks; deliveries arrive through `nextDelivery`.
+    func consume(_ queueName: String) throws(AMQPError) {
+        _ = Self.withBytes(queueName) { amqp_basic_consume(state, channel, $0, amqp_empty_bytes, 0, 0, 0, amqp_empty_table) }
+        try check(doing: "consume from \(queueName)")
+    }
+
+    /// The next delivery, or nil when none arrived within `timeout` (heartbeats are
+    /// handled while waiting).
+    func nextDelivery(timeout: Duration, generation: Int) throws(AMQPError) -> AMQPDelivery? {
+        amqp_maybe_release_buffers(state)
+        var envelope = amqp_envelope_t()
+        var wait = Self.timeValue(timeout)
+        let reply = amqp_consume_message(state, &envelope, &wait, 0)
+        if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return nil }
+        if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
+            // A method other than a delivery (e.g. a channel close): read it to learn why.
+            var frame = amqp_frame_t()
+            let status = amqp_simple_wait_frame(state, &frame)
+            guard status == AMQP_STATUS_OK.rawValue else { throw fail("read from RabbitMQ", status: status) }
+            if frame.frame_type == AMQP_FRAME_METHOD,
+                frame.payload.method.id == CHATCTL_CHANNEL_CLOSE_METHOD || frame.payload.method.id == CHATCTL_CONNECTION_CLOSE_METHOD
+            {
+                isOpen = false
+                let close = frame.payload.method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+                throw AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ closed the channel: \(Self.text(close.reply_text))")
+            }
+            return nil
+        }
+        if let error = Self.replyError(reply, state: state, doing: "consume") { markClosed(error); throw error }
+        defer { amqp_destroy_envelope(&envelope) }
+        return Self.delivery(
+            tag: envelope.delivery_tag, generation: generation, redelivered: envelope.redelivered != 0,
+            exchange: Self.text(envelope.exchange), routingKey: Self.text(envelope.routing_key), message: envelope.message)
+    }
+
+    func ack(_ tag: UInt64) throws(AMQPError) {
+        let status = amqp_basic_ack(state, channel, tag, 0)
+        guard status == AMQP_STATUS_OK.rawValue else { throw fail("ack", status: status) }
+    }
+
+    func nack(_ tag: UInt64, requeue: Bool) throws(AMQPError) {
+        let status = amqp_basic_nack(state, channel, tag, 0, requeue ? 1 : 0)
+        guard status == AMQP_STATUS_OK.rawValue else { throw fail("nack", status: status) }
+    }
+
+    /// Lets librabbitmq send a heartbeat if one is due (an idle connection otherwise dies).
+    func serviceHeartbeat() throws(AMQPError) {
+        var frame = amqp_frame_t()
+        var zero = timeval(tv_sec: 0, tv_usec: 0)
+        let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
+        guard status == AMQP_STATUS_OK.rawValue || status == AMQP_STATUS_TIMEOUT.rawValue else { throw fail("heartbeat", status: status) }
+    }
+
+    // MARK: - Helpers
+
+    private func check(doing what: String) throws(AMQPError) {
+        if let error = Self.replyError(amqp_get_rpc_reply(state), state: state, doing: what) {
+            markClosed(error)
+            throw error
+        }
+    }
+
+    private func markClosed(_ error: AMQPError) {
+        if case .closedByBroker = error.kind { isOpen = false }
+        if error.kind == .unavailable { isOpen = false }
+    }
+
+    private func fail(_ what: String, status: Int32) -> AMQPError {
+        isOpen = false
+        return AMQPError(.unavailable, "RabbitMQ \(what) failed: \(Self.statusText(status))")
+    }
+
+    private func withProperties<T>(_ message: AMQPMessage, _ body: (UnsafePointer<amqp_basic_properties_t>) -> T) -> T {
+        var properties = amqp_basic_properties_t()
+        properties._flags = CHATCTL_BASIC_DELIVERY_MODE_FLAG
+        properties.delivery_mode = message.persistent ? 2 : 1
+        // C copies of every string, freed after the call (no dangling Swift buffers).
+        var owned: [amqp_bytes_t] = []
+        defer { for bytes in owned { amqp_bytes_free(bytes) } }
+        func copy(_ text: String) -> amqp_bytes_t {
+            let bytes = Array(text.utf8).withUnsafeBytes { raw in
+                amqp_bytes_malloc_dup(amqp_bytes_t(len: raw.count, bytes: UnsafeMutableRawPointer(mutating: raw.baseAddress)))
+            }
+            owned.append(bytes)
+            return bytes
+        }
+        if let contentType = message.contentType {
+            properties._flags |= CHATCTL_BASIC_CONTENT_TYPE_FLAG
+            properties.content_type = copy(contentType)
+        }
+        if let messageID = message.messageID {
+            properties._flags |= CHATCTL_BASIC_MESSAGE_ID_FLAG
+            properties.message_id = copy(messageID)
+        }
+        let entries = UnsafeMutablePointer<amqp_table_entry_t>.allocate(capacity: max(message.headers.count, 1))
+        defer { entries.deallocate() }
+        if !message.headers.isEmpty {
+            for (index, (key, value)) in message.headers.sorted(by: { $0.key < $1.key }).enumerated() {
+                entries[index] = amqp_table_entry_t(key: copy(key), value: chatctl_amqp_utf8_value(copy(value)))
+            }
+            properties._flags |= CHATCTL_BASIC_HEADERS_FLAG
+            properties.headers = amqp_table_t(num_entries: Int32(message.headers.count), entries: entries)
+        }
+        return withUnsafePointer(to: &properties) { body($0) }
+    }
+
+    private static func delivery(
+        tag: UInt64, generation: Int, redelivered: Bool, exchange: String, routingKey: String, message: amqp_message_t
+    ) -> AMQPDelivery {
+        let properties = message.properties
+        var headers: [String: String] = [:]
+        if properties._flags & CHATCTL_BASIC_HEADERS_FLAG != 0, let entries = properties.headers.entries {
+            for index in 0..<Int(properties.headers.num_entries) {
+                let entry = entries[index]
+                let value = chatctl_amqp_value_bytes(entry.value)
+                if value.bytes != nil { headers[text(entry.key)] = text(value) }
+            }
+        }
+        return AMQPDelivery(
+            deliveryTag: tag, connectionGeneration: generation, redelivered: redelivered, exchange: exchange, routingKey: routingKey,
+            body: bytes(message.body),
+            messageID: properties._flags & CHATCTL_BASIC_MESSAGE_ID_FLAG != 0 ? text(properties.message_id) : nil,
+            contentType: properties._flags & CHATCTL_BASIC_CONTENT_TYPE_FLAG != 0 ? text(properties.content_type) : nil,
+            headers: headers)
+    }
+
+    /// Calls `body` with `text`'s UTF-8 bytes, valid only during the call.
+    static func withBytes<T>(_ text: String, _ body: (amqp_bytes_t) -> T) -> T {
+        var text = text
+        return text.withUTF8 { buffer in
+            body(amqp_bytes_t(len: buffer.count, bytes: UnsafeMutableRawPointer(mutating: buffer.baseAddress)))
+        }
+    }
+
+    static func bytes(_ bytes: amqp_bytes_t) -> [UInt8] {
+        guard let base = bytes.bytes, bytes.len > 0 else { return [] }
+        return Array(UnsafeRawBufferPointer(start: base, count: bytes.len))
+    }
+
+    static func text(_ bytes: amqp_bytes_t) -> String { String(decoding: Self.bytes(bytes), as: UTF8.self) }
+
+    static func statusText(_ status: Int32) -> String { String(cString: amqp_error_string2(status)) }
+
+    static func timeValue(_ duration: Duration) -> timeval {
+        let (seconds, attoseconds) = duration.components
+        return timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
+    }
+
+    /// The error an RPC reply carries, if any (server close codes and library errors).
+    static func replyError(_ reply: amqp_rpc_reply_t, state: amqp_connection_state_t, doing what: String) -> AMQPError? {
+        switch reply.reply_type {
+        case AMQP_RESPONSE_NORMAL:
+            return nil
+        case AMQP_RESPONSE_NONE:
+            return AMQPError(.unavailable, "RabbitMQ \(what): no reply")
+        case AMQP_RESPONSE_LIBRARY_EXCEPTION:
+            return AMQPError(.unavailable, "RabbitMQ \(what) failed: \(statusText(reply.library_error))")
+        case AMQP_RESPONSE_SERVER_EXCEPTION:
+            if reply.reply.id == CHATCTL_CHANNEL_CLOSE_METHOD || reply.reply.id == CHATCTL_CONNECTION_CLOSE_METHOD {
+                let close = reply.reply.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+                return AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ \(what): \(close.reply_code) \(text(close.reply_text))")
+            }
+            return AMQPError(.closedByBroker(code: 0), "RabbitMQ \(what): the broker closed the channel")
+        default:
+            return AMQPError(.unavailable, "RabbitMQ \(what): unexpected reply")
+        }
+    }
+}

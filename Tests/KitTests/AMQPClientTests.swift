@@ -1,0 +1,180 @@
+import AMQPKit
+import ChatTestSupport
+import Foundation
+import Testing
+
+@Suite("AMQPKit against a real rabbitmq-server", .enabled(if: RabbitMQTestServer.shouldRun, Comment(rawValue: RabbitMQTestServer.skipReason)))
+struct AMQPClientTests {
+    static func queueName() -> String { "test-\(UUID().uuidString.prefix(8))" }
+
+    static func client(_ server: RabbitMQTestServer) throws -> AMQPClient {
+        AMQPClient(endpoint: try AMQPEndpoint(parsing: server.url), options: .init(heartbeat: 10, connectTimeout: .milliseconds(500)))
+    }
+
+    /// Pumps a consumer's events into a queue the test can wait on with a deadline.
+    static func pump(_ consumer: AMQPConsumer) -> TimedQueue<AMQPConsumer.Event> {
+        let queue = TimedQueue<AMQPConsumer.Event>()
+        Task {
+            for await event in consumer { await queue.push(event) }
+            await queue.finish()
+        }
+        return queue
+    }
+
+    static func nextDelivery(_ queue: TimedQueue<AMQPConsumer.Event>) async throws -> AMQPDelivery {
+        while true {
+            switch await queue.next(timeout: .seconds(20)) {
+            case .item(.delivery(let delivery)): return delivery
+            case .item: continue
+            case .closed: throw AMQPError(.closed, "consumer ended")
+            case .timedOut: throw AMQPError(.timeout, "no delivery within 20 s")
+            }
+        }
+    }
+
+    static func waitFor(_ wanted: (AMQPConsumer.Event) -> Bool, in queue: TimedQueue<AMQPConsumer.Event>) async throws {
+        while true {
+            switch await queue.next(timeout: .seconds(30)) {
+            case .item(let event) where wanted(event): return
+            case .item: continue
+            case .closed: throw AMQPError(.closed, "consumer ended")
+            case .timedOut: throw AMQPError(.timeout, "event not seen within 30 s")
+            }
+        }
+    }
+
+    @Test("publish with confirms, then consume in order with properties and ack; the queue ends empty")
+    func publishConsumeAck() async throws {
+        let server = try await RabbitMQTestServer.shared()
+        let client = try Self.client(server)
+        let queue = AMQPQueue(name: Self.queueName())
+        _ = try await client.declare(queue)
+        let messages = (0..<3).map {
+            AMQPMessage(body: Array("m\($0)".utf8), messageID: "id-\($0)", headers: ["reason": "test \($0)"])
+        }
+        try await client.publish(messages, to: queue.name)
+        #expect(try await client.status(of: queue.name).messages == 3)
+
+        let consumer = AMQPConsumer(endpoint: client.endpoint, queue: queue, prefetch: 10)
+        let events = Self.pump(consumer)
+        for index in 0..<3 {
+            let delivery = try await Self.nextDelivery(events)
+            #expect(delivery.body == Array("m\(index)".utf8))
+            #expect(delivery.messageID == "id-\(index)")
+            #expect(delivery.headers["reason"] == "test \(index)")
+            #expect(delivery.contentType == "application/json")
+            #expect(!delivery.redelivered)
+            consumer.ack(delivery)
+        }
+        var empty = false
+        for _ in 0..<100 where !empty {
+            let status = try await client.status(of: queue.name)
+            empty = status.messages == 0 && status.consumers == 1
+            if !empty { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(empty, "acked messages leave the queue")
+        consumer.stop()
+        client.close()
+    }
+
+    @Test("passive declare reports counts; a missing queue is a 404 and the client keeps working")
+    func passiveDeclare() async throws {
+        let server = try await RabbitMQTestServer.shared()
+        let client = try Self.client(server)
+        let name = Self.queueName()
+        _ = try await client.declare(AMQPQueue(name: name))
+        try await client.publish((0..<5).map { AMQPMessage(body: [UInt8($0)]) }, to: name)
+        #expect(try await client.status(of: name) == AMQPQueueStatus(messages: 5, consumers: 0))
+        let missing = await #expect(throws: AMQPError.self) { try await client.status(of: "no-such-\(name)") }
+        #expect(missing?.kind == .closedByBroker(code: 404))
+        #expect(try await client.status(of: name).messages == 5)
+        client.close()
+    }
+
+    @Test("peek returns the head of the queue and loses nothing; take removes one; purge empties")
+    func peekTakePurge() async throws {
+        let server = try await RabbitMQTestServer.shared()
+        let client = try Self.client(server)
+        let name = Self.queueName()
+        _ = try await client.declare(AMQPQueue(name: name))
+        try await client.publish((0..<4).map { AMQPMessage(body: Array("p\($0)".utf8)) }, to: name)
+        let peeked = try await client.peek(name, limit: 2)
+        #expect(peeked.map { String(decoding: $0.body, as: UTF8.self) } == ["p0", "p1"])
+        // The requeue is asynchronous on the broker: the count comes back within moments.
+        var back = false
+        for _ in 0..<100 where !back {
+            back = try await client.status(of: name).messages == 4
+            if !back { try await Task.sleep(for: .milliseconds(20)) }
+        }
+        #expect(back, "peeked messages are back in the queue")
+        let again = try await client.peek(name, limit: 10)
+        #expect(again.map { String(decoding: $0.body, as: UTF8.self) } == ["p0", "p1", "p2", "p3"], "order kept after a peek")
+        let taken = try await client.take(name)
+        #expect(taken.map { String(decoding: $0.body, as: UTF8.self) } == "p0")
+        #expect(try await client.purge(name) == 3)
+        #expect(try await client.status(of: name).messages == 0)
+        #expect(try await client.take(name) == nil)
+        client.close()
+    }
+
+    @Test("a delivery not acked before the consumer stops comes back, marked redelivered")
+    func unackedIsRedelivered() async throws {
+        let server = try await RabbitMQTestServer.shared()
+        let client = try Self.client(server)
+        let queue = AMQPQueue(name: Self.queueName())
+        _ = try await client.declare(queue)
+        try await client.publish([AMQPMessage(body: Array("once".utf8))], to: queue.name)
+        let first = AMQPConsumer(endpoint: client.endpoint, queue: queue)
+        let firstEvents = Self.pump(first)
+        #expect(try await Self.nextDelivery(firstEvents).redelivered == false)
+        first.stop()
+        let second = AMQPConsumer(endpoint: client.endpoint, queue: queue)
+        let secondEvents = Self.pump(second)
+        let again = try await Self.nextDelivery(secondEvents)
+        #expect(again.body == Array("once".utf8))
+        #expect(again.redelivered)
+        second.ack(again)
+        second.stop()
+        client.close()
+    }
+
+    @Test("a wrong password is refused clearly and never printed")
+    func wrongPassword() async throws {
+        let server = try await RabbitMQTestServer.shared()
+        let client = AMQPClient(endpoint: try AMQPEndpoint(parsing: "amqp://guest:not-the-password@127.0.0.1:\(server.port)/"))
+        let error = await #expect(throws: AMQPError.self) { try await client.ping() }
+        #expect(error?.kind == .accessRefused)
+        #expect(error.map { !$0.message.contains("not-the-password") } == true)
+        client.close()
+    }
+
+    @Test("`rabbitmqctl stop_app; start_app`: calls fail fast while it is down; client and consumer recover by themselves")
+    func reconnect() async throws {
+        let server = try await RabbitMQTestServer()
+        defer { server.stop() }
+        let client = try Self.client(server)
+        let queue = AMQPQueue(name: Self.queueName())
+        _ = try await client.declare(queue)
+        let consumer = AMQPConsumer(endpoint: client.endpoint, queue: queue, heartbeat: 5)
+        let events = Self.pump(consumer)
+        try await Self.waitFor({ if case .connected = $0 { true } else { false } }, in: events)
+
+        try await server.stopApp()
+        let down = await #expect(throws: AMQPError.self) { try await client.publish([AMQPMessage(body: [1])], to: queue.name) }
+        #expect(down?.kind == .unavailable)
+        try await Self.waitFor({ if case .disconnected = $0 { true } else { false } }, in: events)
+
+        try await server.startApp()
+        var published = false
+        for _ in 0..<100 where !published {
+            published = (try? await client.publish([AMQPMessage(body: Array("after".utf8))], to: queue.name)) != nil
+            if !published { try await Task.sleep(for: .milliseconds(100)) }
+        }
+        #expect(published)
+        let delivery = try await Self.nextDelivery(events)
+        #expect(delivery.body == Array("after".utf8))
+        consumer.ack(delivery)
+        consumer.stop()
+        client.close()
+    }
+}
