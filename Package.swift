@@ -82,6 +82,7 @@ let package = Package(
             "ChatCore",
             "ChatBackends",
             "RedisKit",
+            "AMQPKit",
             "ChatServer",
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),

@@ -13,11 +13,18 @@ public final class AMQPClient: Sendable {
         public var heartbeat: Int
         public var connectTimeout: Duration
         public var confirmTimeout: Duration
+        /// Queues declared on every (re)connect, before any call: a queue deleted while the
+        /// broker was away is back before the first publish (the default exchange drops
+        /// messages for a missing queue, and confirms them anyway).
+        public var declareOnConnect: [AMQPQueue]
 
-        public init(heartbeat: Int = 30, connectTimeout: Duration = .seconds(2), confirmTimeout: Duration = .seconds(5)) {
+        public init(
+            heartbeat: Int = 30, connectTimeout: Duration = .seconds(2), confirmTimeout: Duration = .seconds(5), declareOnConnect: [AMQPQueue] = []
+        ) {
             self.heartbeat = heartbeat
             self.connectTimeout = connectTimeout
             self.confirmTimeout = confirmTimeout
+            self.declareOnConnect = declareOnConnect
         }
     }
 
@@ -115,9 +122,10 @@ public final class AMQPClient: Sendable {
         try await run { worker throws(AMQPError) in try worker.connection().purge(queueName) }
     }
 
-    /// Connects now (or fails): for a start-up check.
+    /// Connects if needed and checks the socket is alive (a dead broker is noticed at once,
+    /// not at the next heartbeat): for readiness checks.
     public func ping() async throws(AMQPError) {
-        try await run { worker throws(AMQPError) in _ = try worker.connection() }
+        try await run { worker throws(AMQPError) in try worker.connection().serviceHeartbeat() }
     }
 
     // MARK: - The worker thread
@@ -146,6 +154,7 @@ public final class AMQPClient: Sendable {
             do throws(AMQPError) {
                 let connection = try AMQPConnection(endpoint: endpoint, heartbeat: options.heartbeat, connectTimeout: options.connectTimeout)
                 try connection.enableConfirms()
+                for queue in options.declareOnConnect { _ = try connection.declare(queue) }
                 failures = 0
                 generation += 1
                 current = connection

@@ -23,6 +23,13 @@ struct GlobalOptions: ParsableArguments {
             valueName: "uri"))
     var mongoURI: String?
 
+    @Option(
+        name: .customLong("rabbitmq-url"),
+        help: ArgumentHelp(
+            "RabbitMQ amqp://user:pass@host:port/vhost for message events (prefer RABBITMQ_URL when it holds a password).",
+            valueName: "url"))
+    var rabbitMQURL: String?
+
     /// The flag layer's values, by setting key.
     var flagValues: [String: ConfigContent] {
         var values: [String: ConfigContent] = [:]
@@ -30,6 +37,7 @@ struct GlobalOptions: ParsableArguments {
         if let logLevel { values[SettingKey.logLevel.key] = .string(logLevel) }
         if let logFormat { values[SettingKey.logFormat.key] = .string(logFormat) }
         if let mongoURI { values[SettingKey.mongoURI.key] = .string(mongoURI) }
+        if let rabbitMQURL { values[SettingKey.rabbitMQURL.key] = .string(rabbitMQURL) }
         return values
     }
 

@@ -79,11 +79,13 @@ struct CLITests {
         #expect(result.stderr.contains("--dev"))
     }
 
-    @Test("serve refuses a configured backend it cannot use yet instead of ignoring it")
-    func serveRefusesUnavailableBackend() async throws {
-        let result = try await ChatctlProcess.run(["serve", "chat", "--port", "0"], environment: ["SECRET_KEY": "s", "RABBITMQ_URL": "amqp://localhost"])
+    @Test("serve refuses a malformed RabbitMQ URL, naming the setting and hiding the password")
+    func serveRefusesBadRabbitMQURL() async throws {
+        let result = try await ChatctlProcess.run(
+            ["serve", "chat", "--port", "0"], environment: ["SECRET_KEY": "s", "RABBITMQ_URL": "http://user:hunter2@localhost"])
         #expect(result.status == 1)
         #expect(result.stderr.contains("rabbitmq.url"))
+        #expect(!result.stderr.contains("hunter2"))
     }
 
     @Test("serve all --dev: prints a generated secret, creates the SQLite store, answers signup, stops on SIGTERM")

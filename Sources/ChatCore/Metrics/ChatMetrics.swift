@@ -18,6 +18,14 @@ public struct ChatMetrics: Sendable {
         public static let fanoutLatency = "chatctl_fanout_latency_seconds"
         public static let storeLatency = "chatctl_store_seconds"
         public static let cacheLatency = "chatctl_cache_seconds"
+        public static let eventsPublished = "chatctl_events_published_total"
+        public static let eventsDropped = "chatctl_events_dropped_total"
+        public static let eventBufferDepth = "chatctl_event_buffer_depth"
+        public static let eventPublishFailures = "chatctl_event_publish_failures_total"
+        public static let eventsConsumed = "chatctl_events_consumed_total"
+        public static let eventsDeadLettered = "chatctl_events_dead_lettered_total"
+        public static let notificationsStored = "chatctl_notifications_stored_total"
+        public static let notificationsPushed = "chatctl_notifications_pushed_total"
         public static let httpRequests = "chatctl_http_requests_total"
         public static let httpDuration = "chatctl_http_request_seconds"
         /// Timers whose values are sub-millisecond on a healthy node.
@@ -48,6 +56,21 @@ public struct ChatMetrics: Sendable {
     public let storeRecentRead: CoreMetrics.Timer
     public let cacheAppend: CoreMetrics.Timer
     public let cacheLookup: CoreMetrics.Timer
+    /// Message events confirmed by the queue's broker (or handed to the in-process queue).
+    public let eventsPublished: CoreMetrics.Counter
+    /// Events dropped because the publish buffer was full (the broker was away too long).
+    public let eventsDropped: CoreMetrics.Counter
+    /// Events waiting to be published.
+    public let eventBufferDepth: Meter
+    /// Publish attempts that failed (each is retried).
+    public let eventPublishFailures: CoreMetrics.Counter
+    /// Events the notification service handled (acked).
+    public let eventsConsumed: CoreMetrics.Counter
+    /// Malformed events moved to the dead-letter queue.
+    public let eventsDeadLettered: CoreMetrics.Counter
+    public let notificationsStored: CoreMetrics.Counter
+    /// Notification frames queued to connected notification sockets.
+    public let notificationsPushed: CoreMetrics.Counter
 
     public init(factory: any MetricsFactory) {
         self.factory = factory
@@ -62,6 +85,14 @@ public struct ChatMetrics: Sendable {
         storeRecentRead = CoreMetrics.Timer(label: Name.storeLatency, dimensions: [("operation", "recent_messages")], factory: factory)
         cacheAppend = CoreMetrics.Timer(label: Name.cacheLatency, dimensions: [("operation", "append")], factory: factory)
         cacheLookup = CoreMetrics.Timer(label: Name.cacheLatency, dimensions: [("operation", "lookup")], factory: factory)
+        eventsPublished = CoreMetrics.Counter(label: Name.eventsPublished, factory: factory)
+        eventsDropped = CoreMetrics.Counter(label: Name.eventsDropped, factory: factory)
+        eventBufferDepth = Meter(label: Name.eventBufferDepth, factory: factory)
+        eventPublishFailures = CoreMetrics.Counter(label: Name.eventPublishFailures, factory: factory)
+        eventsConsumed = CoreMetrics.Counter(label: Name.eventsConsumed, factory: factory)
+        eventsDeadLettered = CoreMetrics.Counter(label: Name.eventsDeadLettered, factory: factory)
+        notificationsStored = CoreMetrics.Counter(label: Name.notificationsStored, factory: factory)
+        notificationsPushed = CoreMetrics.Counter(label: Name.notificationsPushed, factory: factory)
     }
 
     /// Metrics that go nowhere (tests, one-shot commands).

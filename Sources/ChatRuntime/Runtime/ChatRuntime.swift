@@ -1,3 +1,4 @@
+import AMQPKit
 import ChatBackends
 import ChatCore
 import ChatServer
@@ -9,8 +10,8 @@ import ServiceLifecycle
 /// Turns effective settings into connected backends and the services to run.
 ///
 /// The store is MongoDB when `mongo.uri` is set, else SQLite; cache, fan-out and
-/// revoked tokens are Redis when `redis.uri` is set, else in-process. A RabbitMQ URL is
-/// refused with a clear message until that adapter lands, rather than silently ignored.
+/// revoked tokens are Redis when `redis.uri` is set, else in-process; message events go
+/// to RabbitMQ when `rabbitmq.url` is set.
 public struct ChatRuntime: Sendable {
     public let settings: Settings
     public let ports: ChatPorts
@@ -23,13 +24,12 @@ public struct ChatRuntime: Sendable {
     public let locks: any LockService
     /// The Redis client, closed at shutdown.
     let redis: RedisClient?
+    /// The RabbitMQ client of the event publisher, closed at shutdown.
+    let amqp: AMQPClient?
 
     /// Connects every backend the settings name.
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
     public static func connect(settings: Settings, logger: Logger) async throws -> ChatRuntime {
-        if settings.rabbitMQURL != nil {
-            throw RuntimeError("rabbitmq.url (RABBITMQ_URL) is set, but this build has no RabbitMQ publisher yet; unset it (message events are then not emitted until the notification service lands)")
-        }
         guard let secret = settings.secretKey, !secret.isEmpty else {
             throw RuntimeError("no secret key: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file), or pass --dev to generate one")
         }
@@ -38,9 +38,10 @@ public struct ChatRuntime: Sendable {
             logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
         }
         let store = try await connectStore(settings: settings, logger: logger)
-        let events: any MessageEventQueue = DiscardingEventQueue(logger: logger)
         let shared = try await connectShared(settings: settings, store: store, logger: logger)
         let metrics = ServiceMetrics()
+        let queue = try connectEvents(settings: settings, logger: logger, metrics: metrics.chat)
+        let events = queue.events
         let ports = ChatPorts(
             store: store,
             cache: shared.cache,
@@ -53,10 +54,11 @@ public struct ChatRuntime: Sendable {
             metrics: metrics.chat
         )
         logger.info("backends connected", metadata: [
-            "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "none",
+            "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "\(queue.description)",
         ])
         return ChatRuntime(
-            settings: settings, ports: ports, logger: logger, metrics: metrics, backendServices: shared.services, locks: shared.locks, redis: shared.client)
+            settings: settings, ports: ports, logger: logger, metrics: metrics, backendServices: shared.services + queue.services, locks: shared.locks, redis: shared.client,
+            amqp: queue.client)
     }
 
     /// What nodes share: Redis when `redis.uri` is set, else in-process.
@@ -98,13 +100,42 @@ public struct ChatRuntime: Sendable {
     /// What `/readyz` probes besides the store (which the chat service always probes):
     /// Redis when configured.
     public var sharedHealthChecks: [HealthCheck] {
-        guard let redis else { return [] }
-        return [HealthCheck(name: "redis") { try await redis.ping() }]
+        var checks: [HealthCheck] = []
+        if let redis { checks.append(HealthCheck(name: "redis") { try await redis.ping() }) }
+        if let amqp { checks.append(HealthCheck(name: "rabbitmq") { try await amqp.ping() }) }
+        return checks
+    }
+
+    /// Where message events go: RabbitMQ when `rabbitmq.url` is set, else nowhere yet.
+    struct EventBackend {
+        var events: any MessageEventQueue
+        var services: [any Service]
+        var client: AMQPClient?
+        var description: String
+    }
+
+    static func connectEvents(settings: Settings, logger: Logger, metrics: ChatMetrics) throws -> EventBackend {
+        guard let url = settings.rabbitMQURL else {
+            return EventBackend(events: DiscardingEventQueue(logger: logger), services: [], client: nil, description: "none")
+        }
+        let endpoint: AMQPEndpoint
+        do {
+            endpoint = try AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
+        } catch {
+            throw RuntimeError("\(SettingKey.rabbitMQURL.key): \(error)")
+        }
+        let queue = AMQPQueue(name: settings.rabbitMQQueue, durable: settings.rabbitMQQueueDurable)
+        let client = AMQPClient(endpoint: endpoint, options: .init(declareOnConnect: [queue]))
+        let publisher = RabbitMQEventQueue(
+            client: client, queue: queue.name, capacity: settings.rabbitMQBufferEvents, flushTimeout: settings.shutdownTimeout,
+            logger: logger, metrics: metrics)
+        return EventBackend(events: publisher, services: [publisher], client: client, description: "\(endpoint) queue \(queue.name)")
     }
 
     /// Releases backend connections (after the services stopped).
     public func close() async {
         await redis?.close()
+        amqp?.close()
         await ports.store.close()
     }
 

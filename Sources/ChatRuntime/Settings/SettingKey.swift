@@ -46,6 +46,12 @@ public struct SettingKey: Sendable, Hashable {
         help: "RabbitMQ user, when the URL carries none")
     public static let rabbitMQPassword = SettingKey("rabbitmq.password", .string, default: nil, secret: true, legacy: "RABBITMQ_PASSWORD",
         help: "RabbitMQ password, when the URL carries none")
+    public static let rabbitMQQueue = SettingKey("rabbitmq.queue", .string, default: .string("send_notification"),
+        help: "queue of message events (the Go system's send_notification)")
+    public static let rabbitMQQueueDurable = SettingKey("rabbitmq.queue_durable", .bool, default: .bool(true),
+        help: "declare the event queue durable; false only to reuse a non-durable queue the Go system left")
+    public static let rabbitMQBufferEvents = SettingKey("rabbitmq.buffer_events", .int, default: .int(10_000),
+        help: "events held while RabbitMQ is unreachable before new ones are dropped (counted and logged)")
     public static let logLevel = SettingKey("log.level", .string, default: .string("info"), legacy: "LOG_LEVEL",
         help: "trace, debug, info, notice, warning, error or critical")
     public static let logFormat = SettingKey("log.format", .string, default: .string("logfmt"),
@@ -62,6 +68,6 @@ public struct SettingKey: Sendable, Hashable {
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
-        rabbitMQPassword, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
+        rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
     ]
 }

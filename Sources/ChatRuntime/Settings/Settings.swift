@@ -17,6 +17,8 @@ public struct Settings: Sendable {
 
     public func int(_ setting: SettingKey) -> Int? { string(setting).flatMap { Int($0) } }
 
+    public func bool(_ setting: SettingKey) -> Bool? { string(setting).flatMap { Bool($0.lowercased()) } }
+
     /// Replaces a value (for `--dev`'s generated secret), recording the source.
     public mutating func override(_ setting: SettingKey, value: String, source: SettingSource, origin: String) {
         resolved[setting.key] = ResolvedSetting(setting: setting, value: value, source: source, origin: origin)
@@ -31,6 +33,9 @@ public struct Settings: Sendable {
     public var mongoURI: String? { string(.mongoURI) }
     public var redisURI: String? { string(.redisURI) }
     public var rabbitMQURL: String? { string(.rabbitMQURL) }
+    public var rabbitMQQueue: String { string(.rabbitMQQueue) ?? "send_notification" }
+    public var rabbitMQQueueDurable: Bool { bool(.rabbitMQQueueDurable) ?? true }
+    public var rabbitMQBufferEvents: Int { int(.rabbitMQBufferEvents) ?? 10_000 }
     public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
     public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
     public var tokenLifetime: Duration { .seconds(int(.tokenTTLSeconds) ?? 12 * 3600) }
@@ -59,6 +64,12 @@ public struct Settings: Sendable {
         }
         if !(1024...(16 * 1024 * 1024)).contains(maxFrameBytes) {
             throw SettingsError(key: SettingKey.maxFrameBytes.key, message: "must be between 1024 and 16777216")
+        }
+        if rabbitMQBufferEvents < 1 {
+            throw SettingsError(key: SettingKey.rabbitMQBufferEvents.key, message: "must be at least 1")
+        }
+        if rabbitMQQueue.isEmpty {
+            throw SettingsError(key: SettingKey.rabbitMQQueue.key, message: "must not be empty")
         }
         if outboundBufferFrames < 1 {
             throw SettingsError(key: SettingKey.outboundBufferFrames.key, message: "must be at least 1")

@@ -1,0 +1,144 @@
+import AMQPKit
+import ChatCore
+import Foundation
+import Logging
+import ServiceLifecycle
+import Synchronization
+
+/// Message events to RabbitMQ queue `send_notification` (default exchange), as the Go
+/// service's JSON, persistent and confirmed.
+///
+/// `publish` never waits for the broker: events go into a bounded buffer that this
+/// service drains in order, in batches, removing events only once the broker confirmed
+/// them. While RabbitMQ is away the buffer holds them (an outage is logged once) and
+/// they go out in order when it returns; a full buffer drops new events, counted in
+/// metrics and logged, never silently. On graceful shutdown the buffer is flushed
+/// (bounded) and whatever could not be published is logged with its count.
+public final class RabbitMQEventQueue: MessageEventQueue, Service {
+    private let client: AMQPClient
+    private let queueName: String
+    private let capacity: Int
+    private let batchSize: Int
+    private let flushTimeout: Duration
+    private let logger: Logger
+    private let metrics: ChatMetrics
+    private let outage: OutageLog
+    private let buffer = Mutex(Buffer())
+    private let wakeUp: AsyncStream<Void>
+    private let wakeUpContinuation: AsyncStream<Void>.Continuation
+
+    private struct Buffer {
+        var events: [AMQPMessage] = []
+        /// Index of the first event not yet confirmed (the array is compacted in batches).
+        var head = 0
+        var droppedInBurst = 0
+        var count: Int { events.count - head }
+    }
+
+    public init(
+        client: AMQPClient, queue: String, capacity: Int = 10_000, batchSize: Int = 100, flushTimeout: Duration = .seconds(5),
+        logger: Logger, metrics: ChatMetrics = .disabled
+    ) {
+        self.client = client
+        self.queueName = queue
+        self.capacity = capacity
+        self.batchSize = batchSize
+        self.flushTimeout = flushTimeout
+        self.logger = logger
+        self.metrics = metrics
+        self.outage = OutageLog(what: "RabbitMQ (\(client.endpoint))", logger: logger)
+        (wakeUp, wakeUpContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
+    }
+
+    /// Events waiting for the broker.
+    public var pendingCount: Int { buffer.withLock { $0.count } }
+
+    public func publish(_ event: MessageEvent) async {
+        let message = AMQPMessage(body: Self.encode(event), persistent: true, contentType: "application/json", messageID: event.id.hex)
+        let dropped = buffer.withLock { buffer -> Int? in
+            guard buffer.count < capacity else {
+                buffer.droppedInBurst += 1
+                return buffer.droppedInBurst
+            }
+            buffer.events.append(message)
+            return nil
+        }
+        if let dropped {
+            metrics.eventsDropped.increment()
+            if dropped == 1 || dropped.isMultiple(of: 1000) {
+                logger.error("message events dropped: the RabbitMQ buffer is full", metadata: [
+                    "capacity": "\(capacity)", "dropped_in_this_outage": "\(dropped)", "queue": "\(queueName)",
+                ])
+            }
+            return
+        }
+        metrics.eventBufferDepth.increment()
+        wakeUpContinuation.yield()
+    }
+
+    public func run() async throws {
+        await withGracefulShutdownHandler {
+            var failures = 0
+            for await _ in wakeUp.cancelOnGracefulShutdown() {
+                while !Task.isCancelled, !Task.isShuttingDownGracefully, pendingCount > 0 {
+                    if await publishBatch() {
+                        failures = 0
+                    } else {
+                        failures += 1
+                        try? await Task.sleep(for: Self.backoff(failures))
+                    }
+                }
+            }
+        } onGracefulShutdown: {
+            self.wakeUpContinuation.finish()
+        }
+        await flushAtShutdown()
+    }
+
+    /// Publishes the oldest events (up to a batch); true when the broker confirmed them.
+    private func publishBatch() async -> Bool {
+        let batch = buffer.withLock { buffer in Array(buffer.events[buffer.head..<min(buffer.head + batchSize, buffer.events.count)]) }
+        guard !batch.isEmpty else { return true }
+        do {
+            try await client.publish(batch, to: queueName)
+        } catch {
+            metrics.eventPublishFailures.increment()
+            outage.failed(error)
+            return false
+        }
+        outage.recovered()
+        buffer.withLock { buffer in
+            buffer.head += batch.count
+            buffer.droppedInBurst = 0
+            if buffer.head >= 1024 || buffer.head == buffer.events.count {
+                buffer.events.removeFirst(buffer.head)
+                buffer.head = 0
+            }
+        }
+        metrics.eventsPublished.increment(by: batch.count)
+        metrics.eventBufferDepth.decrement(by: Double(batch.count))
+        return true
+    }
+
+    private func flushAtShutdown() async {
+        let deadline = ContinuousClock.now + flushTimeout
+        while pendingCount > 0, ContinuousClock.now < deadline {
+            if !(await publishBatch()) { try? await Task.sleep(for: .milliseconds(100)) }
+        }
+        let left = pendingCount
+        if left > 0 {
+            logger.error("stopping with message events RabbitMQ never confirmed; their notifications will be missing", metadata: [
+                "events": "\(left)", "queue": "\(queueName)",
+            ])
+        }
+    }
+
+    static func backoff(_ failures: Int) -> Duration { .milliseconds(min(5_000, 100 << min(failures - 1, 6))) }
+
+    /// The Go service's event JSON (plus RoomName and SenderName).
+    static func encode(_ event: MessageEvent) -> [UInt8] {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        return (try? Array(encoder.encode(event))) ?? []
+    }
+}
