@@ -92,6 +92,41 @@ struct StoreContractTests {
         #expect(try await store.notifications(for: receiver, limit: 10).map(\.content) == ["two", "one"])
         #expect(try await store.notifications(for: ObjectID(), limit: 10).isEmpty)
     }
+
+    @Test("notifications: a stored id is skipped (idempotent), unseen/before/limit filter, mark seen by id or all, per receiver", arguments: kinds)
+    func notificationLifecycle(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let (ann, bob) = (ObjectID(), ObjectID())
+        let room = ObjectID()
+        let forAnn = (1...4).map {
+            ChatNotification(content: "n\($0)", senderID: bob, roomID: room, receiverID: ann, timestamp: Date(timeIntervalSince1970: Double($0)))
+        }
+        let forBob = ChatNotification(content: "b", senderID: ann, roomID: room, receiverID: bob, timestamp: Date(timeIntervalSince1970: 5))
+        #expect(try await store.insertNotifications(forAnn + [forBob]) == 5)
+        #expect(try await store.insertNotifications([forAnn[0]]) == 0, "the same id again stores nothing")
+        #expect(try await store.notifications(for: ann, limit: 10).count == 4)
+
+        let page = try await store.notifications(for: ann, query: NotificationQuery(limit: 2))
+        #expect(page.map(\.content) == ["n4", "n3"])
+        let older = try await store.notifications(for: ann, query: NotificationQuery(before: page.last!.timestamp, limit: 10))
+        #expect(older.map(\.content) == ["n2", "n1"])
+
+        #expect(try await store.markSeen(receiver: ann, ids: [forAnn[3].id, forBob.id]) == 1, "another receiver's id is ignored")
+        #expect(try await store.notifications(for: ann, query: NotificationQuery(unseenOnly: true)).map(\.content) == ["n3", "n2", "n1"])
+        #expect(try await store.markSeen(receiver: ann, ids: nil) == 3)
+        #expect(try await store.notifications(for: ann, query: NotificationQuery(unseenOnly: true)).isEmpty)
+        #expect(try await store.notifications(for: bob, query: NotificationQuery(unseenOnly: true)).map(\.content) == ["b"])
+        #expect(try await store.markSeen(receiver: ann, ids: nil) == 0)
+    }
+
+    @Test("rooms can be found by id", arguments: kinds)
+    func roomByID(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let room = Room(name: "by-id", members: [ObjectID()])
+        try await store.insertRoom(room)
+        #expect(try await store.room(id: room.id) == room)
+        #expect(try await store.room(id: ObjectID()) == nil)
+    }
 }
 
 @Suite("SQLite store")

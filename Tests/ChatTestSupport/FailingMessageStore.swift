@@ -15,13 +15,15 @@ public actor FailingMessageStore: ChatStore {
     public func user(id: ObjectID) async throws -> User? { try await base.user(id: id) }
     public func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
     public func room(named name: String) async throws -> Room? { try await base.room(named: name) }
+    public func room(id: ObjectID) async throws -> Room? { try await base.room(id: id) }
     public func allRooms() async throws -> [Room] { try await base.allRooms() }
     public func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws { try await base.addMember(userID, toRoom: roomID) }
     public func insertMessages(_ messages: [Message]) async throws -> [Message] { throw Self.failure }
     public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] { [] }
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
-    public func insertNotifications(_ notifications: [ChatNotification]) async throws {}
-    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] { [] }
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int { 0 }
+    public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] { [] }
+    public func markSeen(receiver receiverID: ObjectID, ids: [ObjectID]?) async throws -> Int { 0 }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

@@ -42,6 +42,8 @@ public actor MemoryChatStore: ChatStore {
         roomIDsByName[name].flatMap { roomsByID[$0] }
     }
 
+    public func room(id: ObjectID) async throws -> Room? { roomsByID[id] }
+
     public func allRooms() async throws -> [Room] {
         roomsByID.values.sorted { $0.name < $1.name }
     }
@@ -80,13 +82,34 @@ public actor MemoryChatStore: ChatStore {
         return all.sorted { ($0.sequence, $0.timestamp, $0.id) > ($1.sequence, $1.timestamp, $1.id) }.prefix(limit).map(withNames)
     }
 
-    public func insertNotifications(_ notifications: [ChatNotification]) async throws {
-        for notification in notifications {
+    @discardableResult
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int {
+        var inserted = 0
+        for notification in notifications where !(notificationsByReceiver[notification.receiverID] ?? []).contains(where: { $0.id == notification.id }) {
             notificationsByReceiver[notification.receiverID, default: []].append(notification)
+            inserted += 1
         }
+        return inserted
     }
 
-    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] {
-        Array((notificationsByReceiver[receiverID] ?? []).reversed().prefix(limit))
+    public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] {
+        let all = (notificationsByReceiver[receiverID] ?? []).sorted { ($0.timestamp, $0.id.hex) > ($1.timestamp, $1.id.hex) }
+        let matching = all.filter { notification in
+            (!query.unseenOnly || !notification.seen) && (query.before.map { notification.timestamp < $0 } ?? true)
+        }
+        return Array(matching.prefix(query.limit))
+    }
+
+    public func markSeen(receiver receiverID: ObjectID, ids: [ObjectID]?) async throws -> Int {
+        let wanted = ids.map(Set.init)
+        var changed = 0
+        for index in (notificationsByReceiver[receiverID] ?? []).indices {
+            let notification = notificationsByReceiver[receiverID]![index]
+            if !notification.seen, wanted?.contains(notification.id) ?? true {
+                notificationsByReceiver[receiverID]![index].seen = true
+                changed += 1
+            }
+        }
+        return changed
     }
 }

@@ -102,6 +102,10 @@ public final class MongoChatStore: ChatStore {
         try await mongo { try await collection(MongoLayout.rooms).findOne(["name": .string(name)]).map(MongoLayout.room) }
     }
 
+    public func room(id: ObjectID) async throws -> Room? {
+        try await mongo { try await collection(MongoLayout.rooms).findOne(["_id": MongoLayout.value(id)]).map(MongoLayout.room) }
+    }
+
     public func allRooms() async throws -> [Room] {
         try await mongo { try await collection(MongoLayout.rooms).find([:], options: .init(sort: ["name": 1])).map(MongoLayout.room) }
     }
@@ -174,15 +178,36 @@ public final class MongoChatStore: ChatStore {
 
     // MARK: Notifications
 
-    public func insertNotifications(_ notifications: [ChatNotification]) async throws {
-        try await mongo { try await collection(MongoLayout.notifications).insertMany(notifications.map(MongoLayout.document)) }
+    @discardableResult
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int {
+        guard !notifications.isEmpty else { return 0 }
+        do {
+            // Unordered: a duplicate (a redelivered event) does not stop the others.
+            try await collection(MongoLayout.notifications).insertMany(notifications.map(MongoLayout.document), ordered: false)
+            return notifications.count
+        } catch let error as MongoError where error.kind == .duplicateKey {
+            return 0
+        } catch let error as MongoError {
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
     }
 
-    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] {
-        try await mongo {
-            try await collection(MongoLayout.notifications).find(
-                ["receiver_id": MongoLayout.value(receiverID)], options: .init(sort: ["timestamp": -1, "_id": -1], limit: limit)
-            ).map(MongoLayout.notification)
+    public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] {
+        var filter: BSONDocument = ["receiver_id": MongoLayout.value(receiverID)]
+        if query.unseenOnly { filter["seen"] = .bool(false) }
+        if let before = query.before { filter["timestamp"] = .document(["$lt": MongoLayout.value(before)]) }
+        return try await mongo {
+            try await collection(MongoLayout.notifications).find(filter, options: .init(sort: ["timestamp": -1, "_id": -1], limit: query.limit))
+                .map(MongoLayout.notification)
         }
+    }
+
+    public func markSeen(receiver receiverID: ObjectID, ids: [ObjectID]?) async throws -> Int {
+        var filter: BSONDocument = ["receiver_id": MongoLayout.value(receiverID), "seen": .bool(false)]
+        if let ids { filter["_id"] = .document(["$in": .array(ids.map(MongoLayout.value))]) }
+        let result = try await mongo {
+            try await collection(MongoLayout.notifications).update(filter, ["$set": ["seen": .bool(true)]], many: true)
+        }
+        return result.modified
     }
 }

@@ -108,6 +108,13 @@ public final class SQLiteChatStore: ChatStore {
         }
     }
 
+    public func room(id: ObjectID) async throws -> Room? {
+        try await pool.read { db in
+            guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [id.hex]) else { return nil }
+            return try Self.room(from: row, db: db)
+        }
+    }
+
     public func allRooms() async throws -> [Room] {
         try await pool.read { db in
             // Two queries for the whole list, not one member query per room.
@@ -194,30 +201,56 @@ public final class SQLiteChatStore: ChatStore {
 
     // MARK: Notifications
 
-    public func insertNotifications(_ notifications: [ChatNotification]) async throws {
+    @discardableResult
+    public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int {
         try await pool.write { db in
+            var inserted = 0
             for n in notifications {
                 try db.execute(
                     sql: """
-                        INSERT INTO notifications (id, content, sender_id, room_id, receiver_id, seen, timestamp)
+                        INSERT OR IGNORE INTO notifications (id, content, sender_id, room_id, receiver_id, seen, timestamp)
                         VALUES (?, ?, ?, ?, ?, ?, ?)
                         """,
                     arguments: [n.id.hex, n.content, n.senderID.hex, n.roomID.hex, n.receiverID.hex, n.seen, n.timestamp.millisecondsSince1970])
+                inserted += db.changesCount
             }
+            return inserted
         }
     }
 
-    public func notifications(for receiverID: ObjectID, limit: Int) async throws -> [ChatNotification] {
+    public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] {
         try await pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT * FROM notifications WHERE receiver_id = ? ORDER BY timestamp DESC, id DESC LIMIT ?",
-                arguments: [receiverID.hex, limit]
-            ).map { row in
+            var sql = "SELECT * FROM notifications WHERE receiver_id = ?"
+            var arguments: StatementArguments = [receiverID.hex]
+            if query.unseenOnly { sql += " AND seen = 0" }
+            if let before = query.before {
+                sql += " AND timestamp < ?"
+                _ = arguments.append(contentsOf: [before.millisecondsSince1970])
+            }
+            sql += " ORDER BY timestamp DESC, id DESC LIMIT ?"
+            _ = arguments.append(contentsOf: [query.limit])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
                 ChatNotification(
                     id: try Self.id(row, "id"), content: row["content"], senderID: try Self.id(row, "sender_id"),
                     roomID: try Self.id(row, "room_id"), receiverID: try Self.id(row, "receiver_id"), seen: row["seen"],
                     timestamp: Date(millisecondsSince1970: row["timestamp"]))
             }
+        }
+    }
+
+    public func markSeen(receiver receiverID: ObjectID, ids: [ObjectID]?) async throws -> Int {
+        try await pool.write { db in
+            if let ids {
+                var changed = 0
+                for id in Set(ids) {
+                    try db.execute(
+                        sql: "UPDATE notifications SET seen = 1 WHERE receiver_id = ? AND id = ? AND seen = 0", arguments: [receiverID.hex, id.hex])
+                    changed += db.changesCount
+                }
+                return changed
+            }
+            try db.execute(sql: "UPDATE notifications SET seen = 1 WHERE receiver_id = ? AND seen = 0", arguments: [receiverID.hex])
+            return db.changesCount
         }
     }
 

@@ -4,6 +4,8 @@ public protocol RoomStore: Sendable {
     func insertRoom(_ room: Room) async throws
     /// The room with exactly this name, if any.
     func room(named name: String) async throws -> Room?
+    /// The room with this id, if any.
+    func room(id: ObjectID) async throws -> Room?
     /// Every room, ordered by name.
     func allRooms() async throws -> [Room]
     /// Adds a member to a room (a set: adding twice keeps one).
