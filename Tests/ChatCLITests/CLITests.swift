@@ -91,7 +91,7 @@ struct CLITests {
     @Test("serve all --dev: prints a generated secret, creates the SQLite store, answers signup, stops on SIGTERM")
     func serveAllDev() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-serve-\(UUID().uuidString)")
-        let server = try ChatctlProcess(["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir.path])
+        let server = try ChatctlProcess(["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--notify-port", "0", "--data-dir", dataDir.path])
         defer { server.stop() }
         let port = try await server.waitForListeningPort()
         let secret = try await server.waitForLog(#"SECRET_KEY=([0-9a-f]{64})"#)

@@ -69,6 +69,11 @@ final class ChatctlProcess: @unchecked Sendable {
         try await waitForLog(#"msg="chat service listening".* port=(\d+)"#)
     }
 
+    /// Waits for the logfmt line `msg="notify service listening" … port=N`; returns N.
+    func waitForNotifyPort() async throws -> String {
+        try await waitForLog(#"msg="notify service listening".* port=(\d+)"#)
+    }
+
     /// Polls stderr (bounded) for a line matching `pattern`; returns the first capture group.
     func waitForLog(_ pattern: String, seconds: Double = 30) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)

@@ -53,7 +53,7 @@ struct SystemdNotifyTests {
         let notify = try NotifySocket()
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-sd-\(UUID().uuidString)").path
         let server = try ChatctlProcess(
-            ["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
+            ["serve", "all", "--dev", "--host", "127.0.0.1", "--port", "0", "--notify-port", "0", "--data-dir", dataDir],
             environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "400000"])
         defer { server.stop() }
         var messages: [String] = []
@@ -62,6 +62,7 @@ struct SystemdNotifyTests {
         }
         let ready = try #require(messages.first { $0.hasPrefix("READY=1") })
         #expect(ready.contains("STATUS=chat service listening on port"))
+        #expect(ready.contains("notify service listening on port"), "READY=1 waits for both servers of serve all")
         let port = try await server.waitForListeningPort()
         let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "READY=1 came after the port accepted connections")

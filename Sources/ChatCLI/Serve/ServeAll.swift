@@ -1,16 +1,18 @@
 import ArgumentParser
 
-/// `chatctl serve all`: every service in one process (today: the chat service).
+/// `chatctl serve all`: every service in one process (today: chat and notify).
 struct ServeAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
         abstract: "Run every service in one process on the configured backends (the embedded default when none is set).",
-        discussion: "Today this runs the chat service; the notification service and the scheduler join it as they land."
+        discussion: """
+            Runs the chat service (--port, default 8000) and the notification service (--notify-port, default             8080). Without RabbitMQ, message events go from one to the other inside the process; with             rabbitmq.url set they go through RabbitMQ as between separate processes. The scheduler joins when it lands.
+            """
     )
 
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
-        try await ServeRunner.run(roles: [.chat], options: options)
+        try await ServeRunner.run(roles: [.chat, .notify], options: options)
     }
 }

@@ -6,19 +6,31 @@ import Configuration
 struct ServeOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("Address the chat service listens on (default 0.0.0.0).", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("Address the service listens on (default 0.0.0.0; `serve all`: the chat service).", valueName: "address"))
     var host: String?
 
-    @Option(name: .long, help: ArgumentHelp("Port of the chat service (default 8000; 0 picks a free port).", valueName: "port"))
+    @Option(
+        name: .long,
+        help: ArgumentHelp("Port of the service (chat 8000, notify 8080; `serve all`: the chat service; 0 picks a free port).", valueName: "port"))
     var port: Int?
+
+    @Option(name: .long, help: ArgumentHelp("Port of the notification service under `serve all` (default 8080; 0 picks a free port).", valueName: "port"))
+    var notifyPort: Int?
 
     @Flag(name: .long, help: "Development mode: with no secret configured, generate a random one and print it.")
     var dev = false
 
-    var flagValues: [String: ConfigContent] {
+    /// The flags as settings: `--host`/`--port` address the chat service, or the
+    /// notification service when it runs alone; `--notify-port` the notification service.
+    func flagValues(for roles: Set<ServiceRole>) -> [String: ConfigContent] {
         var values: [String: ConfigContent] = [:]
-        if let host { values[SettingKey.chatHost.key] = .string(host) }
-        if let port { values[SettingKey.chatPort.key] = .int(port) }
+        let notifyAlone = roles.contains(.notify) && !roles.contains(.chat)
+        if let host {
+            values[(notifyAlone ? SettingKey.notifyHost : SettingKey.chatHost).key] = .string(host)
+            if roles.contains(.notify) && !notifyAlone { values[SettingKey.notifyHost.key] = .string(host) }
+        }
+        if let port { values[(notifyAlone ? SettingKey.notifyPort : SettingKey.chatPort).key] = .int(port) }
+        if let notifyPort { values[SettingKey.notifyPort.key] = .int(notifyPort) }
         return values
     }
 }

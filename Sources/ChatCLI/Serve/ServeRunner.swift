@@ -3,11 +3,12 @@ import ChatRuntime
 import Foundation
 import Logging
 import ServiceLifecycle
+import Synchronization
 
 /// What every `serve` subcommand does: settings → backends → services → run until signalled.
 enum ServeRunner {
     static func run(roles: Set<ServiceRole>, options: ServeOptions) async throws {
-        var settings = try await options.global.loadSettings(extraFlags: options.flagValues)
+        var settings = try await options.global.loadSettings(extraFlags: options.flagValues(for: roles))
         let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel, format: settings.logFormat)
 
         if settings.secretKey?.isEmpty ?? true {
@@ -26,10 +27,12 @@ enum ServeRunner {
                 """.utf8))
         }
 
-        let runtime = try await ChatRuntime.connect(settings: settings, logger: logger)
+        let runtime = try await ChatRuntime.connect(settings: settings, roles: roles, logger: logger)
         let notifier = SystemdNotifier()
-        var services = await runtime.services(for: roles) { port in
-            notifier.notify("READY=1\nSTATUS=chat service listening on port \(port)")
+        // READY=1 once every server of this process accepts connections.
+        let listening = ListeningServers(expected: roles.intersection([.chat, .notify]))
+        var services = await runtime.services(for: roles) { role, port in
+            if let status = listening.started(role, port: port) { notifier.notify("READY=1\nSTATUS=\(status)") }
         }
         if notifier.isEnabled { services.append(SystemdLifecycleService(notifier: notifier)) }
         // SIGTERM/SIGINT: graceful (sockets drained with 1001, in-flight writes finished),
@@ -59,4 +62,21 @@ enum ServeRunner {
 enum DevSecret {
     /// 32 random bytes as 64 hex characters.
     static func generate() -> String { RandomHex.make(bytes: 32) }
+}
+
+/// Which servers of a process listen so far; says when the last one does.
+final class ListeningServers: Sendable {
+    private let state: Mutex<(expected: Set<ServiceRole>, ports: [ServiceRole: Int])>
+
+    init(expected: Set<ServiceRole>) { state = Mutex((expected, [:])) }
+
+    /// Records a listening server; returns the status line once all are listening.
+    func started(_ role: ServiceRole, port: Int) -> String? {
+        state.withLock { state in
+            state.ports[role] = port
+            guard Set(state.ports.keys) == state.expected else { return nil }
+            return state.ports.sorted { $0.key.rawValue < $1.key.rawValue }.map { "\($0.key.rawValue) service listening on port \($0.value)" }
+                .joined(separator: ", ")
+        }
+    }
 }

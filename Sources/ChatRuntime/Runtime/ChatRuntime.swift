@@ -24,12 +24,15 @@ public struct ChatRuntime: Sendable {
     public let locks: any LockService
     /// The Redis client, closed at shutdown.
     let redis: RedisClient?
-    /// The RabbitMQ client of the event publisher, closed at shutdown.
+    /// The RabbitMQ client (publisher, dead letters, readiness), closed at shutdown.
     let amqp: AMQPClient?
+    /// How events reach the notification service in this process.
+    let eventBackend: EventBackend
 
     /// Connects every backend the settings name.
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
-    public static func connect(settings: Settings, logger: Logger) async throws -> ChatRuntime {
+    /// - Parameter roles: the services this process will run (they decide how events travel).
+    public static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger) async throws -> ChatRuntime {
         guard let secret = settings.secretKey, !secret.isEmpty else {
             throw RuntimeError("no secret key: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file), or pass --dev to generate one")
         }
@@ -40,7 +43,7 @@ public struct ChatRuntime: Sendable {
         let store = try await connectStore(settings: settings, logger: logger)
         let shared = try await connectShared(settings: settings, store: store, logger: logger)
         let metrics = ServiceMetrics()
-        let queue = try connectEvents(settings: settings, logger: logger, metrics: metrics.chat)
+        let queue = try EventBackend.connect(settings: settings, roles: roles, logger: logger, metrics: metrics.chat)
         let events = queue.events
         let ports = ChatPorts(
             store: store,
@@ -58,7 +61,7 @@ public struct ChatRuntime: Sendable {
         ])
         return ChatRuntime(
             settings: settings, ports: ports, logger: logger, metrics: metrics, backendServices: shared.services + queue.services, locks: shared.locks, redis: shared.client,
-            amqp: queue.client)
+            amqp: queue.client, eventBackend: queue)
     }
 
     /// What nodes share: Redis when `redis.uri` is set, else in-process.
@@ -106,32 +109,6 @@ public struct ChatRuntime: Sendable {
         return checks
     }
 
-    /// Where message events go: RabbitMQ when `rabbitmq.url` is set, else nowhere yet.
-    struct EventBackend {
-        var events: any MessageEventQueue
-        var services: [any Service]
-        var client: AMQPClient?
-        var description: String
-    }
-
-    static func connectEvents(settings: Settings, logger: Logger, metrics: ChatMetrics) throws -> EventBackend {
-        guard let url = settings.rabbitMQURL else {
-            return EventBackend(events: DiscardingEventQueue(logger: logger), services: [], client: nil, description: "none")
-        }
-        let endpoint: AMQPEndpoint
-        do {
-            endpoint = try AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
-        } catch {
-            throw RuntimeError("\(SettingKey.rabbitMQURL.key): \(error)")
-        }
-        let queue = AMQPQueue(name: settings.rabbitMQQueue, durable: settings.rabbitMQQueueDurable)
-        let client = AMQPClient(endpoint: endpoint, options: .init(declareOnConnect: [queue]))
-        let publisher = RabbitMQEventQueue(
-            client: client, queue: queue.name, capacity: settings.rabbitMQBufferEvents, flushTimeout: settings.shutdownTimeout,
-            logger: logger, metrics: metrics)
-        return EventBackend(events: publisher, services: [publisher], client: client, description: "\(endpoint) queue \(queue.name)")
-    }
-
     /// Releases backend connections (after the services stopped).
     public func close() async {
         await redis?.close()
@@ -160,23 +137,43 @@ public struct ChatRuntime: Sendable {
 
     /// The services of the given roles, ready for a `ServiceGroup`.
     ///
-    /// - Parameter onChatRunning: called with the chat service's bound port.
-    public func services(for roles: Set<ServiceRole>, onChatRunning: @escaping @Sendable (Int) async -> Void = { _ in }) async -> [any Service] {
+    /// - Parameter onListening: called with each server's role and bound port once it
+    ///   accepts connections.
+    public func services(
+        for roles: Set<ServiceRole>, onListening: @escaping @Sendable (ServiceRole, Int) async -> Void = { _, _ in }
+    ) async -> [any Service] {
         var services: [any Service] = backendServices
+        let logger = self.logger
+        let metrics = self.metrics
         if roles.contains(.chat) {
             let chatSettings = ChatServerSettings(
                 host: settings.chatHost, port: settings.chatPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
-            let logger = self.logger
-            let metrics = self.metrics
             let chat = await ChatApplication.build(
                 ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger
             ) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
-                await onChatRunning(port)
+                await onListening(.chat, port)
             }
             services += chat.services
+        }
+        if roles.contains(.notify) {
+            let notifySettings = ChatServerSettings(
+                host: settings.notifyHost, port: settings.notifyPort,
+                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
+            let notify = NotificationApplication.build(
+                ports: ports, settings: notifySettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
+                drainTimeout: settings.shutdownTimeout, logger: logger
+            ) { port in
+                logger.notice("notify service listening", metadata: ["host": "\(notifySettings.host)", "port": "\(port)"])
+                await onListening(.notify, port)
+            }
+            let deliver = DeliverNotifications(store: ports.store, pusher: notify.hub, metrics: ports.metrics)
+            if let consumer = eventBackend.consumer(logger: logger, metrics: ports.metrics, handler: { event, key in _ = try await deliver(event, eventKey: key) }) {
+                services.append(consumer)
+            }
+            services += notify.services
         }
         return services
     }

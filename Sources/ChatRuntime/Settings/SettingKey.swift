@@ -32,6 +32,9 @@ public struct SettingKey: Sendable, Hashable {
         help: "HMAC key signing the HS256 JWTs; the same value as the Go services' SECRET_KEY")
     public static let chatHost = SettingKey("chat.host", .string, default: .string("0.0.0.0"), help: "address the chat service listens on")
     public static let chatPort = SettingKey("chat.port", .int, default: .int(8000), help: "port of the chat service (REST + WebSocket)")
+    public static let notifyHost = SettingKey("notify.host", .string, default: .string("0.0.0.0"), help: "address the notification service listens on")
+    public static let notifyPort = SettingKey("notify.port", .int, default: .int(8080),
+        help: "port of the notification service (WebSocket /ws/join-notification/ + REST /api/notifications/)")
     public static let dataDir = SettingKey("data_dir", .string, default: .string("data"),
         help: "directory of the embedded SQLite store (created on first run)")
     public static let mongoURI = SettingKey("mongo.uri", .string, default: nil, secret: true, legacy: "MONGO_URI",
@@ -67,7 +70,7 @@ public struct SettingKey: Sendable, Hashable {
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
-        secretKey, chatHost, chatPort, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
+        secretKey, chatHost, chatPort, notifyHost, notifyPort, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
     ]
 }

@@ -27,6 +27,8 @@ public struct Settings: Sendable {
     public var secretKey: String? { string(.secretKey) }
     public var chatHost: String { string(.chatHost) ?? "0.0.0.0" }
     public var chatPort: Int { int(.chatPort) ?? 8000 }
+    public var notifyHost: String { string(.notifyHost) ?? "0.0.0.0" }
+    public var notifyPort: Int { int(.notifyPort) ?? 8080 }
     public var dataDirectory: String { string(.dataDir) ?? "data" }
     /// The embedded store's file.
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("chatctl.sqlite") }
@@ -52,6 +54,9 @@ public struct Settings: Sendable {
         func origin(_ s: SettingKey) -> String { resolved[s.key]?.origin ?? s.key }
         if !(1...65535).contains(chatPort) && chatPort != 0 {
             throw SettingsError(key: SettingKey.chatPort.key, message: "\(chatPort) (from \(origin(.chatPort))) is not a port number")
+        }
+        if !(1...65535).contains(notifyPort) && notifyPort != 0 {
+            throw SettingsError(key: SettingKey.notifyPort.key, message: "\(notifyPort) (from \(origin(.notifyPort))) is not a port number")
         }
         if let level = string(.logLevel), Logger.Level(rawValue: level.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logLevel.key, message: "'\(level)' (from \(origin(.logLevel))) is not one of trace, debug, info, notice, warning, error, critical")

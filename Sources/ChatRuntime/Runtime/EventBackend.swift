@@ -1,0 +1,75 @@
+import AMQPKit
+import ChatBackends
+import ChatCore
+import Logging
+import ServiceLifecycle
+
+/// How message events travel from the chat service to the notification service in this
+/// process: RabbitMQ when `rabbitmq.url` is set; in-process when one process runs both
+/// (`serve all`); nowhere (logged once) for a lone chat service without RabbitMQ.
+struct EventBackend {
+    /// What the chat service publishes to.
+    var events: any MessageEventQueue
+    /// Runs beside the servers (the RabbitMQ publisher).
+    var services: [any Service]
+    /// Where the notification service reads from, if this process runs it.
+    var source: Source?
+    var client: AMQPClient?
+    var description: String
+
+    enum Source {
+        case rabbitMQ(endpoint: AMQPEndpoint, queue: AMQPQueue, deadLetterQueue: String, client: AMQPClient)
+        case inProcess(InProcessEventQueue)
+    }
+
+    static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger, metrics: ChatMetrics) throws -> EventBackend {
+        guard let url = settings.rabbitMQURL else {
+            if roles.contains(.notify) && roles.contains(.chat) {
+                let queue = InProcessEventQueue(capacity: settings.rabbitMQBufferEvents, logger: logger)
+                return EventBackend(events: queue, services: [], source: .inProcess(queue), client: nil, description: "in-process")
+            }
+            if roles.contains(.notify) {
+                throw RuntimeError("""
+                    the notification service needs RabbitMQ to receive events from chat services in other processes: \
+                    set rabbitmq.url (RABBITMQ_URL or --rabbitmq-url), or run chat and notify together with `chatctl serve all`
+                    """)
+            }
+            return EventBackend(events: DiscardingEventQueue(logger: logger), services: [], source: nil, client: nil, description: "none")
+        }
+        let endpoint: AMQPEndpoint
+        do {
+            endpoint = try AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
+        } catch {
+            throw RuntimeError("\(SettingKey.rabbitMQURL.key): \(error)")
+        }
+        let queue = AMQPQueue(name: settings.rabbitMQQueue, durable: settings.rabbitMQQueueDurable)
+        let deadLetterQueue = queue.name + ".dead"
+        let client = AMQPClient(endpoint: endpoint, options: .init(declareOnConnect: [queue, AMQPQueue(name: deadLetterQueue)]))
+        var backend = EventBackend(
+            events: DiscardingEventQueue(logger: logger), services: [], source: nil, client: client, description: "\(endpoint) queue \(queue.name)")
+        if roles.contains(.chat) {
+            let publisher = RabbitMQEventQueue(
+                client: client, queue: queue.name, capacity: settings.rabbitMQBufferEvents, flushTimeout: settings.shutdownTimeout,
+                logger: logger, metrics: metrics)
+            backend.events = publisher
+            backend.services = [publisher]
+        }
+        if roles.contains(.notify) {
+            backend.source = .rabbitMQ(endpoint: endpoint, queue: queue, deadLetterQueue: deadLetterQueue, client: client)
+        }
+        return backend
+    }
+
+    /// The consumer service feeding `handler`, if this process runs the notification service.
+    func consumer(logger: Logger, metrics: ChatMetrics, handler: @escaping MessageEventHandler) -> (any Service)? {
+        switch source {
+        case .rabbitMQ(let endpoint, let queue, let deadLetterQueue, let client):
+            RabbitMQEventConsumer(
+                endpoint: endpoint, queue: queue, deadLetterQueue: deadLetterQueue, client: client, logger: logger, metrics: metrics, handler: handler)
+        case .inProcess(let queue):
+            InProcessEventConsumer(queue: queue, logger: logger, metrics: metrics, handler: handler)
+        case nil:
+            nil
+        }
+    }
+}
