@@ -44,9 +44,9 @@ struct NotificationServiceTests {
     }
 
     /// Polls (bounded) until `token`'s list has `count` notifications.
-    static func waitForList(_ notify: String, token: String, count: Int) async throws -> [[String: Any]] {
+    static func waitForList(_ notify: String, token: String, count: Int, seconds: Int = 15) async throws -> [[String: Any]] {
         var list: [[String: Any]] = []
-        for _ in 0..<200 {
+        for _ in 0..<(seconds * 20) {
             list = try await Self.list(notify, token: token, query: "?limit=500").1
             if list.count >= count { break }
             try await Task.sleep(for: .milliseconds(50))
@@ -165,6 +165,37 @@ struct NotificationRabbitMQTests {
             if !drained { try await Task.sleep(for: .milliseconds(50)) }
         }
         #expect(drained, "every event was acked")
+    }
+
+    @Test("RabbitMQ restarted in the middle of a stream of posts: every member gets every notification exactly once")
+    func brokerRestartMidStream() async throws {
+        let broker = try await RabbitMQTestServer()
+        defer { broker.stop() }
+        let queue = "restart-\(UUID().uuidString.prefix(8))"
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-nrst-\(UUID().uuidString)").path
+        let chatProcess = try Self.serve("chat", broker: broker, queue: queue, dataDir: dataDir)
+        defer { chatProcess.stop() }
+        let notifyProcess = try Self.serve("notify", broker: broker, queue: queue, dataDir: dataDir)
+        defer { notifyProcess.stop() }
+        let chat = "http://127.0.0.1:\(try await chatProcess.waitForListeningPort())"
+        let notify = "http://127.0.0.1:\(try await notifyProcess.waitForNotifyPort())"
+        let people = try await NotificationServiceTests.members(["gus", "hil", "ivy"], room: "ops", chat: chat)
+        let poster = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=ops&token=\(people[0].token)")
+        _ = try await poster.nextArray()
+
+        let total = 30
+        for index in 0..<total {
+            if index == 10 { try await broker.stopApp() }
+            if index == 20 { try await broker.startApp() }
+            poster.send(#"{"type":"message","content":"stream \#(index)"}"#)
+            #expect(try await poster.nextObject()["content"] as? String == "stream \(index)")
+        }
+        for member in people.dropFirst() {
+            let list = try await NotificationServiceTests.waitForList(notify, token: member.token, count: total, seconds: 60)
+            let contents = list.compactMap { $0["Content"] as? String }
+            #expect(contents.count == total, "exactly once each: \(contents.count)")
+            #expect(Set(contents) == Set((0..<total).map { "stream \($0)" }))
+        }
     }
 
     /// The room id of "ops", read from a message the chat service sends back.
