@@ -1,5 +1,6 @@
 import ChatBackends
 import ChatCore
+import Foundation
 
 /// A store whose message writes fail (everything else works, in memory): proves that
 /// nothing unstored is broadcast and that clients get a clear error.
@@ -24,6 +25,14 @@ public actor FailingMessageStore: ChatStore {
     public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int { 0 }
     public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] { [] }
     public func markSeen(receiver receiverID: ObjectID, ids: [ObjectID]?) async throws -> Int { 0 }
+    public func oldMessageSummary(olderThan cutoff: Date, room: ObjectID?) async throws -> [OldMessageSummary] { [] }
+    public func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message] { [] }
+    public func copyToArchive(_ messages: [Message]) async throws { throw Self.failure }
+    public func deleteMessages(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func archivedMessages(room: ObjectID?, from: Date?, to: Date?, limit: Int) async throws -> [Message] { [] }
+    public func copyFromArchive(_ messages: [Message]) async throws { throw Self.failure }
+    public func deleteArchived(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) { (0, 0) }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

@@ -11,6 +11,7 @@ public actor MemoryChatStore: ChatStore {
     /// Oldest first, per room.
     private var messagesByRoom: [ObjectID: [Message]] = [:]
     private var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
+    private var archived: [ObjectID: Message] = [:]
 
     public init() {}
 
@@ -111,5 +112,63 @@ public actor MemoryChatStore: ChatStore {
             }
         }
         return changed
+    }
+
+    // MARK: Archive
+
+    public func oldMessageSummary(olderThan cutoff: Date, room: ObjectID?) async throws -> [OldMessageSummary] {
+        var rooms: [ObjectID: OldMessageSummary] = [:]
+        for message in messagesByRoom.values.joined() where message.timestamp < cutoff && (room == nil || message.roomID == room) {
+            var summary = rooms[message.roomID] ?? OldMessageSummary(roomID: message.roomID, count: 0, bytes: 0, oldest: message.timestamp)
+            summary.count += 1
+            summary.bytes += message.content.utf8.count
+            summary.oldest = min(summary.oldest, message.timestamp)
+            rooms[message.roomID] = summary
+        }
+        return rooms.values.sorted { $0.roomID.hex < $1.roomID.hex }
+    }
+
+    public func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message] {
+        Array(
+            messagesByRoom.values.joined().filter { $0.timestamp < cutoff && (room == nil || $0.roomID == room) }
+                .sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }.prefix(limit))
+    }
+
+    public func copyToArchive(_ messages: [Message]) async throws {
+        for message in messages where archived[message.id] == nil { archived[message.id] = message }
+    }
+
+    public func deleteMessages(ids: [ObjectID]) async throws -> Int {
+        let wanted = Set(ids)
+        var deleted = 0
+        for room in messagesByRoom.keys {
+            let before = messagesByRoom[room]!.count
+            messagesByRoom[room]!.removeAll { wanted.contains($0.id) }
+            deleted += before - messagesByRoom[room]!.count
+        }
+        return deleted
+    }
+
+    public func archivedMessages(room: ObjectID?, from: Date?, to: Date?, limit: Int) async throws -> [Message] {
+        let matching = archived.values.filter { message in
+            (room == nil || message.roomID == room) && (from.map { message.timestamp >= $0 } ?? true) && (to.map { message.timestamp < $0 } ?? true)
+        }
+        return Array(matching.sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }.prefix(limit))
+    }
+
+    public func copyFromArchive(_ messages: [Message]) async throws {
+        for message in messages where !(messagesByRoom[message.roomID] ?? []).contains(where: { $0.id == message.id }) {
+            messagesByRoom[message.roomID, default: []].append(message)
+            messagesByRoom[message.roomID]!.sort { ($0.sequence, $0.timestamp) < ($1.sequence, $1.timestamp) }
+        }
+    }
+
+    public func deleteArchived(ids: [ObjectID]) async throws -> Int {
+        ids.reduce(0) { count, id in count + (archived.removeValue(forKey: id) == nil ? 0 : 1) }
+    }
+
+    public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) {
+        let live = messagesByRoom.values.joined().count { room == nil || $0.roomID == room }
+        return (live, archived.values.count { room == nil || $0.roomID == room })
     }
 }

@@ -20,7 +20,7 @@ public final class MongoChatStore: ChatStore {
 
     public var displayName: String { "\(client.uri.redacted) (database \(database))" }
 
-    private func collection(_ name: String) -> MongoCollection { client.collection(name, database: database) }
+    func collection(_ name: String) -> MongoCollection { client.collection(name, database: database) }
 
     /// Runs a MongoKit call, turning its failures into ChatCore's (503-class) errors.
     private func mongo<R>(_ body: () async throws -> R) async throws -> R {

@@ -7,7 +7,7 @@ import GRDB
 /// GRDB runs every statement on its own serial writer queue or reader pool, never on
 /// an event loop or Swift's cooperative pool.
 public final class SQLiteChatStore: ChatStore {
-    private let pool: DatabasePool
+    let pool: DatabasePool
     /// The database file.
     public let path: String
 

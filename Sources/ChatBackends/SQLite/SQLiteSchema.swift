@@ -56,6 +56,20 @@ enum SQLiteSchema {
                 CREATE INDEX messages_room_seq ON messages(room_id, seq);
                 """)
         }
+        migrator.registerMigration("v3-archived-messages") { db in
+            // Same columns as messages (the MongoDB layout's archived_messages).
+            try db.execute(sql: """
+                CREATE TABLE archived_messages (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    content TEXT NOT NULL,
+                    sender_id TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    timestamp INTEGER NOT NULL,
+                    seq INTEGER NOT NULL DEFAULT 0
+                );
+                CREATE INDEX archived_messages_room_timestamp ON archived_messages(room_id, timestamp);
+                """)
+        }
         return migrator
     }
 }

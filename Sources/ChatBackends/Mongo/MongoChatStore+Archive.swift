@@ -1,0 +1,107 @@
+import ChatCore
+import Foundation
+import MongoKit
+
+/// Archiving on MongoDB: `archived_messages` holds documents of the `messages` layout;
+/// copies are unordered `insertMany`s that tolerate duplicate ids (idempotent).
+extension MongoChatStore {
+    public func oldMessageSummary(olderThan cutoff: Date, room: ObjectID?) async throws -> [OldMessageSummary] {
+        var filter: BSONDocument = ["timestamp": .document(["$lt": MongoLayout.value(cutoff)])]
+        if let room { filter["room_id"] = MongoLayout.value(room) }
+        // Streamed and summed here: counts, bytes and the oldest per room in one pass.
+        var rooms: [ObjectID: OldMessageSummary] = [:]
+        do {
+            let cursor = try await collection(MongoLayout.messages).stream(
+                filter, options: .init(projection: ["room_id": 1, "content": 1, "timestamp": 1], batchSize: 1000))
+            for try await document in cursor {
+                guard let roomID = try? MongoLayout.id(document, "room_id") else { continue }
+                let timestamp = MongoLayout.date(document, "timestamp")
+                let bytes = document.string("content")?.utf8.count ?? 0
+                if var summary = rooms[roomID] {
+                    summary.count += 1
+                    summary.bytes += bytes
+                    summary.oldest = min(summary.oldest, timestamp)
+                    rooms[roomID] = summary
+                } else {
+                    rooms[roomID] = OldMessageSummary(roomID: roomID, count: 1, bytes: bytes, oldest: timestamp)
+                }
+            }
+        } catch let error as MongoError {
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
+        return rooms.values.sorted { $0.roomID.hex < $1.roomID.hex }
+    }
+
+    public func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message] {
+        var filter: BSONDocument = ["timestamp": .document(["$lt": MongoLayout.value(cutoff)])]
+        if let room { filter["room_id"] = MongoLayout.value(room) }
+        return try await find(MongoLayout.messages, filter, limit: limit)
+    }
+
+    public func copyToArchive(_ messages: [Message]) async throws {
+        try await copy(messages, into: MongoLayout.archivedMessages)
+    }
+
+    public func deleteMessages(ids: [ObjectID]) async throws -> Int {
+        try await delete(ids, from: MongoLayout.messages)
+    }
+
+    public func archivedMessages(room: ObjectID?, from: Date?, to: Date?, limit: Int) async throws -> [Message] {
+        var filter: BSONDocument = [:]
+        if let room { filter["room_id"] = MongoLayout.value(room) }
+        var range: BSONDocument = [:]
+        if let from { range["$gte"] = MongoLayout.value(from) }
+        if let to { range["$lt"] = MongoLayout.value(to) }
+        if from != nil || to != nil { filter["timestamp"] = .document(range) }
+        return try await find(MongoLayout.archivedMessages, filter, limit: limit)
+    }
+
+    public func copyFromArchive(_ messages: [Message]) async throws {
+        try await copy(messages, into: MongoLayout.messages)
+    }
+
+    public func deleteArchived(ids: [ObjectID]) async throws -> Int {
+        try await delete(ids, from: MongoLayout.archivedMessages)
+    }
+
+    public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) {
+        let filter: BSONDocument = room.map { ["room_id": MongoLayout.value($0)] } ?? [:]
+        do {
+            let live = try await collection(MongoLayout.messages).countDocuments(filter)
+            let archived = try await collection(MongoLayout.archivedMessages).countDocuments(filter)
+            return (live, archived)
+        } catch let error as MongoError {
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
+    }
+
+    private func find(_ name: String, _ filter: BSONDocument, limit: Int) async throws -> [Message] {
+        do {
+            return try await collection(name).find(filter, options: .init(sort: ["timestamp": 1, "_id": 1], limit: limit)).map {
+                try MongoLayout.message($0, roomName: "", senderName: "")
+            }
+        } catch let error as MongoError {
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
+    }
+
+    private func copy(_ messages: [Message], into name: String) async throws {
+        guard !messages.isEmpty else { return }
+        do {
+            try await collection(name).insertMany(messages.map(MongoLayout.document), ordered: false)
+        } catch let error as MongoError where error.kind == .duplicateKey {
+            // Already there (a rerun after a failure between copy and delete): kept as is.
+        } catch let error as MongoError {
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
+    }
+
+    private func delete(_ ids: [ObjectID], from name: String) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        do {
+            return try await collection(name).delete(["_id": .document(["$in": .array(ids.map(MongoLayout.value))])], many: true).deleted
+        } catch let error as MongoError {
+            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        }
+    }
+}

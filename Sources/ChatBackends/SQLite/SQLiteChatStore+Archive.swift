@@ -1,0 +1,124 @@
+import ChatCore
+import Foundation
+import GRDB
+
+/// Archiving on SQLite: `archived_messages` has the columns of `messages`; copies use
+/// `INSERT OR IGNORE` (idempotent), deletes are by id.
+extension SQLiteChatStore {
+    public func oldMessageSummary(olderThan cutoff: Date, room: ObjectID?) async throws -> [OldMessageSummary] {
+        try await pool.read { db in
+            var sql = "SELECT room_id, COUNT(*) AS count, SUM(LENGTH(CAST(content AS BLOB))) AS bytes, MIN(timestamp) AS oldest FROM messages WHERE timestamp < ?"
+            var arguments: StatementArguments = [cutoff.millisecondsSince1970]
+            if let room {
+                sql += " AND room_id = ?"
+                _ = arguments.append(contentsOf: [room.hex])
+            }
+            sql += " GROUP BY room_id ORDER BY room_id"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                OldMessageSummary(
+                    roomID: try Self.objectID(row, "room_id"), count: row["count"], bytes: row["bytes"] ?? 0,
+                    oldest: Date(millisecondsSince1970: row["oldest"]))
+            }
+        }
+    }
+
+    public func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            var sql = "SELECT *, '' AS room_name, '' AS sender_name FROM messages WHERE timestamp < ?"
+            var arguments: StatementArguments = [cutoff.millisecondsSince1970]
+            if let room {
+                sql += " AND room_id = ?"
+                _ = arguments.append(contentsOf: [room.hex])
+            }
+            sql += " ORDER BY timestamp, id LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.archiveRow)
+        }
+    }
+
+    public func copyToArchive(_ messages: [Message]) async throws {
+        try await copy(messages, into: "archived_messages")
+    }
+
+    public func deleteMessages(ids: [ObjectID]) async throws -> Int {
+        try await delete(ids, from: "messages")
+    }
+
+    public func archivedMessages(room: ObjectID?, from: Date?, to: Date?, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            var conditions: [String] = []
+            var arguments: StatementArguments = []
+            if let room {
+                conditions.append("room_id = ?")
+                _ = arguments.append(contentsOf: [room.hex])
+            }
+            if let from {
+                conditions.append("timestamp >= ?")
+                _ = arguments.append(contentsOf: [from.millisecondsSince1970])
+            }
+            if let to {
+                conditions.append("timestamp < ?")
+                _ = arguments.append(contentsOf: [to.millisecondsSince1970])
+            }
+            var sql = "SELECT *, '' AS room_name, '' AS sender_name FROM archived_messages"
+            if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
+            sql += " ORDER BY timestamp, id LIMIT ?"
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.archiveRow)
+        }
+    }
+
+    public func copyFromArchive(_ messages: [Message]) async throws {
+        try await copy(messages, into: "messages")
+    }
+
+    public func deleteArchived(ids: [ObjectID]) async throws -> Int {
+        try await delete(ids, from: "archived_messages")
+    }
+
+    public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) {
+        try await pool.read { db in
+            let filter = room == nil ? "" : " WHERE room_id = ?"
+            let arguments: StatementArguments = room.map { [$0.hex] } ?? []
+            let live = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM messages" + filter, arguments: arguments) ?? 0
+            let archived = try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM archived_messages" + filter, arguments: arguments) ?? 0
+            return (live, archived)
+        }
+    }
+
+    private func copy(_ messages: [Message], into table: String) async throws {
+        guard !messages.isEmpty else { return }
+        try await pool.write { db in
+            let statement = try db.cachedStatement(
+                sql: "INSERT OR IGNORE INTO \(table) (id, content, sender_id, room_id, timestamp, seq) VALUES (?, ?, ?, ?, ?, ?)")
+            for m in messages {
+                try statement.execute(arguments: [m.id.hex, m.content, m.senderID.hex, m.roomID.hex, m.timestamp.millisecondsSince1970, m.sequence])
+            }
+        }
+    }
+
+    private func delete(_ ids: [ObjectID], from table: String) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var deleted = 0
+            for chunk in stride(from: 0, to: ids.count, by: 500).map({ Array(ids[$0..<min($0 + 500, ids.count)]) }) {
+                let placeholders = Array(repeating: "?", count: chunk.count).joined(separator: ",")
+                try db.execute(sql: "DELETE FROM \(table) WHERE id IN (\(placeholders))", arguments: StatementArguments(chunk.map(\.hex)))
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
+    static func archiveRow(_ row: Row) throws -> Message {
+        Message(
+            id: try objectID(row, "id"), roomID: try objectID(row, "room_id"), roomName: "", senderID: try objectID(row, "sender_id"),
+            senderName: "", content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]), sequence: row["seq"])
+    }
+
+    static func objectID(_ row: Row, _ column: String) throws -> ObjectID {
+        let text: String = row[column]
+        guard let id = ObjectID(hex: text) else { throw ChatError(.internalError, field: column, message: "corrupt ObjectId in column \(column)") }
+        return id
+    }
+}
