@@ -1,0 +1,54 @@
+import ArgumentParser
+import ChatCore
+import ChatRuntime
+import Foundation
+
+/// `chatctl archive restore --room R [--from T] [--to T] [--batch-size N] [--json]`.
+struct ArchiveRestore: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "restore",
+        abstract: "Move a room's archived messages (optionally a time range) back into messages.",
+        discussion: "Safe to rerun: each batch is copied back (idempotently), then removed from archived_messages. A later archive run with an older cut-off moves them again."
+    )
+
+    @OptionGroup var global: GlobalOptions
+
+    @Option(name: .long, help: ArgumentHelp("The room (by name).", valueName: "room"))
+    var room: String
+
+    @Option(name: .long, help: ArgumentHelp("From this RFC 3339 time (inclusive).", valueName: "time"))
+    var from: String?
+
+    @Option(name: .long, help: ArgumentHelp("Up to this RFC 3339 time (exclusive).", valueName: "time"))
+    var to: String?
+
+    @Option(name: .long, help: ArgumentHelp("Messages per batch (1–10000).", valueName: "n"))
+    var batchSize = 1000
+
+    @Flag(name: .long, help: "Print one JSON document.")
+    var json = false
+
+    func run() async throws {
+        guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000") }
+        func time(_ text: String?, _ option: String) throws -> Date? {
+            guard let text else { return nil }
+            guard let date = RFC3339.date(from: text) else { throw ValidationError("--\(option): '\(text)' is not an RFC 3339 time (2026-01-31T00:00:00Z)") }
+            return date
+        }
+        let (fromDate, toDate) = (try time(from, "from"), try time(to, "to"))
+        let settings = try await global.loadSettings()
+        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
+        defer { Task { await backends.close() } }
+        guard let roomID = try await RoomLookup.id(named: room, in: backends.store) else { return }
+        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let report = try await RestoreMessages(store: backends.store, cache: backends.cache)(
+            room: roomID, from: fromDate, to: toDate, batchSize: batchSize
+        ) { restored in progress.update(done: restored, total: nil, noun: "restored") }
+        progress.finish()
+        if json {
+            try OutputJSON.print(report)
+        } else {
+            print("restored \(report.restored) messages to room \(room) in \(report.batches) batches")
+        }
+    }
+}
