@@ -119,6 +119,24 @@ struct StoreContractTests {
         #expect(try await store.markSeen(receiver: ann, ids: nil) == 0)
     }
 
+    @Test("leases: one holder at a time; renew and release only by the holder; an expired lease can be taken", arguments: kinds)
+    func leases(kind: Kind) async throws {
+        let store = try await Self.makeStore(kind)
+        let name = "task:test:\(UUID().uuidString.prefix(6))"
+        let soon = Date().addingTimeInterval(60)
+        #expect(try await store.acquireLease(name, token: "a", expiresAt: soon))
+        #expect(try await store.acquireLease(name, token: "b", expiresAt: soon) == false)
+        #expect(try await store.renewLease(name, token: "b", expiresAt: soon) == false)
+        #expect(try await store.renewLease(name, token: "a", expiresAt: soon))
+        try await store.releaseLease(name, token: "b")
+        #expect(try await store.acquireLease(name, token: "c", expiresAt: soon) == false, "b's release did nothing")
+        // Moved into the past: expired (no sleeping on a clock in tests).
+        #expect(try await store.renewLease(name, token: "a", expiresAt: Date().addingTimeInterval(-1)))
+        #expect(try await store.acquireLease(name, token: "c", expiresAt: soon), "an expired lease is free")
+        try await store.releaseLease(name, token: "c")
+        #expect(try await store.acquireLease(name, token: "d", expiresAt: soon))
+    }
+
     @Test("rooms can be found by id", arguments: kinds)
     func roomByID(kind: Kind) async throws {
         let store = try await Self.makeStore(kind)

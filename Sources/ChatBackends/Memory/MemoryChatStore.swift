@@ -12,6 +12,7 @@ public actor MemoryChatStore: ChatStore {
     private var messagesByRoom: [ObjectID: [Message]] = [:]
     private var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
     private var archived: [ObjectID: Message] = [:]
+    private var leases: [String: (token: String, expiresAt: Date)] = [:]
 
     public init() {}
 
@@ -170,5 +171,23 @@ public actor MemoryChatStore: ChatStore {
     public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) {
         let live = messagesByRoom.values.joined().count { room == nil || $0.roomID == room }
         return (live, archived.values.count { room == nil || $0.roomID == room })
+    }
+
+    // MARK: Leases
+
+    public func acquireLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool {
+        if let held = leases[name], held.expiresAt > Date() { return false }
+        leases[name] = (token, expiresAt)
+        return true
+    }
+
+    public func renewLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool {
+        guard let held = leases[name], held.token == token, held.expiresAt > Date() else { return false }
+        leases[name] = (token, expiresAt)
+        return true
+    }
+
+    public func releaseLease(_ name: String, token: String) async throws {
+        if leases[name]?.token == token { leases[name] = nil }
     }
 }

@@ -70,6 +70,10 @@ enum SQLiteSchema {
                 CREATE INDEX archived_messages_room_timestamp ON archived_messages(room_id, timestamp);
                 """)
         }
+        migrator.registerMigration("v4-leases") { db in
+            // Scheduler leases when no Redis is configured (StoreLockService).
+            try db.execute(sql: "CREATE TABLE leases (name TEXT PRIMARY KEY NOT NULL, token TEXT NOT NULL, expires_at INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

@@ -5,6 +5,6 @@ struct Serve: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract: "Run chatctl's services in the foreground.",
         discussion: "Stops gracefully on SIGTERM or SIGINT.",
-        subcommands: [ServeChat.self, ServeNotify.self, ServeAll.self]
+        subcommands: [ServeChat.self, ServeNotify.self, ServeScheduler.self, ServeAll.self]
     )
 }

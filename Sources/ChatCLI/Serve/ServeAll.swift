@@ -1,18 +1,19 @@
 import ArgumentParser
 
-/// `chatctl serve all`: every service in one process (today: chat and notify).
+/// `chatctl serve all`: every service in one process (chat, notify, scheduler).
 struct ServeAll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "all",
         abstract: "Run every service in one process on the configured backends (the embedded default when none is set).",
         discussion: """
-            Runs the chat service (--port, default 8000) and the notification service (--notify-port, default             8080). Without RabbitMQ, message events go from one to the other inside the process; with             rabbitmq.url set they go through RabbitMQ as between separate processes. The scheduler joins when it lands.
+            Runs the chat service (--port, default 8000) and the notification service (--notify-port, default             8080). Without RabbitMQ, message events go from one to the other inside the process; with             rabbitmq.url set they go through RabbitMQ as between separate processes. The scheduler archives \
+            old messages on its interval (scheduler.* settings).
             """
     )
 
     @OptionGroup var options: ServeOptions
 
     func run() async throws {
-        try await ServeRunner.run(roles: [.chat, .notify], options: options)
+        try await ServeRunner.run(roles: [.chat, .notify, .scheduler], options: options)
     }
 }

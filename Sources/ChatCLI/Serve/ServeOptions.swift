@@ -24,6 +24,11 @@ struct ServeOptions: ParsableArguments {
     /// notification service when it runs alone; `--notify-port` the notification service.
     func flagValues(for roles: Set<ServiceRole>) -> [String: ConfigContent] {
         var values: [String: ConfigContent] = [:]
+        if roles == [.scheduler] {
+            if let host { values[SettingKey.schedulerHost.key] = .string(host) }
+            if let port { values[SettingKey.schedulerPort.key] = .int(port) }
+            return values
+        }
         let notifyAlone = roles.contains(.notify) && !roles.contains(.chat)
         if let host {
             values[(notifyAlone ? SettingKey.notifyHost : SettingKey.chatHost).key] = .string(host)

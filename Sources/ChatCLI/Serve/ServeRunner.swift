@@ -11,7 +11,8 @@ enum ServeRunner {
         var settings = try await options.global.loadSettings(extraFlags: options.flagValues(for: roles))
         let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel, format: settings.logFormat)
 
-        if settings.secretKey?.isEmpty ?? true {
+        // Only the servers that sign or check tokens need the secret (not the scheduler).
+        if settings.secretKey?.isEmpty ?? true, !roles.isDisjoint(with: [.chat, .notify]) {
             guard options.dev else {
                 throw RuntimeError("""
                     no secret key configured: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file). \
@@ -30,7 +31,7 @@ enum ServeRunner {
         let runtime = try await ChatRuntime.connect(settings: settings, roles: roles, logger: logger)
         let notifier = SystemdNotifier()
         // READY=1 once every server of this process accepts connections.
-        let listening = ListeningServers(expected: roles.intersection([.chat, .notify]))
+        let listening = ListeningServers(expected: roles == [.scheduler] ? [.scheduler] : roles.intersection([.chat, .notify]))
         var services = await runtime.services(for: roles) { role, port in
             if let status = listening.started(role, port: port) { notifier.notify("READY=1\nSTATUS=\(status)") }
         }

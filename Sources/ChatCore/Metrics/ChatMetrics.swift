@@ -26,6 +26,8 @@ public struct ChatMetrics: Sendable {
         public static let eventsDeadLettered = "chatctl_events_dead_lettered_total"
         public static let notificationsStored = "chatctl_notifications_stored_total"
         public static let notificationsPushed = "chatctl_notifications_pushed_total"
+        public static let taskRuns = "chatctl_scheduler_runs_total"
+        public static let messagesArchived = "chatctl_messages_archived_total"
         public static let httpRequests = "chatctl_http_requests_total"
         public static let httpDuration = "chatctl_http_request_seconds"
         /// Timers whose values are sub-millisecond on a healthy node.
@@ -97,6 +99,14 @@ public struct ChatMetrics: Sendable {
 
     /// Metrics that go nowhere (tests, one-shot commands).
     public static let disabled = ChatMetrics(factory: NOOPMetricsHandler.instance)
+
+    /// Messages moved to `archived_messages` by this process.
+    public var messagesArchived: CoreMetrics.Counter { CoreMetrics.Counter(label: Name.messagesArchived, factory: factory) }
+
+    /// Counts one scheduler task run by task and outcome (`ok`, `failed`, `skipped`: another runner had it).
+    public func recordTaskRun(task: String, outcome: String) {
+        CoreMetrics.Counter(label: Name.taskRuns, dimensions: [("task", task), ("outcome", outcome)], factory: factory).increment()
+    }
 
     /// Counts one HTTP request by route template (never the raw path), method and status.
     public func recordRequest(route: String, method: String, status: Int, duration: Duration) {

@@ -33,11 +33,12 @@ public struct ChatRuntime: Sendable {
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
     /// - Parameter roles: the services this process will run (they decide how events travel).
     public static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger) async throws -> ChatRuntime {
-        guard let secret = settings.secretKey, !secret.isEmpty else {
+        let needsSecret = !roles.isDisjoint(with: [.chat, .notify])
+        guard let secret = settings.secretKey.flatMap({ $0.isEmpty ? nil : $0 }) ?? (needsSecret ? nil : RandomHex.make(bytes: 32)) else {
             throw RuntimeError("no secret key: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file), or pass --dev to generate one")
         }
 
-        if JWTTokenAuthority.isWeak(secret: secret) {
+        if needsSecret, JWTTokenAuthority.isWeak(secret: secret) {
             logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
         }
         let store = try await connectStore(settings: settings, logger: logger)
@@ -78,7 +79,7 @@ public struct ChatRuntime: Sendable {
     static func connectShared(settings: Settings, store: any ChatStore, logger: Logger) async throws -> SharedBackends {
         guard let uri = settings.redisURI else {
             return SharedBackends(
-                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: MemoryLockService(),
+                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: StoreLockService(store: store),
                 services: [], client: nil,
                 description: "in-process")
         }
@@ -175,6 +176,41 @@ public struct ChatRuntime: Sendable {
             }
             services += notify.services
         }
+        if roles.contains(.scheduler) {
+            services.append(TaskScheduler(tasks: schedulerTasks(), locks: locks, logger: logger, metrics: ports.metrics))
+            if !roles.contains(.chat) && !roles.contains(.notify) {
+                // Alone, the scheduler serves its own /healthz, /readyz and /metrics.
+                let store = ports.store
+                let host = settings.schedulerHost
+                services.append(StatusApplication.build(
+                    host: host, port: settings.schedulerPort,
+                    checks: [HealthCheck(name: "store") { try await store.ping() }] + sharedHealthChecks,
+                    renderMetrics: { metrics.render() }, logger: logger
+                ) { port in
+                    logger.notice("scheduler status listening", metadata: ["host": "\(host)", "port": "\(port)"])
+                    await onListening(.scheduler, port)
+                })
+            }
+        }
         return services
+    }
+
+    /// The scheduler's tasks: archiving and the old-message report, on their intervals.
+    func schedulerTasks() -> [ScheduledTask] {
+        let archive = ArchiveMessages(store: ports.store, cache: ports.cache)
+        let olderThan = settings.archiveOlderThan
+        let batchSize = settings.archiveBatchSize
+        let metrics = ports.metrics
+        return [
+            ScheduledTask(name: "archive", every: settings.archiveEvery) {
+                let report = try await archive(.init(cutoff: try AgeCutoff.parse(olderThan), batchSize: batchSize))
+                metrics.messagesArchived.increment(by: report.moved)
+                return ["moved": "\(report.moved)", "candidates": "\(report.candidates)", "batches": "\(report.batches)", "older_than": olderThan]
+            },
+            ScheduledTask(name: "report", every: settings.reportEvery) {
+                let report = try await archive.dryRun(.init(cutoff: try AgeCutoff.parse(olderThan)))
+                return ["old_messages": "\(report.candidates)", "rooms": "\(report.rooms.count)", "older_than": olderThan]
+            },
+        ]
     }
 }

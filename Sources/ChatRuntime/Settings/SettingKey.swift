@@ -35,6 +35,18 @@ public struct SettingKey: Sendable, Hashable {
     public static let notifyHost = SettingKey("notify.host", .string, default: .string("0.0.0.0"), help: "address the notification service listens on")
     public static let notifyPort = SettingKey("notify.port", .int, default: .int(8080),
         help: "port of the notification service (WebSocket /ws/join-notification/ + REST /api/notifications/)")
+    public static let schedulerHost = SettingKey("scheduler.host", .string, default: .string("0.0.0.0"),
+        help: "address of `serve scheduler`'s /healthz, /readyz and /metrics")
+    public static let schedulerPort = SettingKey("scheduler.port", .int, default: .int(8090),
+        help: "port of `serve scheduler`'s /healthz, /readyz and /metrics")
+    public static let archiveEvery = SettingKey("scheduler.archive_every", .string, default: .string("1m"),
+        help: "how often the scheduler archives old messages (90m, 12h, 1d…)")
+    public static let archiveOlderThan = SettingKey("scheduler.archive_older_than", .string, default: .string("30d"),
+        help: "messages older than this are archived by the scheduler (a duration)")
+    public static let archiveBatchSize = SettingKey("scheduler.archive_batch_size", .int, default: .int(1000),
+        help: "messages per archive batch")
+    public static let reportEvery = SettingKey("scheduler.report_every", .string, default: .string("1h"),
+        help: "how often the scheduler logs the old-message report")
     public static let dataDir = SettingKey("data_dir", .string, default: .string("data"),
         help: "directory of the embedded SQLite store (created on first run)")
     public static let mongoURI = SettingKey("mongo.uri", .string, default: nil, secret: true, legacy: "MONGO_URI",
@@ -70,7 +82,7 @@ public struct SettingKey: Sendable, Hashable {
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
-        secretKey, chatHost, chatPort, notifyHost, notifyPort, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
+        secretKey, chatHost, chatPort, notifyHost, notifyPort, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, tokenTTLSeconds,
     ]
 }

@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import Logging
 
@@ -29,6 +30,16 @@ public struct Settings: Sendable {
     public var chatPort: Int { int(.chatPort) ?? 8000 }
     public var notifyHost: String { string(.notifyHost) ?? "0.0.0.0" }
     public var notifyPort: Int { int(.notifyPort) ?? 8080 }
+    public var schedulerHost: String { string(.schedulerHost) ?? "0.0.0.0" }
+    public var schedulerPort: Int { int(.schedulerPort) ?? 8090 }
+    public var archiveEvery: Duration { duration(.archiveEvery) ?? .seconds(60) }
+    public var archiveOlderThan: String { string(.archiveOlderThan) ?? "30d" }
+    public var archiveBatchSize: Int { int(.archiveBatchSize) ?? 1000 }
+    public var reportEvery: Duration { duration(.reportEvery) ?? .seconds(3600) }
+
+    func duration(_ setting: SettingKey) -> Duration? {
+        string(setting).flatMap { try? AgeCutoff.duration($0, field: setting.key) }.map { .milliseconds(Int64($0 * 1000)) }
+    }
     public var dataDirectory: String { string(.dataDir) ?? "data" }
     /// The embedded store's file.
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("chatctl.sqlite") }
@@ -57,6 +68,16 @@ public struct Settings: Sendable {
         }
         if !(1...65535).contains(notifyPort) && notifyPort != 0 {
             throw SettingsError(key: SettingKey.notifyPort.key, message: "\(notifyPort) (from \(origin(.notifyPort))) is not a port number")
+        }
+        for setting in [SettingKey.archiveEvery, .archiveOlderThan, .reportEvery] {
+            if let text = string(setting) {
+                do { _ = try AgeCutoff.duration(text, field: setting.key) } catch let error as ChatError {
+                    throw SettingsError(key: setting.key, message: "\(error.message) (from \(origin(setting)))")
+                }
+            }
+        }
+        if !(1...10_000).contains(archiveBatchSize) {
+            throw SettingsError(key: SettingKey.archiveBatchSize.key, message: "must be between 1 and 10000")
         }
         if let level = string(.logLevel), Logger.Level(rawValue: level.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logLevel.key, message: "'\(level)' (from \(origin(.logLevel))) is not one of trace, debug, info, notice, warning, error, critical")
