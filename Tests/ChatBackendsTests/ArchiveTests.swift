@@ -2,6 +2,7 @@ import ChatBackends
 import ChatCore
 import ChatTestSupport
 import Foundation
+import Logging
 import Testing
 
 /// Forwards to a store and fails `deleteMessages` on its Nth call (after that batch's
@@ -92,6 +93,24 @@ struct ArchiveTests {
         #expect(restored.restored == 5_000)
         #expect(try await store.messageCounts(room: room.id) == (5_010, 0))
         #expect(try await store.recentMessages(inRoom: room.id, limit: 60).count == 60)
+    }
+
+    @Test("a join after archiving shows only unarchived messages, even with the history cached before", arguments: TestStores.kinds)
+    func joinAfterArchive(kind: TestStores.Kind) async throws {
+        let store = try await TestStores.make(kind)
+        let cache = MemoryRecentCache()
+        var logger = Logger(label: "test")
+        logger.logLevel = .critical
+        let ports = ChatPorts(
+            store: store, cache: cache, fanout: LocalFanout(), events: DiscardingEventQueue(logger: logger), hasher: BcryptPasswordHasher(cost: 4),
+            tokens: await JWTTokenAuthority(secret: "archive-join-secret-0123456789abcdef"), revokedTokens: MemoryRevokedTokens(), logger: logger)
+        let (room, _) = try await Self.seed(store, old: 40, recent: 3)
+        #expect(try await RecentMessages(ports: ports)(room: room.id).count == 43, "history cached with old messages")
+        _ = try await ArchiveMessages(store: store, cache: cache)(.init(cutoff: Self.cutoff, room: room.id, pause: .zero))
+        let after = try await RecentMessages(ports: ports)(room: room.id)
+        #expect(after.count == 3 && after.allSatisfy { $0.content.hasPrefix("new") })
+        _ = try await RestoreMessages(store: store, cache: cache)(room: room.id)
+        #expect(try await RecentMessages(ports: ports)(room: room.id).count == 43)
     }
 
     @Test("--limit stops after N; other rooms and newer messages are untouched", arguments: TestStores.kinds)
