@@ -57,16 +57,9 @@ public enum ChatApplication {
         let router = buildRouter(
             ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,
             renderMetrics: renderMetrics)
-        let application = Application(
-            router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))),
-                shouldUpgrade: sockets.shouldUpgrade
-            ),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "chatctl"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
-            logger: logger
-        )
+        let application = WebSocketApplication.make(
+            router: router, settings: settings, shouldUpgrade: sockets.shouldUpgrade, serverName: "chatctl", logger: logger,
+            onServerRunning: onServerRunning)
         return ChatService(application: application, hub: hub, drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }
 }

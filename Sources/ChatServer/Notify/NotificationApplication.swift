@@ -14,7 +14,7 @@ public enum NotificationApplication {
     public struct Parts<App: ApplicationProtocol>: Sendable {
         public let application: App
         public let hub: NotificationHub
-        public let drain: NotificationDrain
+        public let drain: WebSocketDrain
 
         /// In `ServiceGroup` order: the application, then the drain (shut down first).
         public var services: [any Service] { [application, drain] }
@@ -39,33 +39,9 @@ public enum NotificationApplication {
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
         NotificationController(ports: ports).addRoutes(to: router.group("api/notifications").add(middleware: AuthMiddleware(ports: ports)))
         sockets.addRoutes(to: router)
-        let application = Application(
-            router: router,
-            server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))),
-                shouldUpgrade: sockets.shouldUpgrade
-            ),
-            configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: "chatctl-notify"),
-            onServerRunning: { channel in await onServerRunning(channel.localAddress?.port ?? settings.port) },
-            logger: logger
-        )
-        return Parts(application: application, hub: hub, drain: NotificationDrain(hub: hub, timeout: drainTimeout, logger: logger))
-    }
-}
-
-/// Closes notification sockets with 1001 before the HTTP server stops (see `WebSocketDrain`).
-public struct NotificationDrain: Service {
-    let hub: NotificationHub
-    let timeout: Duration
-    let logger: Logger
-
-    public func run() async throws {
-        do { try await gracefulShutdown() } catch { return }
-        let start = ContinuousClock.now
-        let open = hub.drain()
-        while hub.totalConnections > 0, ContinuousClock.now - start < timeout, !Task.isCancelled {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        logger.info("notification sockets drained", metadata: ["sockets": "\(open)", "left_open": "\(hub.totalConnections)"])
+        let application = WebSocketApplication.make(
+            router: router, settings: settings, shouldUpgrade: sockets.shouldUpgrade, serverName: "chatctl-notify", logger: logger,
+            onServerRunning: onServerRunning)
+        return Parts(application: application, hub: hub, drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }
 }

@@ -5,7 +5,7 @@ import Synchronization
 /// This node's notification sockets, by receiver. Pushing never waits: each socket has
 /// a bounded queue, and a socket that lets it overflow is closed (its notifications are
 /// stored anyway and listed by `GET /api/notifications/`).
-public final class NotificationHub: NotificationPusher {
+public final class NotificationHub: NotificationPusher, DrainableHub {
     private struct State {
         var sockets: [ObjectID: [ObjectIdentifier: NotificationConnection]] = [:]
         var draining = false

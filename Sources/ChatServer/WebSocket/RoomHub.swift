@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// On graceful shutdown `drain()` refuses new sockets and asks every open one to
 /// finish its in-flight post and close with 1001 "going away".
-public final class RoomHub: FanoutReceiver {
+public final class RoomHub: FanoutReceiver, DrainableHub {
     private struct State {
         var rooms: [ObjectID: [ObjectIdentifier: RoomConnection]] = [:]
         var draining = false

@@ -1,17 +1,26 @@
 import Logging
 import ServiceLifecycle
 
-/// The first step of a graceful shutdown of the chat service: every open WebSocket
-/// finishes its in-flight post, flushes what is queued to it and closes with 1001
+/// A hub of WebSockets that can be drained (the chat service's rooms, the notification
+/// service's receivers).
+public protocol DrainableHub: Sendable {
+    /// Refuses new sockets and asks every open one to close with 1001; returns how many were open.
+    func drain() -> Int
+    /// Sockets still open.
+    var totalConnections: Int { get }
+}
+
+/// The first step of a graceful shutdown of a WebSocket service: every open socket
+/// finishes its in-flight work, flushes what is queued to it and closes with 1001
 /// "going away"; new sockets are refused the same way. Runs before the HTTP server
 /// stops (a `ServiceGroup` shuts services down in reverse order, so this service is
 /// listed after the application), bounded by `timeout`.
 public struct WebSocketDrain: Service {
-    let hub: RoomHub
+    let hub: any DrainableHub
     let timeout: Duration
     let logger: Logger
 
-    public init(hub: RoomHub, timeout: Duration, logger: Logger) {
+    public init(hub: any DrainableHub, timeout: Duration, logger: Logger) {
         self.hub = hub
         self.timeout = timeout
         self.logger = logger
