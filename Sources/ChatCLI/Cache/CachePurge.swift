@@ -1,0 +1,31 @@
+import ArgumentParser
+import ChatCore
+import ChatRuntime
+
+/// `chatctl cache purge [ROOM | --all] [--yes]`.
+struct CachePurge: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "purge",
+        abstract: "Drop cached recent messages (rebuilt from the store by the next join).",
+        discussion: "Safe at any time: the cache is disposable. --all asks first on a terminal and needs --yes otherwise.")
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
+    var room: String?
+
+    @Flag(name: .long, help: "Every room.")
+    var all = false
+
+    @Flag(name: .long, help: "Do not ask.")
+    var yes = false
+
+    func run() async throws {
+        let backends = try await CacheCommand.connect(global)
+        defer { Task { await backends.close() } }
+        let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
+        if all { try Confirmation.require(yes: yes, question: "Drop the cached messages of all \(rooms.count) rooms?") }
+        for target in rooms { await backends.cache.invalidate(room: target.id) }
+        print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
+    }
+}
