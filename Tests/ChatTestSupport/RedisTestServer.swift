@@ -95,7 +95,7 @@ public final class RedisTestServer: @unchecked Sendable {
         public var description = "redis-server is not installed (CI=true): the test script must install it"
     }
 
-    static func freePort() throws -> Int {
+    public static func freePort() throws -> Int {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         defer { close(fd) }
         var address = sockaddr_in()

@@ -1,0 +1,72 @@
+import AMQPKit
+import ChatCore
+import Foundation
+import Logging
+import RedisKit
+
+/// `chatctl doctor`: each configured backend reached the way the services reach it,
+/// with the round-trip time.
+public enum Doctor {
+    /// One backend's result.
+    public struct Check: Sendable, Encodable {
+        public var name: String
+        /// Where (credentials redacted).
+        public var target: String
+        public var ok: Bool
+        public var milliseconds: Double
+        public var detail: String?
+        /// The exit code `chatctl doctor` uses when this check is the first to fail.
+        public var exitCode: Int32
+    }
+
+    /// Exit codes per failing backend (documented in `chatctl doctor --help`).
+    public static let exitCodes: [String: Int32] = ["store": 10, "redis": 11, "rabbitmq": 12]
+
+    public static func checkBackends(settings: Settings, logger: Logger) async -> [Check] {
+        var checks: [Check] = []
+        let storeTarget = settings.mongoURI.map { _ in "mongodb" } ?? "sqlite:\(settings.sqlitePath)"
+        checks.append(await timed("store", storeTarget) {
+            let store = try await ChatRuntime.connectStore(settings: settings, logger: logger)
+            defer { Task { await store.close() } }
+            try await store.ping()
+            return store.displayName
+        })
+        if let uri = settings.redisURI {
+            let endpoint = (try? RedisEndpoint(parsing: uri)).map { "\($0)" } ?? "redis"
+            checks.append(await timed("redis", endpoint) {
+                let client = try RedisClient(url: uri, options: .init(poolSize: 1, connectTimeout: .seconds(2), commandTimeout: .seconds(2)))
+                defer { Task { await client.close() } }
+                try await client.ping()
+                return nil
+            })
+        }
+        if let url = settings.rabbitMQURL {
+            let endpoint = try? AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
+            checks.append(await timed("rabbitmq", endpoint.map { "\($0)" } ?? "rabbitmq") {
+                guard let endpoint else { throw RuntimeError("\(SettingKey.rabbitMQURL.key) is not a valid amqp:// URL") }
+                let client = AMQPClient(endpoint: endpoint, options: .init(connectTimeout: .seconds(2)))
+                defer { client.close() }
+                try await client.ping()
+                return nil
+            })
+        }
+        return checks
+    }
+
+    private static func timed(_ name: String, _ target: String, _ body: () async throws -> String?) async -> Check {
+        let start = ContinuousClock.now
+        var check = Check(name: name, target: target, ok: true, milliseconds: 0, detail: nil, exitCode: exitCodes[name] ?? 1)
+        do {
+            if let described = try await body() { check.target = described }
+        } catch let error as ChatError {
+            check.ok = false
+            check.detail = error.detail ?? error.message
+        } catch {
+            check.ok = false
+            check.detail = "\(error)"
+        }
+        let elapsed = ContinuousClock.now - start
+        check.milliseconds = (Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15).rounded() / 1
+        return check
+    }
+}
