@@ -35,7 +35,7 @@ struct GracefulShutdownTests {
             while !Task.isCancelled, index < 100_000 {
                 for (number, socket) in senders.enumerated() { socket.send(#"{"type":"message","content":"s\#(number)-\#(index)"}"#) }
                 index += 1
-                try? await Task.sleep(for: .milliseconds(2))
+                try? await Task.sleep(for: .milliseconds(5))
             }
         }
         var seen: [[String]] = [[], [], []]
@@ -52,10 +52,10 @@ struct GracefulShutdownTests {
         posting.cancel()
         for socket in sockets {
             let close = try await socket.closed.value
-            #expect(close?.closeCode == .goingAway, "close frame: \(String(describing: close))")
+            #expect(close?.closeCode == .goingAway, "close frame: \(String(describing: close)); stderr:\n\(server.stderr.suffix(1500))")
         }
         #expect(try await server.waitForExit(seconds: 30) == 0, "stderr:\n\(server.stderr)")
-        #expect(server.stderr.contains("websockets drained"))
+        #expect(server.stderr.contains("websockets drained"), "stderr:\n\(server.stderr.suffix(2000))")
 
         let store = try SQLiteChatStore(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
         let room = try #require(try await store.room(named: "busy"))
