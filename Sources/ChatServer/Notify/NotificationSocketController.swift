@@ -29,19 +29,11 @@ struct NotificationSocketController: Sendable {
     func shouldUpgrade(
         request: HTTPRequest, channel: any Channel, logger: Logger
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        let uri = URI(request.path ?? "/")
-        guard Self.paths.contains(uri.path) else {
-            await UpgradeRefusal.respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
-            return .dontUpgrade
-        }
-        do {
+        await UpgradeRefusal.gate(request, paths: Self.paths, on: channel) { uri in
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
-            return .upgrade([:]) { inbound, outbound, _ in
+            return { inbound, outbound, _ in
                 try await run(inbound: inbound, outbound: outbound, receiver: identity.user.id)
             }
-        } catch {
-            await UpgradeRefusal.respond(with: error, on: channel)
-            return .dontUpgrade
         }
     }
 

@@ -56,19 +56,11 @@ struct RoomSocketController: Sendable {
     func shouldUpgrade(
         request: HTTPRequest, channel: any Channel, logger: Logger
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        let uri = URI(request.path ?? "/")
-        guard Self.paths.contains(uri.path) else {
-            await UpgradeRefusal.respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
-            return .dontUpgrade
-        }
-        do {
+        await UpgradeRefusal.gate(request, paths: Self.paths, on: channel) { uri in
             let (identity, room) = try await admit(uri: uri, headers: request.headerFields)
-            return .upgrade([:]) { inbound, outbound, context in
+            return { inbound, outbound, context in
                 try await run(inbound: inbound, outbound: outbound, identity: identity, room: room, logger: context.logger)
             }
-        } catch {
-            await UpgradeRefusal.respond(with: error, on: channel)
-            return .dontUpgrade
         }
     }
 

@@ -1,5 +1,7 @@
 import Hummingbird
 import HummingbirdCore
+import HummingbirdWebSocket
+import HTTPTypes
 import NIOCore
 import NIOHTTP1
 
@@ -11,6 +13,27 @@ import NIOHTTP1
 /// a JSON body, and clients rely on that. At `shouldUpgrade` time the channel still has
 /// NIO's HTTP/1 response encoder, so the response is written through it.
 enum UpgradeRefusal {
+    typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
+
+    /// The upgrade decision both WebSocket services share: the path must be one of
+    /// `paths` (else 404), then `admit` checks the request and returns the handler, or
+    /// throws the refusal, which the client gets with its real status.
+    static func gate(
+        _ request: HTTPRequest, paths: Set<String>, on channel: any Channel, admit: (URI) async throws -> Handler
+    ) async -> ShouldUpgradeResult<Handler> {
+        let uri = URI(request.path ?? "/")
+        guard paths.contains(uri.path) else {
+            await respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
+            return .dontUpgrade
+        }
+        do {
+            return .upgrade([:], try await admit(uri))
+        } catch {
+            await respond(with: error, on: channel)
+            return .dontUpgrade
+        }
+    }
+
     static func respond(with error: any Error, on channel: any Channel) async {
         let rendered: any RenderedError = (error as? any RenderedError) ?? TextError(status: .internalServerError, message: "internal error")
         var headers = HTTPHeaders()
