@@ -48,6 +48,9 @@ public final class RabbitMQTestServer: @unchecked Sendable {
             "RABBITMQ_PID_FILE": directory.appendingPathComponent("pid").path,
             "RABBITMQ_ENABLED_PLUGINS_FILE": directory.appendingPathComponent("enabled_plugins").path,
             "ERL_EPMD_ADDRESS": "127.0.0.1",
+            // An Erlang VM that dies (a killed node or rabbitmqctl) writes its dump here,
+            // not into the working directory (the repository).
+            "ERL_CRASH_DUMP": directory.appendingPathComponent("erl_crash.dump").path,
             "RABBITMQ_SERVER_ADDITIONAL_ERL_ARGS": "-kernel inet_dist_use_interface {127,0,0,1}",
         ]) { $1 }
         return environment
@@ -60,6 +63,7 @@ public final class RabbitMQTestServer: @unchecked Sendable {
         process.executableURL = URL(fileURLWithPath: "\(Self.libexec)/\(tool)")
         process.arguments = (tool == "rabbitmq-server" ? [] : ["-n", nodeName]) + arguments
         process.environment = environment
+        process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
@@ -102,6 +106,7 @@ public final class RabbitMQTestServer: @unchecked Sendable {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Self.libexec)/rabbitmq-server")
         process.environment = environment
+        process.currentDirectoryURL = directory
         process.standardInput = FileHandle.nullDevice
         process.standardOutput = FileHandle.nullDevice
         process.standardError = FileHandle.nullDevice
