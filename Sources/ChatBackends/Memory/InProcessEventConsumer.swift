@@ -29,7 +29,7 @@ public struct InProcessEventConsumer: Service {
                 } catch {
                     failures += 1
                     if failures == 1 { logger.error("message event not handled; retrying", metadata: ["error": "\(error)", "event_id": "\(event.id)"]) }
-                    try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(failures - 1, 6))))
+                    try? await Task.sleep(for: RetryDelay.after(failures: failures))
                     if Task.isShuttingDownGracefully { break }
                 }
             }

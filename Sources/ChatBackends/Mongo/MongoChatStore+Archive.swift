@@ -10,7 +10,7 @@ extension MongoChatStore {
         if let room { filter["room_id"] = MongoLayout.value(room) }
         // Streamed and summed here: counts, bytes and the oldest per room in one pass.
         var rooms: [ObjectID: OldMessageSummary] = [:]
-        do {
+        try await mongo {
             let cursor = try await collection(MongoLayout.messages).stream(
                 filter, options: .init(projection: ["room_id": 1, "content": 1, "timestamp": 1], batchSize: 1000))
             for try await document in cursor {
@@ -26,8 +26,6 @@ extension MongoChatStore {
                     rooms[roomID] = OldMessageSummary(roomID: roomID, count: 1, bytes: bytes, oldest: timestamp)
                 }
             }
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
         }
         return rooms.values.sorted { $0.roomID.hex < $1.roomID.hex }
     }
@@ -66,42 +64,34 @@ extension MongoChatStore {
 
     public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) {
         let filter: BSONDocument = room.map { ["room_id": MongoLayout.value($0)] } ?? [:]
-        do {
-            let live = try await collection(MongoLayout.messages).countDocuments(filter)
-            let archived = try await collection(MongoLayout.archivedMessages).countDocuments(filter)
-            return (live, archived)
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        return try await mongo {
+            (try await collection(MongoLayout.messages).countDocuments(filter), try await collection(MongoLayout.archivedMessages).countDocuments(filter))
         }
     }
 
     private func find(_ name: String, _ filter: BSONDocument, limit: Int) async throws -> [Message] {
-        do {
-            return try await collection(name).find(filter, options: .init(sort: ["timestamp": 1, "_id": 1], limit: limit)).map {
+        try await mongo {
+            try await collection(name).find(filter, options: .init(sort: ["timestamp": 1, "_id": 1], limit: limit)).map {
                 try MongoLayout.message($0, roomName: "", senderName: "")
             }
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
         }
     }
 
     private func copy(_ messages: [Message], into name: String) async throws {
         guard !messages.isEmpty else { return }
-        do {
-            try await collection(name).insertMany(messages.map(MongoLayout.document), ordered: false)
-        } catch let error as MongoError where error.kind == .duplicateKey {
-            // Already there (a rerun after a failure between copy and delete): kept as is.
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        try await mongo {
+            do {
+                try await collection(name).insertMany(messages.map(MongoLayout.document), ordered: false)
+            } catch let error as MongoError where error.kind == .duplicateKey {
+                // Already there (a rerun after a failure between copy and delete): kept as is.
+            }
         }
     }
 
     private func delete(_ ids: [ObjectID], from name: String) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
-        do {
-            return try await collection(name).delete(["_id": .document(["$in": .array(ids.map(MongoLayout.value))])], many: true).deleted
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        return try await mongo {
+            try await collection(name).delete(["_id": .document(["$in": .array(ids.map(MongoLayout.value))])], many: true).deleted
         }
     }
 }

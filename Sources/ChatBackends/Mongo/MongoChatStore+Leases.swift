@@ -8,7 +8,7 @@ extension MongoChatStore {
     static let leases = "chatctl_leases"
 
     public func acquireLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool {
-        do {
+        try await mongo {
             do {
                 try await collection(Self.leases).insertOne(["_id": .string(name), "token": .string(token), "expires_at": MongoLayout.value(expiresAt)])
                 return true
@@ -18,27 +18,19 @@ extension MongoChatStore {
                     ["$set": ["token": .string(token), "expires_at": MongoLayout.value(expiresAt)]])
                 return taken.modified == 1
             }
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
         }
     }
 
     public func renewLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool {
-        do {
-            let result = try await collection(Self.leases).update(
+        try await mongo {
+            try await collection(Self.leases).update(
                 ["_id": .string(name), "token": .string(token), "expires_at": .document(["$gt": MongoLayout.value(Date())])],
-                ["$set": ["expires_at": MongoLayout.value(expiresAt)]])
-            return result.matched == 1
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+                ["$set": ["expires_at": MongoLayout.value(expiresAt)]]
+            ).matched == 1
         }
     }
 
     public func releaseLease(_ name: String, token: String) async throws {
-        do {
-            _ = try await collection(Self.leases).delete(["_id": .string(name), "token": .string(token)])
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
-        }
+        _ = try await mongo { try await collection(Self.leases).delete(["_id": .string(name), "token": .string(token)]) }
     }
 }

@@ -23,7 +23,7 @@ public final class MongoChatStore: ChatStore {
     func collection(_ name: String) -> MongoCollection { client.collection(name, database: database) }
 
     /// Runs a MongoKit call, turning its failures into ChatCore's (503-class) errors.
-    private func mongo<R>(_ body: () async throws -> R) async throws -> R {
+    func mongo<R>(_ body: () async throws -> R) async throws -> R {
         do {
             return try await body()
         } catch let error as MongoError {
@@ -181,14 +181,14 @@ public final class MongoChatStore: ChatStore {
     @discardableResult
     public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int {
         guard !notifications.isEmpty else { return 0 }
-        do {
-            // Unordered: a duplicate (a redelivered event) does not stop the others.
-            try await collection(MongoLayout.notifications).insertMany(notifications.map(MongoLayout.document), ordered: false)
-            return notifications.count
-        } catch let error as MongoError where error.kind == .duplicateKey {
-            return 0
-        } catch let error as MongoError {
-            throw ChatError.backend("the database", detail: "MongoDB: \(error.message)")
+        return try await mongo {
+            do {
+                // Unordered: a duplicate (a redelivered event) does not stop the others.
+                try await collection(MongoLayout.notifications).insertMany(notifications.map(MongoLayout.document), ordered: false)
+                return notifications.count
+            } catch let error as MongoError where error.kind == .duplicateKey {
+                return 0
+            }
         }
     }
 

@@ -52,7 +52,7 @@ public final class RabbitMQEventConsumer: Service {
                     failures = 0
                 } else {
                     failures += 1
-                    try? await Task.sleep(for: .milliseconds(min(5_000, 100 << min(failures - 1, 6))))
+                    try? await Task.sleep(for: RetryDelay.after(failures: failures))
                 }
             }
         }

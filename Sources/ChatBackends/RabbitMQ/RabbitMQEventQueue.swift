@@ -85,7 +85,7 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
                         failures = 0
                     } else {
                         failures += 1
-                        try? await Task.sleep(for: Self.backoff(failures))
+                        try? await Task.sleep(for: RetryDelay.after(failures: failures))
                     }
                 }
             }
@@ -132,8 +132,6 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
             ])
         }
     }
-
-    static func backoff(_ failures: Int) -> Duration { .milliseconds(min(5_000, 100 << min(failures - 1, 6))) }
 
     /// The Go service's event JSON (plus RoomName and SenderName).
     static func encode(_ event: MessageEvent) -> [UInt8] {
