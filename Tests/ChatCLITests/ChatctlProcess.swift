@@ -22,7 +22,8 @@ final class ChatctlProcess: @unchecked Sendable {
         }
     }
 
-    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil) throws {
+    /// - Parameter stdin: what the command reads on standard input (nothing: /dev/null).
+    init(_ arguments: [String], environment: [String: String] = [:], directory: URL? = nil, stdin: String? = nil) throws {
         let scratch = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
         stdoutFile = scratch.appendingPathComponent("stdout")
@@ -36,6 +37,13 @@ final class ChatctlProcess: @unchecked Sendable {
         process.currentDirectoryURL = directory ?? scratch
         process.standardOutput = try FileHandle(forWritingTo: stdoutFile)
         process.standardError = try FileHandle(forWritingTo: stderrFile)
+        if let stdin {
+            let stdinFile = scratch.appendingPathComponent("stdin")
+            FileManager.default.createFile(atPath: stdinFile.path, contents: Data(stdin.utf8))
+            process.standardInput = try FileHandle(forReadingFrom: stdinFile)
+        } else {
+            process.standardInput = FileHandle.nullDevice
+        }
         (exited, exitedContinuation) = AsyncStream.makeStream(of: Int32.self)
         let continuation = exitedContinuation
         process.terminationHandler = { process in
@@ -95,8 +103,8 @@ final class ChatctlProcess: @unchecked Sendable {
     func stop() { if process.isRunning { process.terminate() } }
 
     /// Runs a command to completion and returns (status, stdout, stderr).
-    static func run(_ arguments: [String], environment: [String: String] = [:]) async throws -> (status: Int32, stdout: String, stderr: String) {
-        let process = try ChatctlProcess(arguments, environment: environment)
+    static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {
+        let process = try ChatctlProcess(arguments, environment: environment, stdin: stdin)
         let status = try await process.waitForExit()
         return (status, process.stdout, process.stderr)
     }

@@ -14,6 +14,14 @@ public actor FailingMessageStore: ChatStore {
     public func insertUser(_ user: User) async throws { try await base.insertUser(user) }
     public func user(named username: String) async throws -> User? { try await base.user(named: username) }
     public func user(id: ObjectID) async throws -> User? { try await base.user(id: id) }
+    public func users(matching search: String?, limit: Int) async throws -> [User] { try await base.users(matching: search, limit: limit) }
+    public func setPasswordHash(_ hash: String, forUser id: ObjectID) async throws -> Bool { try await base.setPasswordHash(hash, forUser: id) }
+    public func setDisabled(_ disabled: Bool, forUser id: ObjectID) async throws -> Bool { try await base.setDisabled(disabled, forUser: id) }
+    public func deleteUser(id: ObjectID) async throws -> Bool { try await base.deleteUser(id: id) }
+    public func removeMember(_ userID: ObjectID, fromRoom roomID: ObjectID) async throws -> Bool { try await base.removeMember(userID, fromRoom: roomID) }
+    public func deleteRoom(id: ObjectID) async throws -> Bool { try await base.deleteRoom(id: id) }
+    public func recordSessionEnd(_ end: SessionEnd) async throws { try await base.recordSessionEnd(end) }
+    public func sessionEnds(since: Date) async throws -> [SessionEnd] { try await base.sessionEnds(since: since) }
     public func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
     public func room(named name: String) async throws -> Room? { try await base.room(named: name) }
     public func room(id: ObjectID) async throws -> Room? { try await base.room(id: id) }

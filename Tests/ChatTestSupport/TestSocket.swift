@@ -61,6 +61,20 @@ public final class TestSocket: Sendable {
         }
     }
 
+    /// The server's close frame (nil: closed without one), waiting at most `seconds`.
+    public func closeFrame(seconds: Double = 10) async throws -> WebSocketCloseFrame? {
+        let closed = self.closed
+        return try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { group in
+            group.addTask { try await closed.value }
+            group.addTask {
+                try await Task.sleep(for: .seconds(seconds))
+                throw Failure.timedOut("the server to close the socket")
+            }
+            defer { group.cancelAll() }
+            return try await group.next()!
+        }
+    }
+
     private let queue: TimedQueue<String>
     private let pump: Task<Void, Never>
 

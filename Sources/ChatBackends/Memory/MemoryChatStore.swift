@@ -13,6 +13,7 @@ public actor MemoryChatStore: ChatStore {
     private var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
     private var archived: [ObjectID: Message] = [:]
     private var leases: [String: (token: String, expiresAt: Date)] = [:]
+    private var sessionEndLog: [SessionEnd] = []
 
     public init() {}
 
@@ -33,6 +34,34 @@ public actor MemoryChatStore: ChatStore {
     }
 
     public func user(id: ObjectID) async throws -> User? { usersByID[id] }
+
+    public func users(matching search: String?, limit: Int) async throws -> [User] {
+        let needle = search?.lowercased() ?? ""
+        let matching = usersByID.values.filter { user in
+            needle.isEmpty || user.username.lowercased().contains(needle) || user.email.lowercased().contains(needle)
+        }
+        return Array(matching.sorted { $0.username < $1.username }.prefix(limit))
+    }
+
+    public func setPasswordHash(_ hash: String, forUser id: ObjectID) async throws -> Bool {
+        guard usersByID[id] != nil else { return false }
+        usersByID[id]!.passwordHash = hash
+        return true
+    }
+
+    public func setDisabled(_ disabled: Bool, forUser id: ObjectID) async throws -> Bool {
+        guard usersByID[id] != nil else { return false }
+        usersByID[id]!.disabled = disabled
+        return true
+    }
+
+    public func deleteUser(id: ObjectID) async throws -> Bool {
+        guard let user = usersByID.removeValue(forKey: id) else { return false }
+        userIDsByName[user.username] = nil
+        userIDsByEmail[user.email] = nil
+        for roomID in roomsByID.keys { roomsByID[roomID]!.members.removeAll { $0 == id } }
+        return true
+    }
 
     public func insertRoom(_ room: Room) async throws {
         guard roomIDsByName[room.name] == nil else { throw ChatError.roomExists }
@@ -56,6 +85,18 @@ public actor MemoryChatStore: ChatStore {
             room.members.append(userID)
             roomsByID[roomID] = room
         }
+    }
+
+    public func removeMember(_ userID: ObjectID, fromRoom roomID: ObjectID) async throws -> Bool {
+        guard let index = roomsByID[roomID]?.members.firstIndex(of: userID) else { return false }
+        roomsByID[roomID]!.members.remove(at: index)
+        return true
+    }
+
+    public func deleteRoom(id: ObjectID) async throws -> Bool {
+        guard let room = roomsByID.removeValue(forKey: id) else { return false }
+        roomIDsByName[room.name] = nil
+        return true
     }
 
     public func insertMessages(_ messages: [Message]) async throws -> [Message] {
@@ -189,5 +230,17 @@ public actor MemoryChatStore: ChatStore {
 
     public func releaseLease(_ name: String, token: String) async throws {
         if leases[name]?.token == token { leases[name] = nil }
+    }
+
+    // MARK: Session ends
+
+    public func recordSessionEnd(_ end: SessionEnd) async throws {
+        let dayAgo = Date().addingTimeInterval(-86_400)
+        sessionEndLog.removeAll { $0.at < dayAgo }
+        sessionEndLog.append(end)
+    }
+
+    public func sessionEnds(since: Date) async throws -> [SessionEnd] {
+        sessionEndLog.filter { $0.at >= since }.sorted { ($0.at, $0.id.hex) < ($1.at, $1.id.hex) }
     }
 }

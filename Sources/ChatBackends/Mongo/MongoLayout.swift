@@ -28,15 +28,21 @@ enum MongoLayout {
 
     // MARK: clients {_id, username, email, password_hash, created_at}
 
+    /// `disabled` (chatctl's own field) only when true: the Go layout is unchanged otherwise.
     static func document(_ user: User) -> BSONDocument {
-        ["_id": value(user.id), "username": .string(user.username), "email": .string(user.email),
-         "password_hash": .string(user.passwordHash), "created_at": value(user.createdAt)]
+        var document: BSONDocument = [
+            "_id": value(user.id), "username": .string(user.username), "email": .string(user.email),
+            "password_hash": .string(user.passwordHash), "created_at": value(user.createdAt),
+        ]
+        if user.disabled { document["disabled"] = .bool(true) }
+        return document
     }
 
     static func user(_ document: BSONDocument) throws -> User {
         User(
             id: try id(document, "_id"), username: document.string("username") ?? "", email: document.string("email") ?? "",
-            passwordHash: document.string("password_hash") ?? "", createdAt: date(document, "created_at"))
+            passwordHash: document.string("password_hash") ?? "", createdAt: date(document, "created_at"),
+            disabled: document.bool("disabled") ?? false)
     }
 
     // MARK: rooms {_id, name, members[ObjectId], created_at}
@@ -97,5 +103,6 @@ enum MongoLayout {
         (messages, .init(keys: ["timestamp": 1], name: "timestamp")),
         (messages, .init(keys: ["room_id": 1, "seq": 1], name: "room_id_seq")),
         (notifications, .init(keys: ["receiver_id": 1, "seen": 1, "timestamp": -1], name: "receiver_seen_timestamp")),
+        (MongoChatStore.sessionEnds, .init(keys: ["at": 1], name: "at")),
     ]
 }

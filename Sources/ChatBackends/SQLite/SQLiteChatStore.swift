@@ -256,7 +256,7 @@ public final class SQLiteChatStore: ChatStore {
 
     // MARK: Row mapping
 
-    private static func id(_ row: Row, _ column: String) throws -> ObjectID {
+    static func id(_ row: Row, _ column: String) throws -> ObjectID {
         let text: String = row[column]
         guard let id = ObjectID(hex: text) else {
             throw ChatError(.internalError, field: column, message: "corrupt ObjectId in column \(column)")
@@ -264,10 +264,10 @@ public final class SQLiteChatStore: ChatStore {
         return id
     }
 
-    private static func user(from row: Row) throws -> User {
+    static func user(from row: Row) throws -> User {
         User(
             id: try id(row, "id"), username: row["username"], email: row["email"], passwordHash: row["password_hash"],
-            createdAt: Date(millisecondsSince1970: row["created_at"]))
+            createdAt: Date(millisecondsSince1970: row["created_at"]), disabled: row["disabled"] ?? false)
     }
 
     private static func room(from row: Row, db: Database) throws -> Room {

@@ -74,6 +74,19 @@ enum SQLiteSchema {
             // Scheduler leases when no Redis is configured (StoreLockService).
             try db.execute(sql: "CREATE TABLE leases (name TEXT PRIMARY KEY NOT NULL, token TEXT NOT NULL, expires_at INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v5-administration") { db in
+            // `chatctl users disable`, and the log every node reads to close a user's sockets.
+            try db.execute(sql: """
+                ALTER TABLE clients ADD COLUMN disabled INTEGER NOT NULL DEFAULT 0;
+                CREATE TABLE session_ends (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    user_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX session_ends_at ON session_ends(at);
+                """)
+        }
         return migrator
     }
 }

@@ -4,7 +4,7 @@ import ArgumentParser
 struct RoomsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rooms",
-        abstract: "List and inspect rooms (members, messages, last activity).",
-        subcommands: [RoomsList.self, RoomsShow.self]
+        abstract: "List, inspect, create and delete rooms; manage their members.",
+        subcommands: [RoomsList.self, RoomsShow.self, RoomsCreate.self, RoomsMembers.self, RoomsAddMember.self, RoomsRemoveMember.self, RoomsDelete.self]
     )
 }

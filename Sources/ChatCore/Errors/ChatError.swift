@@ -15,6 +15,8 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
         case notFound
         /// No valid credentials (HTTP 401).
         case unauthorized
+        /// Valid credentials, but the account may not be used (HTTP 403).
+        case forbidden
         /// A backend failed; the message is safe to show, details go to the log.
         case backendUnavailable
         /// Anything else that should not happen.
@@ -57,6 +59,9 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The Go service's text for joining an unknown room (HTTP 400 there, kept).
     public static let roomNotFound = ChatError(.notFound, field: "name", message: "room does not exist")
     public static let userNotFound = ChatError(.notFound, field: "username", message: "user does not exist")
+
+    /// A disabled user logging in with the right password (`chatctl users disable`).
+    public static let userDisabled = ChatError(.forbidden, field: "username", message: "user is disabled")
 
     public static func unauthorized(_ message: String) -> ChatError {
         ChatError(.unauthorized, message: message)

@@ -8,12 +8,19 @@ public struct User: Sendable, Hashable, Codable {
     /// bcrypt hash (`$2a$`/`$2b$`/`$2y$`, cost 10 for new users).
     public var passwordHash: String
     public var createdAt: Date
+    /// A disabled user cannot log in and its tokens are refused (`chatctl users disable`).
+    /// Stored only when true (`disabled` in MongoDB), so the Go layout is unchanged otherwise.
+    public var disabled: Bool
 
-    public init(id: ObjectID = ObjectID(), username: String, email: String, passwordHash: String, createdAt: Date = Date()) {
+    public init(
+        id: ObjectID = ObjectID(), username: String, email: String, passwordHash: String, createdAt: Date = Date(),
+        disabled: Bool = false
+    ) {
         self.id = id
         self.username = username
         self.email = email
         self.passwordHash = passwordHash
         self.createdAt = createdAt.truncatedToMilliseconds
+        self.disabled = disabled
     }
 }

@@ -10,4 +10,8 @@ public protocol RoomStore: Sendable {
     func allRooms() async throws -> [Room]
     /// Adds a member to a room (a set: adding twice keeps one).
     func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws
+    /// Takes a member out of a room; false when it was not a member.
+    func removeMember(_ userID: ObjectID, fromRoom roomID: ObjectID) async throws -> Bool
+    /// Deletes the room itself (not its messages); false when there was no such room.
+    func deleteRoom(id: ObjectID) async throws -> Bool
 }

@@ -8,4 +8,14 @@ public protocol UserStore: Sendable {
     func user(named username: String) async throws -> User?
     /// The user with this id, if any.
     func user(id: ObjectID) async throws -> User?
+    /// Users ordered by username; `search` keeps those whose username or email contains
+    /// it (case-insensitive). At most `limit`.
+    func users(matching search: String?, limit: Int) async throws -> [User]
+    /// Replaces a user's password hash; false when there is no such user.
+    func setPasswordHash(_ hash: String, forUser id: ObjectID) async throws -> Bool
+    /// Marks a user disabled or enabled; false when there is no such user.
+    func setDisabled(_ disabled: Bool, forUser id: ObjectID) async throws -> Bool
+    /// Deletes a user and takes it out of every room's members; false when there was
+    /// no such user. Its messages stay (history keeps its sender id).
+    func deleteUser(id: ObjectID) async throws -> Bool
 }

@@ -5,7 +5,7 @@ public struct Authenticate: Sendable {
     public init(ports: ChatPorts) { self.ports = ports }
 
     /// - Throws: `ChatError.unauthorized` saying why (missing, invalid, expired, revoked,
-    ///   unknown user).
+    ///   unknown or disabled user).
     public func callAsFunction(token: String?) async throws -> Identity {
         guard let token, !token.isEmpty else { throw ChatError.unauthorized("missing or malformed jwt") }
         let claims = try await ports.tokens.verify(token)
@@ -21,6 +21,7 @@ public struct Authenticate: Sendable {
         guard let user, user.username == claims.username else {
             throw ChatError.unauthorized("token user no longer exists")
         }
+        guard !user.disabled else { throw ChatError.unauthorized("user is disabled") }
         return Identity(user: user, token: token, claims: claims)
     }
 }

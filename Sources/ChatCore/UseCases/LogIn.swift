@@ -11,7 +11,8 @@ public struct LogIn: Sendable {
     }
 
     /// - Throws: `ChatError.required` for an empty field, `ChatError.invalidCredentials`
-    ///   for an unknown user and for a wrong password alike.
+    ///   for an unknown user and for a wrong password alike, `ChatError.userDisabled`
+    ///   for a disabled user with the right password.
     public func callAsFunction(username: String?, password: String?) async throws -> Result {
         guard let username, !username.isEmpty else { throw ChatError.required("username") }
         guard let password, !password.isEmpty else { throw ChatError.required("password") }
@@ -24,6 +25,8 @@ public struct LogIn: Sendable {
         guard try await ports.hasher.verify(password, against: user.passwordHash) else {
             throw ChatError.invalidCredentials
         }
+        // Only after the password matched, so the answer tells nothing to a guesser.
+        guard !user.disabled else { throw ChatError.userDisabled }
         let token = try await ports.tokens.issue(for: user)
         return Result(user: user, token: token)
     }

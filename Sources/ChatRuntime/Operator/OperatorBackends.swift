@@ -11,6 +11,8 @@ public struct OperatorBackends: Sendable {
     public let store: any ChatStore
     public let cache: any RecentMessageCache
     public let locks: any LockService
+    /// bcrypt at the Go service's cost, for `chatctl users create|set-password`.
+    public let hasher: any PasswordHasher = BcryptPasswordHasher()
     let redis: RedisClient?
 
     public static func connect(settings: Settings, logger: Logger) async throws -> OperatorBackends {

@@ -144,6 +144,7 @@ public struct ChatRuntime: Sendable {
         for roles: Set<ServiceRole>, onListening: @escaping @Sendable (ServiceRole, Int) async -> Void = { _, _ in }
     ) async -> [any Service] {
         var services: [any Service] = backendServices
+        var sessionHubs: [any SessionEndingHub] = []
         let logger = self.logger
         let metrics = self.metrics
         if roles.contains(.chat) {
@@ -158,6 +159,7 @@ public struct ChatRuntime: Sendable {
                 await onListening(.chat, port)
             }
             services += chat.services
+            sessionHubs.append(chat.hub)
         }
         if roles.contains(.notify) {
             let notifySettings = ChatServerSettings(
@@ -175,6 +177,10 @@ public struct ChatRuntime: Sendable {
                 services.append(consumer)
             }
             services += notify.services
+            sessionHubs.append(notify.hub)
+        }
+        if !sessionHubs.isEmpty {
+            services.append(SessionEndWatcher(log: ports.store, hubs: sessionHubs, logger: logger))
         }
         if roles.contains(.scheduler) {
             services.append(TaskScheduler(tasks: schedulerTasks(), locks: locks, logger: logger, metrics: ports.metrics))

@@ -12,6 +12,7 @@ extension ChatError: HTTPResponseError {
         case .conflict: .conflict
         case .notFound: .notFound
         case .unauthorized: .unauthorized
+        case .forbidden: .forbidden
         case .backendUnavailable: .serviceUnavailable
         case .internalError: .internalServerError
         }

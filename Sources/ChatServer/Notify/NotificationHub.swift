@@ -5,7 +5,7 @@ import Synchronization
 /// This node's notification sockets, by receiver. Pushing never waits: each socket has
 /// a bounded queue, and a socket that lets it overflow is closed (its notifications are
 /// stored anyway and listed by `GET /api/notifications/`).
-public final class NotificationHub: NotificationPusher, DrainableHub {
+public final class NotificationHub: NotificationPusher, DrainableHub, SessionEndingHub {
     private struct State {
         var sockets: [ObjectID: [ObjectIdentifier: NotificationConnection]] = [:]
         var draining = false
@@ -52,6 +52,12 @@ public final class NotificationHub: NotificationPusher, DrainableHub {
     }
 
     @discardableResult
+    public func endSessions(ofUser userID: ObjectID, reason: String) -> Int {
+        let sockets = state.withLock { $0.sockets[userID].map { Array($0.values) } ?? [] }
+        for connection in sockets { connection.endSession(reason: reason) }
+        return sockets.count
+    }
+
     public func push(_ notifications: [ChatNotification]) -> Int {
         var queued = 0
         for notification in notifications {
@@ -69,7 +75,7 @@ final class NotificationConnection: Sendable {
     let receiverID: ObjectID
     let frames: AsyncStream<ByteBuffer>
     private let continuation: AsyncStream<ByteBuffer>.Continuation
-    private let flags = Mutex((overflowed: false, goingAway: false))
+    private let flags = Mutex((overflowed: false, goingAway: false, sessionEndReason: String?.none))
 
     init(receiverID: ObjectID, capacity: Int) {
         self.receiverID = receiverID
@@ -96,6 +102,17 @@ final class NotificationConnection: Sendable {
         flags.withLock { $0.goingAway = true }
         continuation.finish()
     }
+
+    /// The user's session ended: the queue ends and the socket closes with 1008 and `reason`.
+    func endSession(reason: String) {
+        flags.withLock {
+            $0.goingAway = true
+            $0.sessionEndReason = reason
+        }
+        continuation.finish()
+    }
+
+    var sessionEndReason: String? { flags.withLock { $0.sessionEndReason } }
 
     func finish() { continuation.finish() }
 }

@@ -60,6 +60,10 @@ struct NotificationSocketController: Sendable {
             connection.finish()
             group.cancelAll()
         }
-        if connection.isGoingAway { try? await outbound.close(.goingAway, reason: RoomSocketController.goingAwayReason) }
+        if let reason = connection.sessionEndReason {
+            try? await outbound.close(.policyViolation, reason: reason)
+        } else if connection.isGoingAway {
+            try? await outbound.close(.goingAway, reason: RoomSocketController.goingAwayReason)
+        }
     }
 }

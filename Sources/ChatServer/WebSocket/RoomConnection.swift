@@ -26,6 +26,8 @@ final class RoomConnection: Sendable {
     private struct DrainState {
         var goingAway = false
         var posting = false
+        /// Set when the user's session ended (disabled, deleted, password changed).
+        var sessionEndReason: String?
     }
     /// Finished on overflow or when the connection ends.
     private let overflowSignal: AsyncStream<Void>
@@ -92,8 +94,22 @@ final class RoomConnection: Sendable {
         if finishNow { continuation.finish() }
     }
 
-    /// Whether `goAway()` was called.
+    /// Whether `goAway()` or `endSession(reason:)` was called.
     var isGoingAway: Bool { drain.withLock { $0.goingAway } }
+
+    /// The user's session ended: like `goAway()` (the post in flight finishes, queued
+    /// frames are flushed), but the socket then closes with 1008 and `reason`.
+    func endSession(reason: String) {
+        let finishNow = drain.withLock { state in
+            state.goingAway = true
+            state.sessionEndReason = reason
+            return !state.posting
+        }
+        if finishNow { continuation.finish() }
+    }
+
+    /// Why the session ended, when it did.
+    var sessionEndReason: String? { drain.withLock { $0.sessionEndReason } }
 
     /// Ends the outbound stream (the socket is going away).
     func finish() {

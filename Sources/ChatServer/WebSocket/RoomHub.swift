@@ -6,7 +6,7 @@ import Synchronization
 ///
 /// On graceful shutdown `drain()` refuses new sockets and asks every open one to
 /// finish its in-flight post and close with 1001 "going away".
-public final class RoomHub: FanoutReceiver, DrainableHub {
+public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
     private struct State {
         var rooms: [ObjectID: [ObjectIdentifier: RoomConnection]] = [:]
         var draining = false
@@ -64,6 +64,12 @@ public final class RoomHub: FanoutReceiver, DrainableHub {
         }
         for connection in open { connection.goAway() }
         return open.count
+    }
+
+    public func endSessions(ofUser userID: ObjectID, reason: String) -> Int {
+        let sockets = state.withLock { state in state.rooms.values.flatMap { $0.values.filter { $0.userID == userID } } }
+        for connection in sockets { connection.endSession(reason: reason) }
+        return sockets.count
     }
 
     public func deliver(_ message: Message) {

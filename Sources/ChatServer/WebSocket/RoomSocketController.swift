@@ -106,6 +106,9 @@ struct RoomSocketController: Sendable {
         }
         if connection.hasOverflowed {
             socketLogger.warning("closed slow socket: outbound buffer overflowed", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+        } else if let reason = connection.sessionEndReason {
+            socketLogger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
+            try? await outbound.close(.policyViolation, reason: reason)
         } else if connection.isGoingAway {
             try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
         }

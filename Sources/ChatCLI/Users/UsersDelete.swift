@@ -1,0 +1,35 @@
+import ArgumentParser
+import ChatCore
+import ChatRuntime
+
+/// `chatctl users delete USER [--yes]`.
+struct UsersDelete: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "delete",
+        abstract: "Delete a user, take it out of every room and close its live WebSockets.",
+        discussion: """
+            Its messages and notifications stay (history keeps the sender id). Asks for \
+            confirmation on a terminal; needs --yes otherwise.
+            """)
+
+    @OptionGroup var global: GlobalOptions
+
+    @Argument(help: ArgumentHelp("The user (username or id).", valueName: "user"))
+    var user: String
+
+    @Flag(name: .long, help: "Do not ask for confirmation.")
+    var yes = false
+
+    @Flag(name: .long, help: "Print one JSON document.")
+    var json = false
+
+    func run() async throws {
+        try await OperatorSession.run(global) { session in
+            let found = try await UserLookup.user(user, in: session.backends.store)
+            try Confirmation.require(yes: yes, question: "Delete user \(found.username) (\(found.email))?")
+            let deleted = try await UserAdministration(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)
+                .delete(username: found.username)
+            if json { try OutputJSON.print(["deleted": UserLookup.Row(deleted)]) } else { print("deleted user \(deleted.username) (\(deleted.id))") }
+        }
+    }
+}

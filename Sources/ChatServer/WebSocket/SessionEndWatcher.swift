@@ -1,0 +1,63 @@
+import ChatCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// A hub whose sockets can be closed per user (code 1008) when its session ends.
+public protocol SessionEndingHub: Sendable {
+    /// Closes every socket of `userID` on this node with 1008 and `reason`; returns how many.
+    func endSessions(ofUser userID: ObjectID, reason: String) -> Int
+}
+
+/// Reads the store's session-end log and closes the named users' sockets on this node.
+///
+/// Whoever ends a session (a `chatctl users …` command in a shell, or another node)
+/// writes to the store, which every node shares in every deployment, so this works with
+/// or without Redis. Each poll looks back `lookback` (clock skew between hosts, writes
+/// committing late) and remembers what it already acted on.
+public struct SessionEndWatcher: Service {
+    let log: any SessionEndLog
+    let hubs: [any SessionEndingHub]
+    let interval: Duration
+    let lookback: TimeInterval
+    let logger: Logger
+
+    public init(log: any SessionEndLog, hubs: [any SessionEndingHub], interval: Duration = .seconds(1), lookback: TimeInterval = 10, logger: Logger) {
+        self.log = log
+        self.hubs = hubs
+        self.interval = interval
+        self.lookback = lookback
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var handled: [ObjectID: Date] = [:]
+        // Ends recorded before this node started concern no socket of it.
+        var since = Date()
+        while !Task.isCancelled, !Task.isShuttingDownGracefully {
+            do {
+                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
+            } catch {
+                return
+            }
+            let pollStarted = Date()
+            let ends: [SessionEnd]
+            do {
+                ends = try await log.sessionEnds(since: since.addingTimeInterval(-lookback))
+            } catch {
+                logger.warning("could not read session ends; retrying", metadata: ["error": "\(error)"])
+                continue
+            }
+            for end in ends where handled[end.id] == nil {
+                handled[end.id] = end.at
+                let closed = hubs.reduce(0) { $0 + $1.endSessions(ofUser: end.userID, reason: end.reason) }
+                if closed > 0 {
+                    logger.notice("closed sockets of ended session", metadata: ["user_id": "\(end.userID)", "reason": "\(end.reason)", "sockets": "\(closed)"])
+                }
+            }
+            since = pollStarted
+            let forgetBefore = since.addingTimeInterval(-2 * lookback)
+            handled = handled.filter { $0.value >= forgetBefore }
+        }
+    }
+}
