@@ -90,11 +90,21 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
+        // A client of chatctl's own HTTP and WebSocket contract (doctor --e2e, bench).
+        .target(name: "ChatClient", dependencies: [
+            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
         // The command tree.
         .target(name: "ChatCLI", dependencies: [
             "ChatCore",
             "ChatRuntime",
             "ChatServer",
+            "ChatClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -110,6 +120,7 @@ let package = Package(
         .target(name: "ChatTestSupport", dependencies: [
             "ChatCore",
             "ChatBackends",
+            "ChatClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
         ], path: "Tests/ChatTestSupport"),
@@ -131,7 +142,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime", "ChatTestSupport"]),
-        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatTestSupport"]),
+        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatClient", "ChatTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )

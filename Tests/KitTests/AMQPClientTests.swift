@@ -1,3 +1,4 @@
+import ChatClient
 import AMQPKit
 import ChatTestSupport
 import Foundation

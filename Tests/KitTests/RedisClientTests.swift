@@ -1,3 +1,4 @@
+import ChatClient
 import ChatTestSupport
 import RedisKit
 import Testing

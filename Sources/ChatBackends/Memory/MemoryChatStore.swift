@@ -60,6 +60,7 @@ public actor MemoryChatStore: ChatStore {
         userIDsByName[user.username] = nil
         userIDsByEmail[user.email] = nil
         for roomID in roomsByID.keys { roomsByID[roomID]!.members.removeAll { $0 == id } }
+        notificationsByReceiver[id] = nil
         return true
     }
 

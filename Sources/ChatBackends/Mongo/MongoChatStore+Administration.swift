@@ -45,6 +45,7 @@ extension MongoChatStore {
             let deleted = try await collection(MongoLayout.clients).delete(["_id": MongoLayout.value(id)]).deleted == 1
             _ = try await collection(MongoLayout.rooms).update(
                 ["members": MongoLayout.value(id)], ["$pull": ["members": MongoLayout.value(id)]], many: true)
+            _ = try await collection(MongoLayout.notifications).delete(["receiver_id": MongoLayout.value(id)], many: true)
             return deleted
         }
     }

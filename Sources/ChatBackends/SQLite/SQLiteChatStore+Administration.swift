@@ -37,6 +37,7 @@ extension SQLiteChatStore {
             try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [id.hex])
             let deleted = db.changesCount == 1
             try db.execute(sql: "DELETE FROM room_members WHERE user_id = ?", arguments: [id.hex])
+            try db.execute(sql: "DELETE FROM notifications WHERE receiver_id = ?", arguments: [id.hex])
             return deleted
         }
     }

@@ -8,8 +8,8 @@ struct UsersDelete: AsyncParsableCommand {
         commandName: "delete",
         abstract: "Delete a user, take it out of every room and close its live WebSockets.",
         discussion: """
-            Its messages and notifications stay (history keeps the sender id). Asks for \
-            confirmation on a terminal; needs --yes otherwise.
+            The notifications it received go with it; its messages stay (room history keeps \
+            their sender id). Asks for confirmation on a terminal; needs --yes otherwise.
             """)
 
     @OptionGroup var global: GlobalOptions

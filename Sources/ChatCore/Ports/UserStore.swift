@@ -15,7 +15,8 @@ public protocol UserStore: Sendable {
     func setPasswordHash(_ hash: String, forUser id: ObjectID) async throws -> Bool
     /// Marks a user disabled or enabled; false when there is no such user.
     func setDisabled(_ disabled: Bool, forUser id: ObjectID) async throws -> Bool
-    /// Deletes a user and takes it out of every room's members; false when there was
-    /// no such user. Its messages stay (history keeps its sender id).
+    /// Deletes a user, takes it out of every room's members and deletes the
+    /// notifications it received; false when there was no such user. Its messages stay
+    /// (room history keeps their sender id).
     func deleteUser(id: ObjectID) async throws -> Bool
 }
