@@ -1,10 +1,17 @@
 import ArgumentParser
+import ChatClient
 import ChatCore
 import ChatRuntime
 
 /// `chatctl rooms list [--json] [-q]`.
 struct RoomsList: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "list", abstract: "Every room with its members, messages (live and archived) and last activity.")
+    static let configuration = CommandConfiguration(
+        commandName: "list", abstract: "Every room with its members, messages (live and archived) and last activity.",
+        discussion: """
+            With --live it also asks a running chat service (GET /api/room/list/) how many sockets \
+            are joined to each room on that node, with a one-minute token it signs with the \
+            configured SECRET_KEY for --as USER (default: the first user by name).
+            """)
 
     @OptionGroup var global: GlobalOptions
 
@@ -14,6 +21,15 @@ struct RoomsList: AsyncParsableCommand {
     @Flag(name: .short, help: "Only the room names, one per line.")
     var q = false
 
+    @Flag(name: .long, help: "Add the sockets joined to each room on a running chat service.")
+    var live = false
+
+    @Option(name: .long, help: ArgumentHelp("The chat service for --live (default: chat.host and chat.port).", valueName: "url"))
+    var chatURL: String?
+
+    @Option(name: .customLong("as"), help: ArgumentHelp("The user whose token --live uses (default: the first user).", valueName: "user"))
+    var asUser: String?
+
     struct Row: Encodable {
         var id: String
         var name: String
@@ -21,6 +37,8 @@ struct RoomsList: AsyncParsableCommand {
         var messages: Int
         var archived: Int
         var lastActivity: String?
+        /// Sockets joined on the asked chat node (`--live` only).
+        var connected: Int?
     }
 
     static func row(_ room: Room, store: any ChatStore) async throws -> Row {
@@ -33,21 +51,51 @@ struct RoomsList: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await global.loadSettings()
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        defer { Task { await backends.close() } }
-        let rooms = try await backends.store.allRooms()
+        var rows: [Row] = []
+        let rooms = try await OperatorSession.run(global) { session in
+            let rooms = try await session.backends.store.allRooms()
+            if !q {
+                for room in rooms { rows.append(try await Self.row(room, store: session.backends.store)) }
+            }
+            if live {
+                let counts = try await liveCounts(settings: settings, store: session.backends.store)
+                for index in rows.indices { rows[index].connected = counts[rows[index].name] ?? 0 }
+            }
+            return rooms
+        }
         if q {
             rooms.forEach { print($0.name) }
-            return
-        }
-        var rows: [Row] = []
-        for room in rooms { rows.append(try await Self.row(room, store: backends.store)) }
-        if json {
+        } else if json {
             try OutputJSON.print(["rooms": rows])
-            return
+        } else {
+            TextTable.print(
+                header: ["NAME", "MEMBERS", "MESSAGES", "ARCHIVED", "LAST ACTIVITY"] + (live ? ["CONNECTED"] : []),
+                rows: rows.map { row in
+                    [row.name, "\(row.members)", "\(row.messages)", "\(row.archived)", row.lastActivity ?? "-"] + (live ? ["\(row.connected ?? 0)"] : [])
+                })
         }
-        TextTable.print(
-            header: ["NAME", "MEMBERS", "MESSAGES", "ARCHIVED", "LAST ACTIVITY"],
-            rows: rows.map { [$0.name, "\($0.members)", "\($0.messages)", "\($0.archived)", $0.lastActivity ?? "-"] })
+    }
+
+    /// Room name → sockets joined, from the chat service's own list.
+    private func liveCounts(settings: Settings, store: any ChatStore) async throws -> [String: Int] {
+        let user: User
+        if let asUser {
+            user = try await UserLookup.user(asUser, in: store)
+        } else {
+            guard let first = try await store.users(matching: nil, limit: 1).first else { return [:] }
+            user = first
+        }
+        let token = try await TokenTools.authority(settings, lifetime: .seconds(60)).issue(for: user)
+        let client = try ChatHTTPClient(baseURL: chatURL ?? "http://\(DoctorCommand.reachable(settings.chatHost)):\(settings.chatPort)")
+        let response: ChatHTTPClient.Response
+        do {
+            response = try await client.send(.GET, "/api/room/list/", token: token)
+        } catch {
+            throw RuntimeError("--live: the chat service at \(client.host):\(client.port) is not reachable: \(error)")
+        }
+        guard response.status == 200 else {
+            throw RuntimeError("--live: the chat service answered \(response.status): \(response.text.prefix(200)) (is SECRET_KEY the service's?)")
+        }
+        return response.object.compactMapValues { $0 as? Int }
     }
 }
