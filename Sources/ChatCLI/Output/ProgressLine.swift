@@ -24,6 +24,13 @@ final class ProgressLine: Sendable {
         wrote.store(true, ordering: .relaxed)
     }
 
+    /// Rewrites the line with free text.
+    func show(_ text: String) {
+        guard enabled else { return }
+        FileHandle.standardError.write(Data("\r\(text)\u{1B}[K".utf8))
+        wrote.store(true, ordering: .relaxed)
+    }
+
     func finish() {
         if enabled, wrote.load(ordering: .relaxed) { FileHandle.standardError.write(Data("\n".utf8)) }
     }

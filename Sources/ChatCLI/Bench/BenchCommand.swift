@@ -1,0 +1,44 @@
+import ArgumentParser
+import ChatRuntime
+
+/// `chatctl bench …`: the project's own load generator.
+struct BenchCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure a running chat service: room fan-out, join latency, memory per idle socket.",
+        discussion: """
+            By default the bench provisions its own users and rooms straight in the configured \
+            store (so run it with the service's configuration, SECRET_KEY included: it signs \
+            their tokens) and deletes them afterwards. With --no-auth it sends no token and \
+            uses --room as given (for the peer servers in ../shared/bench).
+
+            Benchmarks print figures; nothing here asserts a timing. See BENCHMARKS.md.
+            """,
+        subcommands: [BenchFanout.self, BenchJoin.self, BenchIdle.self]
+    )
+}
+
+/// Where and how a bench connects (shared by every bench command).
+struct BenchTarget: ParsableArguments {
+    @Option(name: .long, help: ArgumentHelp("The chat service (default: chat.host and chat.port, 0.0.0.0 read as 127.0.0.1).", valueName: "url"))
+    var url: String?
+
+    @Option(name: .long, help: ArgumentHelp("The server's process id: its CPU time (and RSS for idle) is read from /proc.", valueName: "pid"))
+    var serverPID: Int32?
+
+    @Flag(name: .long, help: "No users or tokens: connect without Authorization to --room (peer servers).")
+    var noAuth = false
+
+    @Option(name: .long, help: ArgumentHelp("Room name (or prefix, NAME-0…NAME-K-1 for K rooms) with --no-auth.", valueName: "name"))
+    var room = "bench"
+
+    @Flag(name: .long, help: "Keep the provisioned users and rooms (and their messages) afterwards.")
+    var keep = false
+
+    @Flag(name: .long, help: "Print one JSON document.")
+    var json = false
+
+    func baseURL(_ settings: Settings) -> String {
+        url ?? "http://\(DoctorCommand.reachable(settings.chatHost)):\(settings.chatPort)"
+    }
+}
