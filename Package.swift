@@ -111,7 +111,11 @@ let package = Package(
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),
         ]),
 
-        .executableTarget(name: "chatctl", dependencies: ["ChatCLI"]),
+        .executableTarget(name: "chatctl", dependencies: [
+            "ChatCLI",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
 
         // Benchmarks: apart from the tests, they print figures (see BENCHMARKS.md).
         .executableTarget(name: "redis-fanout-layout", dependencies: ["RedisKit"], path: "Benchmarks/RedisFanoutLayout"),

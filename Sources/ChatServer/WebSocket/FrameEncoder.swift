@@ -17,6 +17,27 @@ enum FrameEncoder {
         return ByteBuffer(bytes: bytes)
     }
 
+    /// A whole unmasked WebSocket text frame (header and payload) as the server sends it:
+    /// built once per message and written as is to every socket of the room.
+    static func wireFrame(_ payload: ByteBuffer) -> ByteBuffer {
+        let length = payload.readableBytes
+        var wire = ByteBuffer()
+        wire.reserveCapacity(length + 10)
+        wire.writeInteger(UInt8(0x81))  // FIN, text
+        if length < 126 {
+            wire.writeInteger(UInt8(length))
+        } else if length <= Int(UInt16.max) {
+            wire.writeInteger(UInt8(126))
+            wire.writeInteger(UInt16(length))
+        } else {
+            wire.writeInteger(UInt8(127))
+            wire.writeInteger(UInt64(length))
+        }
+        var body = payload
+        wire.writeBuffer(&body)
+        return wire
+    }
+
     /// The join frame: a JSON array of messages, newest first.
     static func historyFrame(_ messages: [Message]) -> ByteBuffer {
         var bytes: [UInt8] = [UInt8(ascii: "[")]

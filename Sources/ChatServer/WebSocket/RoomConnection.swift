@@ -1,119 +1,213 @@
 import ChatCore
 import NIOCore
+import NIOWebSocket
 import Synchronization
 
-/// One socket's place in a room: a bounded outbound buffer that the room fills
-/// without waiting, drained by the socket's own writer task.
+/// One socket's place in a room.
 ///
-/// When a slow client lets the buffer overflow, the connection is marked and its
-/// writer closes the socket: a slow socket never slows the room.
+/// Until its recent-messages frame is written the connection buffers the room's frames;
+/// then it goes live and the hub writes frames straight into its channel on the
+/// channel's own event loop (one task per event loop per message, no per-socket task
+/// hop). A socket whose channel stops being writable — a client that does not read —
+/// has overflowed: it gets nothing more and its handler closes it. A slow socket never
+/// slows the room.
 final class RoomConnection: Sendable {
-    /// One queued frame; `messageID` lets the writer skip live copies of messages
-    /// already sent in the join's history frame.
+    /// One frame; `messageID` lets the socket skip live copies of messages already sent
+    /// in the join's history frame. `wire` is the whole WebSocket frame, encoded once and
+    /// shared by every socket it goes to.
     struct Frame: Sendable {
         var messageID: ObjectID?
         var buffer: ByteBuffer
+        var wire: ByteBuffer
+
+        init(messageID: ObjectID? = nil, buffer: ByteBuffer) {
+            self.messageID = messageID
+            self.buffer = buffer
+            self.wire = FrameEncoder.wireFrame(buffer)
+        }
     }
 
     let roomID: ObjectID
     let userID: ObjectID
-    let frames: AsyncStream<Frame>
-    private let continuation: AsyncStream<Frame>.Continuation
-    private let overflowed = Atomic<Bool>(false)
-    /// Drain bookkeeping: a post in flight is finished before the socket goes away.
-    private let drain = Mutex(DrainState())
+    let channel: any Channel
+    private let state: Mutex<State>
+    /// The WebSocket encoder's place in the pipeline: pre-encoded frames are written just
+    /// below it (set on the event loop when the socket goes live).
+    private let encoderContext: NIOLoopBoundBox<ChannelHandlerContext?>
 
-    private struct DrainState {
+    private struct State {
+        var buffered: [Frame] = []
+        var bufferLimit: Int
+        var live = false
+        var alreadySent: Set<ObjectID> = []
+        /// No more frames: overflowed, going away, session ended or finished.
+        var closed = false
+        var overflowed = false
         var goingAway = false
         var posting = false
-        /// Set when the user's session ended (disabled, deleted, password changed).
         var sessionEndReason: String?
     }
-    /// Finished on overflow or when the connection ends.
-    private let overflowSignal: AsyncStream<Void>
-    private let overflowContinuation: AsyncStream<Void>.Continuation
 
-    init(roomID: ObjectID, userID: ObjectID, capacity: Int) {
+    /// Finished when the socket must close (overflow, drain, session end, finish).
+    private let endSignal: AsyncStream<Void>
+    private let endContinuation: AsyncStream<Void>.Continuation
+
+    init(roomID: ObjectID, userID: ObjectID, channel: any Channel, capacity: Int) {
         self.roomID = roomID
         self.userID = userID
-        (frames, continuation) = AsyncStream.makeStream(of: Frame.self, bufferingPolicy: .bufferingOldest(capacity))
-        (overflowSignal, overflowContinuation) = AsyncStream.makeStream(of: Void.self)
+        self.channel = channel
+        self.state = Mutex(State(bufferLimit: capacity))
+        self.encoderContext = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
+        (endSignal, endContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
-    /// Queues a frame; never waits. Returns false once the buffer has overflowed.
-    @discardableResult
-    func enqueue(_ frame: Frame) -> Bool {
-        switch continuation.yield(frame) {
-        case .enqueued: return true
-        case .dropped:
-            overflowed.store(true, ordering: .relaxed)
-            continuation.finish()
-            overflowContinuation.finish()
-            return false
-        case .terminated: return false
-        @unknown default: return false
+    // MARK: Frames
+
+    /// Where a frame goes now.
+    enum Route {
+        /// Write it on the channel's event loop.
+        case direct
+        /// Kept until the socket goes live.
+        case buffered
+        /// Dropped: the socket is closing (or just overflowed its buffer).
+        case dropped
+    }
+
+    /// Decides (atomically with going live) whether a frame is written now or kept.
+    func route(_ frame: Frame) -> Route {
+        let (route, overflowedNow) = state.withLock { state -> (Route, Bool) in
+            if state.closed { return (.dropped, false) }
+            if state.live { return (.direct, false) }
+            guard state.buffered.count < state.bufferLimit else {
+                state.overflowed = true
+                state.closed = true
+                return (.dropped, true)
+            }
+            state.buffered.append(frame)
+            return (.buffered, false)
+        }
+        if overflowedNow { endContinuation.finish() }
+        return route
+    }
+
+    /// Sends one frame from anywhere (error frames from the socket's own reader).
+    func send(_ frame: Frame) {
+        if route(frame) == .direct {
+            channel.eventLoop.execute { self.writeNow(frame, flush: true) }
         }
     }
 
-    /// Whether the buffer overflowed (the writer then closes the socket).
-    var hasOverflowed: Bool { overflowed.load(ordering: .relaxed) }
-
-    /// Returns once the buffer has overflowed or the connection has finished (not when
-    /// only the outbound stream ended for a drain).
-    func waitForOverflow() async {
-        for await _ in overflowSignal {}
+    /// Writes a frame into the channel; on the channel's event loop only.
+    func writeNow(_ frame: Frame, flush: Bool) {
+        channel.eventLoop.assertInEventLoop()
+        let write = state.withLock { state -> Bool in
+            guard !state.closed else { return false }
+            if let id = frame.messageID, state.alreadySent.contains(id) { return false }
+            guard channel.isWritable else {
+                state.overflowed = true
+                state.closed = true
+                return false
+            }
+            return true
+        }
+        guard write else {
+            if state.withLock({ $0.overflowed }) { endContinuation.finish() }
+            return
+        }
+        if let context = encoderContext.value {
+            context.write(NIOAny(frame.wire), promise: nil)
+            if flush { context.flush() }
+        } else {
+            // No encoder found in the pipeline (not expected): let it encode the frame.
+            channel.write(WebSocketFrame(fin: true, opcode: .text, data: frame.buffer), promise: nil)
+            if flush { channel.flush() }
+        }
     }
 
-    /// Starts a post from this socket; false once the server is going away (the post
+    /// The history frame is written: from now on frames go straight to the channel,
+    /// those buffered meanwhile first (minus the ones the history frame already had).
+    func goLive(skipping alreadySent: Set<ObjectID>) {
+        channel.eventLoop.execute {
+            self.encoderContext.value = try? self.channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
+            self.state.withLock { state in
+                state.alreadySent = alreadySent
+                state.live = true
+            }
+            self.flushBuffered()
+        }
+    }
+
+    private func flushBuffered() {
+        let frames = state.withLock { state -> [Frame] in
+            defer { state.buffered = [] }
+            return state.buffered
+        }
+        for frame in frames { writeNow(frame, flush: false) }
+        if !frames.isEmpty {
+            if let context = encoderContext.value { context.flush() } else { channel.flush() }
+        }
+    }
+
+    /// Whether the socket fell too far behind (its handler then closes it).
+    var hasOverflowed: Bool { state.withLock { $0.overflowed } }
+
+    /// Returns once the socket must close.
+    func waitForEnd() async {
+        for await _ in endSignal {}
+    }
+
+    // MARK: Drain and session end
+
+    /// Starts a post from this socket; false once the socket is going away (the post
     /// must not start). Pair with `endPost()`.
     func beginPost() -> Bool {
-        drain.withLock { state in
+        state.withLock { state in
             guard !state.goingAway else { return false }
             state.posting = true
             return true
         }
     }
 
-    /// Ends a post; if the server started going away meanwhile, the outbound stream
-    /// ends now (after the frames already queued).
+    /// Ends a post; if the socket started going away meanwhile, it closes now.
     func endPost() {
-        let finishNow = drain.withLock { state in
+        let closeNow = state.withLock { state in
             state.posting = false
             return state.goingAway
         }
-        if finishNow { continuation.finish() }
+        if closeNow { close() }
     }
 
-    /// The server is shutting down: no new posts; the outbound stream ends once the
-    /// post in flight (if any) is done, and the socket then closes with 1001.
+    /// The server is shutting down: no new posts; once the post in flight (if any) is
+    /// done, the socket closes with 1001 after what was already written.
     func goAway() {
-        let finishNow = drain.withLock { state in
+        let closeNow = state.withLock { state in
             state.goingAway = true
             return !state.posting
         }
-        if finishNow { continuation.finish() }
+        if closeNow { close() }
     }
 
-    /// Whether `goAway()` or `endSession(reason:)` was called.
-    var isGoingAway: Bool { drain.withLock { $0.goingAway } }
+    var isGoingAway: Bool { state.withLock { $0.goingAway } }
 
-    /// The user's session ended: like `goAway()` (the post in flight finishes, queued
-    /// frames are flushed), but the socket then closes with 1008 and `reason`.
+    /// The user's session ended: like `goAway()`, but the socket closes with 1008 and `reason`.
     func endSession(reason: String) {
-        let finishNow = drain.withLock { state in
+        let closeNow = state.withLock { state in
             state.goingAway = true
             state.sessionEndReason = reason
             return !state.posting
         }
-        if finishNow { continuation.finish() }
+        if closeNow { close() }
     }
 
-    /// Why the session ended, when it did.
-    var sessionEndReason: String? { drain.withLock { $0.sessionEndReason } }
+    var sessionEndReason: String? { state.withLock { $0.sessionEndReason } }
 
-    /// Ends the outbound stream (the socket is going away).
-    func finish() {
-        continuation.finish()
-        overflowContinuation.finish()
+    /// No more frames; the handler closes the socket.
+    func finish() { close() }
+
+    private func close() {
+        // Frames already handed to the event loop are written before the close frame,
+        // which the handler sends through the same loop afterwards.
+        channel.eventLoop.execute { self.state.withLock { $0.closed = true } }
+        endContinuation.finish()
     }
 }

@@ -1,4 +1,5 @@
 import ChatCore
+import NIOCore
 import Synchronization
 
 /// This node's sockets, by room. Receives every fanned-out message and hands one
@@ -77,8 +78,17 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
         let sinceStored = metrics.fanoutClock.delivered(message.id)
         guard !targets.isEmpty else { return }
         let frame = RoomConnection.Frame(messageID: message.id, buffer: FrameEncoder.messageFrame(message))
-        for connection in targets {
-            connection.enqueue(frame)
+        // One task per event loop writes the frame to all of that loop's live sockets.
+        var live: [ObjectIdentifier: (loop: any EventLoop, sockets: [RoomConnection])] = [:]
+        for connection in targets where connection.route(frame) == .direct {
+            let loop = connection.channel.eventLoop
+            live[ObjectIdentifier(loop), default: (loop, [])].sockets.append(connection)
+        }
+        for (_, group) in live {
+            let sockets = group.sockets
+            group.loop.execute {
+                for connection in sockets { connection.writeNow(frame, flush: true) }
+            }
         }
         metrics.messagesBroadcast.increment()
         metrics.deliveries.increment(by: targets.count)

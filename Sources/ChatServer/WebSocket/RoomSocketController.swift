@@ -59,21 +59,23 @@ struct RoomSocketController: Sendable {
         await UpgradeRefusal.gate(request, paths: Self.paths, on: channel) { uri in
             let (identity, room) = try await admit(uri: uri, headers: request.headerFields)
             return { inbound, outbound, context in
-                try await run(inbound: inbound, outbound: outbound, identity: identity, room: room, logger: context.logger)
+                try await run(inbound: inbound, outbound: outbound, identity: identity, room: room, channel: channel, logger: context.logger)
             }
         }
     }
 
     private func run(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, identity: Identity, room: Room, logger baseLogger: Logger
+        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, identity: Identity, room: Room, channel: any Channel,
+        logger baseLogger: Logger
     ) async throws {
         var logger = baseLogger
         logger[metadataKey: "room"] = "\(room.name)"
         logger[metadataKey: "user"] = "\(identity.user.username)"
 
-        // Register before reading history so that nothing posted meanwhile is missed;
-        // live copies of messages already in the history frame are skipped.
-        let connection = RoomConnection(roomID: room.id, userID: identity.user.id, capacity: settings.outboundBufferFrames)
+        // Register before reading history so that nothing posted meanwhile is missed:
+        // the room's frames are buffered until the history frame is out, and live copies
+        // of messages already in it are skipped.
+        let connection = RoomConnection(roomID: room.id, userID: identity.user.id, channel: channel, capacity: settings.outboundBufferFrames)
         guard hub.register(connection) else {
             try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
             return
@@ -84,41 +86,29 @@ struct RoomSocketController: Sendable {
         }
         let joined = try await JoinRoom(ports: ports)(room: room, user: identity.user)
         try await outbound.write(.custom(.init(fin: true, opcode: .text, data: FrameEncoder.historyFrame(joined.recentMessages))))
-        let alreadySent = Set(joined.recentMessages.map(\.id))
+        connection.goLive(skipping: Set(joined.recentMessages.map(\.id)))
         let socketLogger = logger
 
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask {
-                try await writeLoop(connection: connection, outbound: outbound, skipping: alreadySent)
-            }
-            group.addTask {
                 try await readLoop(inbound: inbound, connection: connection, room: joined.room, user: identity.user, logger: socketLogger)
             }
             group.addTask {
-                // Ends when the buffer overflows (or the connection finishes).
-                await connection.waitForOverflow()
+                // Ends when the socket must close: it fell behind, the server drains, or the session ended.
+                await connection.waitForEnd()
             }
-            // Whichever ends first (client gone, client too slow, or a drain that let
-            // the writer flush) ends all three; a writer stuck on a full socket is cancelled.
+            // Whichever ends first (client gone, or one of the above) ends both.
             try await group.next()
             connection.finish()
             group.cancelAll()
         }
         if connection.hasOverflowed {
-            socketLogger.warning("closed slow socket: outbound buffer overflowed", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+            socketLogger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
         } else if let reason = connection.sessionEndReason {
             socketLogger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
             try? await outbound.close(.policyViolation, reason: reason)
         } else if connection.isGoingAway {
             try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
-        }
-    }
-
-    private func writeLoop(connection: RoomConnection, outbound: WebSocketOutboundWriter, skipping alreadySent: Set<ObjectID>) async throws {
-        for await frame in connection.frames {
-            if let id = frame.messageID, alreadySent.contains(id) { continue }
-            if connection.hasOverflowed { return }
-            try await outbound.write(.custom(.init(fin: true, opcode: .text, data: frame.buffer)))
         }
     }
 
@@ -136,7 +126,7 @@ struct RoomSocketController: Sendable {
             case .text(let string):
                 text = string
             case .binary:
-                connection.enqueue(.init(buffer: FrameEncoder.errorFrame("binary frames are not supported; send JSON text")))
+                connection.send(.init(buffer: FrameEncoder.errorFrame("binary frames are not supported; send JSON text")))
                 continue
             }
             do {
@@ -144,10 +134,10 @@ struct RoomSocketController: Sendable {
                 _ = try await post(content: frame.content, from: user, in: room)
             } catch let error as ChatError {
                 if let detail = error.detail { logger.error("posting failed", metadata: ["error": "\(error.message)", "detail": "\(detail)"]) }
-                connection.enqueue(.init(buffer: FrameEncoder.errorFrame(error.message)))
+                connection.send(.init(buffer: FrameEncoder.errorFrame(error.message)))
             } catch {
                 logger.error("posting failed", metadata: ["error": "\(error)"])
-                connection.enqueue(.init(buffer: FrameEncoder.errorFrame("message could not be stored; try again")))
+                connection.send(.init(buffer: FrameEncoder.errorFrame("message could not be stored; try again")))
             }
         }
     }
