@@ -34,6 +34,8 @@ final class RoomConnection: Sendable {
     /// The WebSocket encoder's place in the pipeline: pre-encoded frames are written just
     /// below it (set on the event loop when the socket goes live).
     private let encoderContext: NIOLoopBoundBox<ChannelHandlerContext?>
+    /// Written but not flushed yet (so a `LoopFlusher` lists the socket once).
+    private let flushPending: NIOLoopBoundBox<LoopFlag>
 
     private struct State {
         var buffered: [Frame] = []
@@ -58,6 +60,7 @@ final class RoomConnection: Sendable {
         self.channel = channel
         self.state = Mutex(State(bufferLimit: capacity))
         self.encoderContext = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
+        self.flushPending = .makeBoxSendingValue(LoopFlag(), eventLoop: channel.eventLoop)
         (endSignal, endContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
@@ -97,8 +100,10 @@ final class RoomConnection: Sendable {
         }
     }
 
-    /// Writes a frame into the channel; on the channel's event loop only.
-    func writeNow(_ frame: Frame, flush: Bool) {
+    /// Writes a frame into the channel; on the channel's event loop only. Returns true
+    /// when it was written and not flushed (the caller flushes: `flushWrites()`).
+    @discardableResult
+    func writeNow(_ frame: Frame, flush: Bool) -> Bool {
         channel.eventLoop.assertInEventLoop()
         let write = state.withLock { state -> Bool in
             guard !state.closed else { return false }
@@ -112,16 +117,23 @@ final class RoomConnection: Sendable {
         }
         guard write else {
             if state.withLock({ $0.overflowed }) { endContinuation.finish() }
-            return
+            return false
         }
         if let context = encoderContext.value {
             context.write(NIOAny(frame.wire), promise: nil)
-            if flush { context.flush() }
         } else {
             // No encoder found in the pipeline (not expected): let it encode the frame.
             channel.write(WebSocketFrame(fin: true, opcode: .text, data: frame.buffer), promise: nil)
-            if flush { channel.flush() }
         }
+        guard flush else { return !flushPending.value.swap(true) }
+        flushWrites()
+        return false
+    }
+
+    /// Flushes what `writeNow(_:flush: false)` wrote; on the channel's event loop.
+    func flushWrites() {
+        flushPending.value.swap(false)
+        if let context = encoderContext.value { context.flush() } else { channel.flush() }
     }
 
     /// The history frame is written: from now on frames go straight to the channel,
@@ -143,9 +155,7 @@ final class RoomConnection: Sendable {
             return state.buffered
         }
         for frame in frames { writeNow(frame, flush: false) }
-        if !frames.isEmpty {
-            if let context = encoderContext.value { context.flush() } else { channel.flush() }
-        }
+        if !frames.isEmpty { flushWrites() }
     }
 
     /// Whether the socket fell too far behind (its handler then closes it).
@@ -209,5 +219,16 @@ final class RoomConnection: Sendable {
         // which the handler sends through the same loop afterwards.
         channel.eventLoop.execute { self.state.withLock { $0.closed = true } }
         endContinuation.finish()
+    }
+}
+
+/// A flag that returns its old value when set.
+struct LoopFlag {
+    private var value = false
+
+    @discardableResult
+    mutating func swap(_ new: Bool) -> Bool {
+        defer { value = new }
+        return value
     }
 }

@@ -15,6 +15,8 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
 
     private let state = Mutex(State())
     private let metrics: ChatMetrics
+    /// One per event loop that has room sockets.
+    private let flushers = Mutex<[ObjectIdentifier: LoopFlusher]>([:])
 
     public init(metrics: ChatMetrics = .disabled) {
         self.metrics = metrics
@@ -84,10 +86,16 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
             let loop = connection.channel.eventLoop
             live[ObjectIdentifier(loop), default: (loop, [])].sockets.append(connection)
         }
-        for (_, group) in live {
+        for (key, group) in live {
             let sockets = group.sockets
+            let flusher = flushers.withLock { flushers in
+                if let flusher = flushers[key] { return flusher }
+                let flusher = LoopFlusher(loop: group.loop)
+                flushers[key] = flusher
+                return flusher
+            }
             group.loop.execute {
-                for connection in sockets { connection.writeNow(frame, flush: true) }
+                for connection in sockets where connection.writeNow(frame, flush: false) { flusher.needsFlush(connection) }
             }
         }
         metrics.messagesBroadcast.increment()
