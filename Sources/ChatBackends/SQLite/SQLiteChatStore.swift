@@ -11,8 +11,15 @@ public final class SQLiteChatStore: ChatStore {
     /// The database file.
     public let path: String
 
+    /// Whether commits leave WAL checkpoints to `SQLiteCheckpointer` (serving processes).
+    public let backgroundCheckpoints: Bool
+
     /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
-    public init(path: String) throws {
+    ///
+    /// - Parameter backgroundCheckpoints: when true, commits never checkpoint the WAL
+    ///   themselves (a checkpoint fsyncs the database file: tens of milliseconds on which
+    ///   every post would wait); run `SQLiteCheckpointer` beside the store instead.
+    public init(path: String, backgroundCheckpoints: Bool = false) throws {
         let directory = (path as NSString).deletingLastPathComponent
         if !directory.isEmpty {
             try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
@@ -22,9 +29,11 @@ public final class SQLiteChatStore: ChatStore {
         configuration.busyMode = .timeout(5)
         configuration.prepareDatabase { db in
             try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
         }
         self.pool = try Self.openAndMigrate(path: path, configuration: configuration)
         self.path = path
+        self.backgroundCheckpoints = backgroundCheckpoints
     }
 
     public var displayName: String { "sqlite:\(path)" }

@@ -41,7 +41,7 @@ public struct ChatRuntime: Sendable {
         if needsSecret, JWTTokenAuthority.isWeak(secret: secret) {
             logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
         }
-        let store = try await connectStore(settings: settings, logger: logger)
+        let store = try await connectStore(settings: settings, logger: logger, backgroundCheckpoints: true)
         let shared = try await connectShared(settings: settings, store: store, logger: logger)
         let metrics = ServiceMetrics()
         let queue = try EventBackend.connect(settings: settings, roles: roles, logger: logger, metrics: metrics.chat)
@@ -61,7 +61,8 @@ public struct ChatRuntime: Sendable {
             "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "\(queue.description)",
         ])
         return ChatRuntime(
-            settings: settings, ports: ports, logger: logger, metrics: metrics, backendServices: shared.services + queue.services, locks: shared.locks, redis: shared.client,
+            settings: settings, ports: ports, logger: logger, metrics: metrics,
+            backendServices: storeServices(store, logger: logger) + shared.services + queue.services, locks: shared.locks, redis: shared.client,
             amqp: queue.client, eventBackend: queue)
     }
 
@@ -117,8 +118,17 @@ public struct ChatRuntime: Sendable {
         await ports.store.close()
     }
 
+    /// What the store needs running beside the services (SQLite's WAL checkpoints).
+    static func storeServices(_ store: any ChatStore, logger: Logger) -> [any Service] {
+        guard let sqlite = store as? SQLiteChatStore, sqlite.backgroundCheckpoints else { return [] }
+        return [SQLiteCheckpointer(store: sqlite, logger: logger)]
+    }
+
     /// MongoDB when `mongo.uri` is set (indexes ensured), else the SQLite file.
-    static func connectStore(settings: Settings, logger: Logger) async throws -> any ChatStore {
+    ///
+    /// - Parameter backgroundCheckpoints: for serving processes, which run
+    ///   `SQLiteCheckpointer` (one-shot commands let commits checkpoint as usual).
+    static func connectStore(settings: Settings, logger: Logger, backgroundCheckpoints: Bool = false) async throws -> any ChatStore {
         if let uri = settings.mongoURI {
             let database = settings.string(.mongoDatabase) ?? "chat_app"
             do {
@@ -130,7 +140,7 @@ public struct ChatRuntime: Sendable {
             }
         }
         do {
-            return try SQLiteChatStore(path: settings.sqlitePath)
+            return try SQLiteChatStore(path: settings.sqlitePath, backgroundCheckpoints: backgroundCheckpoints)
         } catch {
             throw RuntimeError("cannot open the SQLite store at \(settings.sqlitePath): \(error)")
         }
