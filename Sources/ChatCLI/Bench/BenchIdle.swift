@@ -8,7 +8,11 @@ struct BenchIdle: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "idle",
         abstract: "Server memory per idle WebSocket, from the server's RSS before and after N sockets joined.",
-        discussion: "Needs --server-pid (the server must run on this machine).")
+        discussion: """
+            Needs --server-pid (the server must run on this machine). The figure is the marginal \
+            cost: RSS growth while the second half of the sockets joins, per socket; the overall \
+            figure includes one-time warm-up (allocator arenas, pools).
+            """)
 
     @OptionGroup var global: GlobalOptions
     @OptionGroup var target: BenchTarget
@@ -39,7 +43,7 @@ struct BenchIdle: AsyncParsableCommand {
             try OutputJSON.print(report)
         } else {
             print("idle sockets \(report.connected)/\(report.clients); server RSS \(ByteCount.describe(report.serverRSSBeforeBytes)) → \(ByteCount.describe(report.serverRSSAfterBytes))")
-            print("\(report.bytesPerConnection) bytes (\(ByteCount.describe(report.bytesPerConnection))) of server RSS per idle connection")
+            print("\(report.bytesPerConnection) bytes (\(ByteCount.describe(report.bytesPerConnection))) of server RSS per idle connection (second half; \(report.bytesPerConnectionOverall) bytes over all, warm-up included)")
             if let error = report.firstError { print("first error: \(error)") }
         }
         if report.connected < report.clients { throw ExitCode(1) }

@@ -36,7 +36,10 @@ struct RoomSocketController: Sendable {
         let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: headers, uri: uri))
         do {
             let room = try await JoinRoom(ports: ports).findRoom(named: uri.queryParameters.get("name"))
-            return (identity, room)
+            // The socket keeps the room for its lifetime: keep only what it needs, not the
+            // member list (every socket holding every member is quadratic in room size).
+            let member = room.members.contains(identity.user.id)
+            return (identity, Room(id: room.id, name: room.name, members: member ? [identity.user.id] : [], createdAt: room.createdAt))
         } catch let error as ChatError where error.kind == .notFound {
             throw TextError(status: .badRequest, message: error.message)
         } catch let error as ChatError where error.kind == .invalidInput {
