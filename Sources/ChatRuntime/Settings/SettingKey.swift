@@ -76,7 +76,7 @@ public struct SettingKey: Sendable, Hashable {
     public static let maxFrameBytes = SettingKey("websocket.max_frame_bytes", .int, default: .int(64 * 1024),
         help: "largest WebSocket frame accepted, in bytes")
     public static let outboundBufferFrames = SettingKey("websocket.outbound_buffer_frames", .int, default: .int(1024),
-        help: "frames queued per socket before a slow socket is closed")
+        help: "frames buffered per socket while it joins (a socket more than 64 KB behind is closed as slow)")
     public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(12 * 3600),
         help: "lifetime of issued tokens in seconds (the Go service: 12 hours)")
 
