@@ -158,15 +158,16 @@ public final class SQLiteChatStore: ChatStore {
             var stored: [Message] = []
             try db.inTransaction(.immediate) {
                 var next: [ObjectID: Int64] = [:]
+                // Prepared once per connection (not per message): the hot path of every post.
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq) VALUES (?, ?, ?, ?, ?, ?)")
+                let nextSequence = try db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?")
                 for message in messages {
                     var sequence: Int64
                     if let known = next[message.roomID] {
                         sequence = known
                     } else {
-                        sequence = try Int64.fetchOne(
-                            db, sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?", arguments: [message.roomID.hex]) ?? 1
+                        sequence = try Int64.fetchOne(nextSequence, arguments: [message.roomID.hex]) ?? 1
                     }
                     next[message.roomID] = sequence + 1
                     var copy = message

@@ -12,20 +12,13 @@ struct RoomsRemoveMember: AsyncParsableCommand {
             """)
 
     @OptionGroup var global: GlobalOptions
-
-    @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
-    var room: String
-
-    @Argument(help: ArgumentHelp("The user (username or id).", valueName: "user"))
-    var user: String
+    @OptionGroup var target: RoomMemberArguments
 
     func run() async throws {
         try await OperatorSession.run(global) { session in
-            let admin = RoomAdministration(store: session.backends.store, cache: session.backends.cache, logger: session.logger)
-            let found = try await admin.room(named: room)
-            let member = try await UserLookup.user(user, in: session.backends.store)
-            let removed = try await admin.removeMember(member, from: found)
-            print(removed ? "removed \(member.username) from \(found.name)" : "\(member.username) was not a member of \(found.name)")
+            let (admin, room, member) = try await target.resolve(in: session)
+            let removed = try await admin.removeMember(member, from: room)
+            print(removed ? "removed \(member.username) from \(room.name)" : "\(member.username) was not a member of \(room.name)")
         }
     }
 }
