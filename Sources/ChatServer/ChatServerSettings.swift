@@ -4,13 +4,21 @@ public struct ChatServerSettings: Sendable {
     public var port: Int
     /// Largest WebSocket frame (and reassembled message) accepted, in bytes.
     public var maxFrameBytes: Int
-    /// Frames queued per socket before a slow socket is closed.
+    /// Frames buffered per socket while it joins (once joined, a socket 64 KB behind is
+    /// closed as slow).
     public var outboundBufferFrames: Int
+    /// WebSocket `Origin`s allowed to upgrade (exact match); empty: any. A request
+    /// without an `Origin` header (not a browser) is always allowed.
+    public var allowedOrigins: [String]
 
-    public init(host: String = "0.0.0.0", port: Int = 8000, maxFrameBytes: Int = 64 * 1024, outboundBufferFrames: Int = 1024) {
+    public init(
+        host: String = "0.0.0.0", port: Int = 8000, maxFrameBytes: Int = 64 * 1024, outboundBufferFrames: Int = 1024,
+        allowedOrigins: [String] = []
+    ) {
         self.host = host
         self.port = port
         self.maxFrameBytes = maxFrameBytes
         self.outboundBufferFrames = outboundBufferFrames
+        self.allowedOrigins = allowedOrigins
     }
 }

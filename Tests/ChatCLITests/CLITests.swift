@@ -69,6 +69,13 @@ struct CLITests {
         let noSecret = try await ChatctlProcess.run(["config", "check"])
         #expect(noSecret.status == 1)
         #expect(noSecret.stderr.contains("secret_key"))
+        let badOrigin = try await ChatctlProcess.run(
+            ["config", "check"], environment: ["SECRET_KEY": "s", "CHATCTL_WEBSOCKET_ALLOWED_ORIGINS": "https://ok.example, chat.example.com/app"])
+        #expect(badOrigin.status == 1)
+        #expect(badOrigin.stderr.contains("websocket.allowed_origins") && badOrigin.stderr.contains("chat.example.com/app"))
+        let goodOrigins = try await ChatctlProcess.run(
+            ["config", "check"], environment: ["SECRET_KEY": "s", "CHATCTL_WEBSOCKET_ALLOWED_ORIGINS": "https://ok.example, http://localhost:3000"])
+        #expect(goodOrigins.status == 0, "\(goodOrigins.stderr)")
     }
 
     @Test("serve refuses to start without a secret unless --dev")

@@ -26,10 +26,11 @@ enum LoopbackSocket {
     }
 
     /// Sends a WebSocket upgrade request for `path`, with a bearer token if given.
-    static func sendUpgradeRequest(fd: Int32, port: Int, path: String, token: String?) {
+    static func sendUpgradeRequest(fd: Int32, port: Int, path: String, token: String?, origin: String? = nil) {
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
             + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
         if let token { request += "Authorization: Bearer \(token)\r\n" }
+        if let origin { request += "Origin: \(origin)\r\n" }
         request += "\r\n"
         _ = request.withCString { send(fd, $0, strlen($0), 0) }
     }

@@ -12,17 +12,17 @@ struct RawUpgrade {
     let body: String
 
     /// Runs the blocking exchange on NIO's thread pool, never on the cooperative pool.
-    static func attempt(port: Int, path: String, token: String?) async throws -> RawUpgrade {
-        try await NIOThreadPool.singleton.runIfActive { try blockingAttempt(port: port, path: path, token: token) }
+    static func attempt(port: Int, path: String, token: String?, origin: String? = nil) async throws -> RawUpgrade {
+        try await NIOThreadPool.singleton.runIfActive { try blockingAttempt(port: port, path: path, token: token, origin: origin) }
     }
 
-    private static func blockingAttempt(port: Int, path: String, token: String?) throws -> RawUpgrade {
+    private static func blockingAttempt(port: Int, path: String, token: String?, origin: String?) throws -> RawUpgrade {
         let fd = try LoopbackSocket.connect(port: port) { fd in
             var timeout = timeval(tv_sec: 10, tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         }
         defer { close(fd) }
-        LoopbackSocket.sendUpgradeRequest(fd: fd, port: port, path: path, token: token)
+        LoopbackSocket.sendUpgradeRequest(fd: fd, port: port, path: path, token: token, origin: origin)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         while true {

@@ -160,7 +160,8 @@ public struct ChatRuntime: Sendable {
         if roles.contains(.chat) {
             let chatSettings = ChatServerSettings(
                 host: settings.chatHost, port: settings.chatPort,
-                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
+                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
+                allowedOrigins: settings.allowedOrigins)
             let chat = await ChatApplication.build(
                 ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger
@@ -174,7 +175,8 @@ public struct ChatRuntime: Sendable {
         if roles.contains(.notify) {
             let notifySettings = ChatServerSettings(
                 host: settings.notifyHost, port: settings.notifyPort,
-                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames)
+                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
+                allowedOrigins: settings.allowedOrigins)
             let notify = NotificationApplication.build(
                 ports: ports, settings: notifySettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger

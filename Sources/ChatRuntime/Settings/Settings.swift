@@ -51,6 +51,10 @@ public struct Settings: Sendable {
     public var rabbitMQBufferEvents: Int { int(.rabbitMQBufferEvents) ?? 10_000 }
     public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
     public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
+    /// `websocket.allowed_origins` as a list (empty: any origin).
+    public var allowedOrigins: [String] {
+        (string(.allowedOrigins) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+    }
     public var tokenLifetime: Duration { .seconds(int(.tokenTTLSeconds) ?? 12 * 3600) }
 
     public var logFormat: LogFormat { string(.logFormat).flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .logfmt }
@@ -99,6 +103,11 @@ public struct Settings: Sendable {
         }
         if outboundBufferFrames < 1 {
             throw SettingsError(key: SettingKey.outboundBufferFrames.key, message: "must be at least 1")
+        }
+        for origin in allowedOrigins where !(origin.hasPrefix("http://") || origin.hasPrefix("https://")) || origin.dropFirst(8).contains("/") {
+            throw SettingsError(
+                key: SettingKey.allowedOrigins.key,
+                message: "'\(origin)' is not an origin: scheme://host[:port], no path (e.g. https://chat.example.com)")
         }
         if let ttl = int(.tokenTTLSeconds), ttl < 60 {
             throw SettingsError(key: SettingKey.tokenTTLSeconds.key, message: "must be at least 60 seconds")

@@ -29,7 +29,7 @@ struct NotificationSocketController: Sendable {
     func shouldUpgrade(
         request: HTTPRequest, channel: any Channel, logger: Logger
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        await UpgradeRefusal.gate(request, paths: Self.paths, on: channel) { uri in
+        await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
             return { inbound, outbound, _ in
                 try await run(inbound: inbound, outbound: outbound, receiver: identity.user.id)

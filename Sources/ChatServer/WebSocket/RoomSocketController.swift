@@ -59,7 +59,7 @@ struct RoomSocketController: Sendable {
     func shouldUpgrade(
         request: HTTPRequest, channel: any Channel, logger: Logger
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
-        await UpgradeRefusal.gate(request, paths: Self.paths, on: channel) { uri in
+        await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
             let (identity, room) = try await admit(uri: uri, headers: request.headerFields)
             return { inbound, outbound, context in
                 try await run(inbound: inbound, outbound: outbound, identity: identity, room: room, channel: channel, logger: context.logger)

@@ -16,14 +16,20 @@ enum UpgradeRefusal {
     typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
 
     /// The upgrade decision both WebSocket services share: the path must be one of
-    /// `paths` (else 404), then `admit` checks the request and returns the handler, or
-    /// throws the refusal, which the client gets with its real status.
+    /// `paths` (else 404), a browser's `Origin` one of `allowedOrigins` when there are any
+    /// (else 403), then `admit` checks the request and returns the handler, or throws the
+    /// refusal, which the client gets with its real status.
     static func gate(
-        _ request: HTTPRequest, paths: Set<String>, on channel: any Channel, admit: (URI) async throws -> Handler
+        _ request: HTTPRequest, paths: Set<String>, allowedOrigins: [String], on channel: any Channel,
+        admit: (URI) async throws -> Handler
     ) async -> ShouldUpgradeResult<Handler> {
         let uri = URI(request.path ?? "/")
         guard paths.contains(uri.path) else {
             await respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
+            return .dontUpgrade
+        }
+        if !allowedOrigins.isEmpty, let origin = request.headerFields[.origin], !allowedOrigins.contains(origin) {
+            await respond(with: TextError(status: .forbidden, message: "origin not allowed"), on: channel)
             return .dontUpgrade
         }
         do {
