@@ -49,7 +49,8 @@ start_server() { # peer scenario
     chatctl)
       DATA=$(mktemp -d)
       export SECRET_KEY=bench-compare-secret-0123456789abcdef
-      CHATCTL_LOG_LEVEL=warning "$CHATCTL" serve chat --host 127.0.0.1 --port $PORT --data-dir "$DATA" >/dev/null 2>&1 & SPID=$!
+      # The per-socket message rate limit is lifted for load tests.
+      CHATCTL_MESSAGE_RATE_LIMIT=0 CHATCTL_LOG_LEVEL=warning "$CHATCTL" serve chat --host 127.0.0.1 --port $PORT --data-dir "$DATA" >/dev/null 2>&1 & SPID=$!
       ;;
   esac
   wait_port

@@ -10,15 +10,20 @@ public struct ChatServerSettings: Sendable {
     /// WebSocket `Origin`s allowed to upgrade (exact match); empty: any. A request
     /// without an `Origin` header (not a browser) is always allowed.
     public var allowedOrigins: [String]
+    /// Messages a second one room socket may post (0: no limit), and the burst allowed.
+    public var messageRateLimit: Double
+    public var messageRateBurst: Int
 
     public init(
         host: String = "0.0.0.0", port: Int = 8000, maxFrameBytes: Int = 64 * 1024, outboundBufferFrames: Int = 1024,
-        allowedOrigins: [String] = []
+        allowedOrigins: [String] = [], messageRateLimit: Double = 0, messageRateBurst: Int = 40
     ) {
         self.host = host
         self.port = port
         self.maxFrameBytes = maxFrameBytes
         self.outboundBufferFrames = outboundBufferFrames
         self.allowedOrigins = allowedOrigins
+        self.messageRateLimit = messageRateLimit
+        self.messageRateBurst = messageRateBurst
     }
 }

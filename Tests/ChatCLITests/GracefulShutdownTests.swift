@@ -14,7 +14,7 @@ struct GracefulShutdownTests {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-drain-\(UUID().uuidString)").path
         let server = try ChatctlProcess(
             ["serve", "chat", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
-            environment: ["SECRET_KEY": "drain-test-secret-0123456789abcdef"])
+            environment: ["SECRET_KEY": "drain-test-secret-0123456789abcdef", "CHATCTL_MESSAGE_RATE_LIMIT": "0"])
         defer { server.stop() }
         let base = "http://127.0.0.1:\(try await server.waitForListeningPort())"
         let ws = base.replacingOccurrences(of: "http://", with: "ws://")

@@ -12,7 +12,9 @@ struct BenchCommand: AsyncParsableCommand {
             their tokens) and deletes them afterwards. With --no-auth it sends no token and \
             uses --room as given (for the peer servers in ../shared/bench).
 
-            Benchmarks print figures; nothing here asserts a timing. See BENCHMARKS.md.
+            Start the server with CHATCTL_MESSAGE_RATE_LIMIT=0: its per-socket message rate \
+            limit (20 a second by default) would refuse a load test's messages. Benchmarks \
+            print figures; nothing here asserts a timing. See BENCHMARKS.md.
             """,
         subcommands: [BenchFanout.self, BenchJoin.self, BenchIdle.self]
     )

@@ -161,7 +161,8 @@ public struct ChatRuntime: Sendable {
             let chatSettings = ChatServerSettings(
                 host: settings.chatHost, port: settings.chatPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
-                allowedOrigins: settings.allowedOrigins)
+                allowedOrigins: settings.allowedOrigins, messageRateLimit: settings.messageRateLimit,
+                messageRateBurst: settings.messageRateBurst)
             let chat = await ChatApplication.build(
                 ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger

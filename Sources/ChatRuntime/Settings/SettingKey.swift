@@ -79,12 +79,17 @@ public struct SettingKey: Sendable, Hashable {
         help: "frames buffered per socket while it joins (a socket more than 64 KB behind is closed as slow)")
     public static let allowedOrigins = SettingKey("websocket.allowed_origins", .string, default: .string(""),
         help: "comma-separated WebSocket Origins browsers may connect from (exact, e.g. https://chat.example.com); empty: any")
+    public static let messageRateLimit = SettingKey("message_rate_limit", .double, default: .double(20),
+        help: "messages a second one WebSocket may post (more get an error frame and are not stored); 0: no limit")
+    public static let messageRateBurst = SettingKey("message_rate_burst", .int, default: .int(40),
+        help: "messages one WebSocket may post at once above message_rate_limit")
     public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(12 * 3600),
         help: "lifetime of issued tokens in seconds (the Go service: 12 hours)")
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, notifyHost, notifyPort, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
-        rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, tokenTTLSeconds,
+        rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
+        tokenTTLSeconds,
     ]
 }

@@ -51,6 +51,8 @@ public struct Settings: Sendable {
     public var rabbitMQBufferEvents: Int { int(.rabbitMQBufferEvents) ?? 10_000 }
     public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
     public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
+    public var messageRateLimit: Double { string(.messageRateLimit).flatMap { Double($0) } ?? 20 }
+    public var messageRateBurst: Int { int(.messageRateBurst) ?? 40 }
     /// `websocket.allowed_origins` as a list (empty: any origin).
     public var allowedOrigins: [String] {
         (string(.allowedOrigins) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
@@ -108,6 +110,12 @@ public struct Settings: Sendable {
             throw SettingsError(
                 key: SettingKey.allowedOrigins.key,
                 message: "'\(origin)' is not an origin: scheme://host[:port], no path (e.g. https://chat.example.com)")
+        }
+        if !(messageRateLimit >= 0) || !messageRateLimit.isFinite {
+            throw SettingsError(key: SettingKey.messageRateLimit.key, message: "must be 0 (no limit) or a positive number of messages a second")
+        }
+        if messageRateBurst < 1 {
+            throw SettingsError(key: SettingKey.messageRateBurst.key, message: "must be at least 1")
         }
         if let ttl = int(.tokenTTLSeconds), ttl < 60 {
             throw SettingsError(key: SettingKey.tokenTTLSeconds.key, message: "must be at least 60 seconds")

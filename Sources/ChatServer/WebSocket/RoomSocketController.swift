@@ -119,7 +119,13 @@ struct RoomSocketController: Sendable {
         inbound: WebSocketInboundStream, connection: RoomConnection, room: Room, user: User, logger: Logger
     ) async throws {
         let post = PostMessage(ports: ports)
+        var bucket = settings.messageRateLimit > 0 ? TokenBucket(rate: settings.messageRateLimit, burst: settings.messageRateBurst) : nil
         for try await message in inbound.messages(maxSize: settings.maxFrameBytes) {
+            // Every frame counts, valid or not: a flood is refused before any work.
+            if bucket?.allow(now: DispatchTime.now().uptimeNanoseconds) == false {
+                connection.send(.init(buffer: FrameEncoder.errorFrame(rateLimitMessage)))
+                continue
+            }
             // A drain lets the post in flight finish and starts no new one (frames that
             // arrive meanwhile are dropped; the socket closes with 1001 once flushed).
             guard connection.beginPost() else { continue }
@@ -143,6 +149,13 @@ struct RoomSocketController: Sendable {
                 connection.send(.init(buffer: FrameEncoder.errorFrame("message could not be stored; try again")))
             }
         }
+    }
+
+    /// The error frame's text when a socket posts faster than allowed.
+    var rateLimitMessage: String {
+        let rate = settings.messageRateLimit
+        let perSecond = rate == rate.rounded() ? String(Int(rate)) : String(rate)
+        return "rate limit exceeded: at most \(perSecond) messages a second (bursts of \(settings.messageRateBurst)); message not stored"
     }
 
     static func decodeInbound(_ text: String) throws -> InboundFrame {
