@@ -1,5 +1,6 @@
 import ChatTestSupport
 import Foundation
+import NIOWebSocket
 import Testing
 #if canImport(FoundationNetworking)
 import FoundationNetworking
@@ -21,7 +22,7 @@ struct TwoProcessTests {
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
     }
 
-    @Test("clients on either process receive every message from both, exactly once; logout holds on both")
+    @Test("clients on either process receive every message from both, exactly once; logout holds on both and closes the user's sockets on both")
     func twoProcesses() async throws {
         let redis = try await RedisTestServer()
         defer { redis.stop() }
@@ -80,8 +81,11 @@ struct TwoProcessTests {
         #expect(loggedOut == 200)
         let (refused, _) = try await Self.request("GET", "\(b)/api/room/list/", token: token)
         #expect(refused == 401)
-
-        for socket in [onA, onB, elsewhere] { await socket.close() }
+        // The user's live sockets close with 1008 on both nodes (through the store's session-end log).
+        for socket in [onA, onB, elsewhere] {
+            let close = try await socket.closeFrame()
+            #expect(close?.closeCode == .policyViolation && close?.reason == "logged out", "close: \(String(describing: close))")
+        }
         nodeA.stop()
         nodeB.stop()
         #expect(try await nodeA.waitForExit(seconds: 20) == 0)
