@@ -38,17 +38,18 @@ struct ArchiveRestore: AsyncParsableCommand {
         let (fromDate, toDate) = (try time(from, "from"), try time(to, "to"))
         let settings = try await global.loadSettings()
         let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        defer { Task { await backends.close() } }
-        guard let roomID = try await RoomLookup.id(named: room, in: backends.store) else { return }
-        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
-        let report = try await RestoreMessages(store: backends.store, cache: backends.cache)(
-            room: roomID, from: fromDate, to: toDate, batchSize: batchSize
-        ) { restored in progress.update(done: restored, total: nil, noun: "restored") }
-        progress.finish()
-        if json {
-            try OutputJSON.print(report)
-        } else {
-            print("restored \(report.restored) messages to room \(room) in \(report.batches) batches")
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            guard let roomID = try await RoomLookup.id(named: room, in: backends.store) else { return }
+            let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+            let report = try await RestoreMessages(store: backends.store, cache: backends.cache)(
+                room: roomID, from: fromDate, to: toDate, batchSize: batchSize
+            ) { restored in progress.update(done: restored, total: nil, noun: "restored") }
+            progress.finish()
+            if json {
+                try OutputJSON.print(report)
+            } else {
+                print("restored \(report.restored) messages to room \(room) in \(report.batches) batches")
+            }
         }
     }
 }

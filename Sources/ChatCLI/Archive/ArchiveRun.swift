@@ -48,23 +48,24 @@ struct ArchiveRun: AsyncParsableCommand {
             throw ValidationError("--\(error.field ?? "older-than"): \(error.message)")
         }
         let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        defer { Task { await backends.close() } }
-        let roomID = try await RoomLookup.id(named: room, in: backends.store)
-        let options = ArchiveMessages.Options(cutoff: cutoff, room: roomID, batchSize: batchSize, limit: limit, pause: .milliseconds(pauseMs))
-        let archive = ArchiveMessages(store: backends.store, cache: backends.cache)
-        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
-        let report = try await dryRun ? archive.dryRun(options) : archive(options) { moved, total in progress.update(done: moved, total: total, noun: "moved") }
-        progress.finish()
-        let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
-        if json {
-            try OutputJSON.print(ArchiveOutput(report: report, names: names))
-            return
-        }
-        print(dryRun ? "dry run: nothing changed" : "archived \(report.moved) of \(report.candidates) messages in \(report.batches) batches")
-        print("cut-off: \(RFC3339.string(from: cutoff))")
-        if !report.rooms.isEmpty {
-            let rows = report.rooms.map { [names[$0.roomID] ?? $0.roomID.hex, "\($0.count)", ByteCount.describe($0.bytes), RFC3339.string(from: $0.oldest)] }
-            TextTable.print(header: ["ROOM", "MESSAGES", "BYTES", "OLDEST"], rows: rows)
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            let roomID = try await RoomLookup.id(named: room, in: backends.store)
+            let options = ArchiveMessages.Options(cutoff: cutoff, room: roomID, batchSize: batchSize, limit: limit, pause: .milliseconds(pauseMs))
+            let archive = ArchiveMessages(store: backends.store, cache: backends.cache)
+            let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+            let report = try await dryRun ? archive.dryRun(options) : archive(options) { moved, total in progress.update(done: moved, total: total, noun: "moved") }
+            progress.finish()
+            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
+            if json {
+                try OutputJSON.print(ArchiveOutput(report: report, names: names))
+                return
+            }
+            print(dryRun ? "dry run: nothing changed" : "archived \(report.moved) of \(report.candidates) messages in \(report.batches) batches")
+            print("cut-off: \(RFC3339.string(from: cutoff))")
+            if !report.rooms.isEmpty {
+                let rows = report.rooms.map { [names[$0.roomID] ?? $0.roomID.hex, "\($0.count)", ByteCount.describe($0.bytes), RFC3339.string(from: $0.oldest)] }
+                TextTable.print(header: ["ROOM", "MESSAGES", "BYTES", "OLDEST"], rows: rows)
+            }
         }
     }
 

@@ -39,16 +39,17 @@ struct ReportOldMessages: AsyncParsableCommand {
         }
         let settings = try await global.loadSettings()
         let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        defer { Task { await backends.close() } }
-        let roomID = try await RoomLookup.id(named: room, in: backends.store)
-        let report = try await ArchiveMessages(store: backends.store, cache: backends.cache).dryRun(.init(cutoff: cutoff, room: roomID))
-        let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
-        if json {
-            try OutputJSON.print(ArchiveRun.ArchiveOutput(report: report, names: names))
-            return
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            let roomID = try await RoomLookup.id(named: room, in: backends.store)
+            let report = try await ArchiveMessages(store: backends.store, cache: backends.cache).dryRun(.init(cutoff: cutoff, room: roomID))
+            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
+            if json {
+                try OutputJSON.print(ArchiveRun.ArchiveOutput(report: report, names: names))
+                return
+            }
+            print("\(report.candidates) messages older than \(RFC3339.string(from: cutoff))")
+            let rows = report.rooms.map { [names[$0.roomID] ?? $0.roomID.hex, "\($0.count)", ByteCount.describe($0.bytes), RFC3339.string(from: $0.oldest)] }
+            if !rows.isEmpty { TextTable.print(header: ["ROOM", "MESSAGES", "BYTES", "OLDEST"], rows: rows) }
         }
-        print("\(report.candidates) messages older than \(RFC3339.string(from: cutoff))")
-        let rows = report.rooms.map { [names[$0.roomID] ?? $0.roomID.hex, "\($0.count)", ByteCount.describe($0.bytes), RFC3339.string(from: $0.oldest)] }
-        if !rows.isEmpty { TextTable.print(header: ["ROOM", "MESSAGES", "BYTES", "OLDEST"], rows: rows) }
     }
 }

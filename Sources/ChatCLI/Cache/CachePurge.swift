@@ -22,10 +22,11 @@ struct CachePurge: AsyncParsableCommand {
 
     func run() async throws {
         let backends = try await CacheCommand.connect(global)
-        defer { Task { await backends.close() } }
-        let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
-        if all { try Confirmation.require(yes: yes, question: "Drop the cached messages of all \(rooms.count) rooms?") }
-        for target in rooms { await backends.cache.invalidate(room: target.id) }
-        print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
+            if all { try Confirmation.require(yes: yes, question: "Drop the cached messages of all \(rooms.count) rooms?") }
+            for target in rooms { await backends.cache.invalidate(room: target.id) }
+            print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
+        }
     }
 }

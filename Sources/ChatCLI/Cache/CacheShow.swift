@@ -30,22 +30,23 @@ struct CacheShow: AsyncParsableCommand {
 
     func run() async throws {
         let backends = try await CacheCommand.connect(global)
-        defer { Task { await backends.close() } }
-        let target = try await CacheCommand.rooms(named: room, all: false, in: backends.store)[0]
-        var output = Output(room: target.name, cached: false, messages: [])
-        if case .hit(let messages) = await backends.cache.lookup(room: target.id) {
-            output.cached = true
-            output.messages = messages.map {
-                .init(id: $0.id.hex, seq: $0.sequence, sender: $0.senderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            let target = try await CacheCommand.rooms(named: room, all: false, in: backends.store)[0]
+            var output = Output(room: target.name, cached: false, messages: [])
+            if case .hit(let messages) = await backends.cache.lookup(room: target.id) {
+                output.cached = true
+                output.messages = messages.map {
+                    .init(id: $0.id.hex, seq: $0.sequence, sender: $0.senderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
+                }
             }
-        }
-        if json {
-            try OutputJSON.print(output)
-        } else if !output.cached {
-            print("room \(target.name): not cached (the next join fills it from the store)")
-        } else {
-            print("room \(target.name): \(output.messages.count) cached messages, newest first")
-            TextTable.print(header: ["SEQ", "TIME", "SENDER", "CONTENT"], rows: output.messages.map { ["\($0.seq)", $0.timestamp, $0.sender, String($0.content.prefix(60))] })
+            if json {
+                try OutputJSON.print(output)
+            } else if !output.cached {
+                print("room \(target.name): not cached (the next join fills it from the store)")
+            } else {
+                print("room \(target.name): \(output.messages.count) cached messages, newest first")
+                TextTable.print(header: ["SEQ", "TIME", "SENDER", "CONTENT"], rows: output.messages.map { ["\($0.seq)", $0.timestamp, $0.sender, String($0.content.prefix(60))] })
+            }
         }
     }
 }

@@ -29,23 +29,24 @@ struct CacheVerify: AsyncParsableCommand {
 
     func run() async throws {
         let backends = try await CacheCommand.connect(global)
-        defer { Task { await backends.close() } }
-        let rooms = try await CacheCommand.rooms(named: room, all: all || room == nil, in: backends.store)
-        var results: [Result] = []
-        for target in rooms {
-            guard case .hit(let cached) = await backends.cache.lookup(room: target.id) else {
-                results.append(Result(room: target.name, state: "not cached", cached: 0, stored: 0))
-                continue
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            let rooms = try await CacheCommand.rooms(named: room, all: all || room == nil, in: backends.store)
+            var results: [Result] = []
+            for target in rooms {
+                guard case .hit(let cached) = await backends.cache.lookup(room: target.id) else {
+                    results.append(Result(room: target.name, state: "not cached", cached: 0, stored: 0))
+                    continue
+                }
+                let stored = try await backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
+                let same = cached.map(\.id) == stored.map(\.id) && cached.map(\.content) == stored.map(\.content)
+                results.append(Result(room: target.name, state: same ? "ok" : "drift", cached: cached.count, stored: stored.count))
             }
-            let stored = try await backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
-            let same = cached.map(\.id) == stored.map(\.id) && cached.map(\.content) == stored.map(\.content)
-            results.append(Result(room: target.name, state: same ? "ok" : "drift", cached: cached.count, stored: stored.count))
+            if json {
+                try OutputJSON.print(["rooms": results])
+            } else {
+                TextTable.print(header: ["ROOM", "STATE", "CACHED", "STORED"], rows: results.map { [$0.room, $0.state, "\($0.cached)", "\($0.stored)"] })
+            }
+            if results.contains(where: { $0.state == "drift" }) { throw ExitCode.failure }
         }
-        if json {
-            try OutputJSON.print(["rooms": results])
-        } else {
-            TextTable.print(header: ["ROOM", "STATE", "CACHED", "STORED"], rows: results.map { [$0.room, $0.state, "\($0.cached)", "\($0.stored)"] })
-        }
-        if results.contains(where: { $0.state == "drift" }) { throw ExitCode.failure }
     }
 }

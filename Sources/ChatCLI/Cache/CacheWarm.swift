@@ -16,17 +16,18 @@ struct CacheWarm: AsyncParsableCommand {
 
     func run() async throws {
         let backends = try await CacheCommand.connect(global)
-        defer { Task { await backends.close() } }
-        var warmed = 0
-        let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
-        for target in rooms {
-            // The same fill as a join's miss, race-free with concurrent posts (fill token).
-            if case .miss(let token) = await backends.cache.lookup(room: target.id) {
-                let messages = try await backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
-                await backends.cache.fill(room: target.id, messages: messages, fillToken: token)
-                warmed += 1
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            var warmed = 0
+            let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
+            for target in rooms {
+                // The same fill as a join's miss, race-free with concurrent posts (fill token).
+                if case .miss(let token) = await backends.cache.lookup(room: target.id) {
+                    let messages = try await backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
+                    await backends.cache.fill(room: target.id, messages: messages, fillToken: token)
+                    warmed += 1
+                }
             }
+            print("warmed \(warmed) of \(rooms.count) rooms (the others were cached)")
         }
-        print("warmed \(warmed) of \(rooms.count) rooms (the others were cached)")
     }
 }

@@ -11,13 +11,8 @@ struct OperatorSession {
         let settings = try await global.loadSettings()
         let logger = OperatorLog.logger(settings)
         let backends = try await OperatorBackends.connect(settings: settings, logger: logger)
-        do {
-            let result = try await body(OperatorSession(settings: settings, backends: backends, logger: logger))
-            await backends.close()
-            return result
-        } catch {
-            await backends.close()
-            throw error
+        return try await withClosing(backends, close: { await $0.close() }) { backends in
+            try await body(OperatorSession(settings: settings, backends: backends, logger: logger))
         }
     }
 }

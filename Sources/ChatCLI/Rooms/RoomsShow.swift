@@ -27,18 +27,19 @@ struct RoomsShow: AsyncParsableCommand {
     func run() async throws {
         let settings = try await global.loadSettings()
         let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        defer { Task { await backends.close() } }
-        guard let found = try await backends.store.room(named: room) else { throw RuntimeError("room '\(room)' does not exist") }
-        var members: [Output.Member] = []
-        for id in found.members { members.append(.init(id: id.hex, username: try await backends.store.user(id: id)?.username)) }
-        let output = Output(room: try await RoomsList.row(found, store: backends.store), members: members)
-        if json {
-            try OutputJSON.print(output)
-            return
+        try await withClosing(backends, close: { await $0.close() }) { backends in
+            guard let found = try await backends.store.room(named: room) else { throw RuntimeError("room '\(room)' does not exist") }
+            var members: [Output.Member] = []
+            for id in found.members { members.append(.init(id: id.hex, username: try await backends.store.user(id: id)?.username)) }
+            let output = Output(room: try await RoomsList.row(found, store: backends.store), members: members)
+            if json {
+                try OutputJSON.print(output)
+                return
+            }
+            let row = output.room
+            print("room \(row.name) (\(row.id))")
+            print("  messages \(row.messages), archived \(row.archived), last activity \(row.lastActivity ?? "never")")
+            print("  members (\(members.count)): \(members.map { $0.username ?? "unknown user \($0.id)" }.joined(separator: ", "))")
         }
-        let row = output.room
-        print("room \(row.name) (\(row.id))")
-        print("  messages \(row.messages), archived \(row.archived), last activity \(row.lastActivity ?? "never")")
-        print("  members (\(members.count)): \(members.map { $0.username ?? "unknown user \($0.id)" }.joined(separator: ", "))")
     }
 }

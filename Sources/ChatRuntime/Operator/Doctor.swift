@@ -27,17 +27,19 @@ public enum Doctor {
         let storeTarget = settings.mongoURI.map { _ in "mongodb" } ?? "sqlite:\(settings.sqlitePath)"
         checks.append(await timed("store", storeTarget) {
             let store = try await ChatRuntime.connectStore(settings: settings, logger: logger)
-            defer { Task { await store.close() } }
-            try await store.ping()
-            return store.displayName
+            return try await withClosing(store, close: { await $0.close() }) { store in
+                try await store.ping()
+                return store.displayName
+            }
         })
         if let uri = settings.redisURI {
             let endpoint = (try? RedisEndpoint(parsing: uri)).map { "\($0)" } ?? "redis"
             checks.append(await timed("redis", endpoint) {
                 let client = try RedisClient(url: uri, options: .init(poolSize: 1, connectTimeout: .seconds(2), commandTimeout: .seconds(2)))
-                defer { Task { await client.close() } }
-                try await client.ping()
-                return nil
+                return try await withClosing(client, close: { await $0.close() }) { client in
+                    try await client.ping()
+                    return nil
+                }
             })
         }
         if let url = settings.rabbitMQURL {
