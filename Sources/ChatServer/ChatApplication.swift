@@ -28,8 +28,9 @@ public enum ChatApplication {
         let auth = AuthMiddleware(ports: ports)
         HealthController(checks: checks).addRoutes(to: router)
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
-        UserController(ports: ports).addRoutes(to: router.group("api/user"), auth: auth)
-        RoomController(ports: ports, hub: hub).addRoutes(to: router.group("api/room").add(middleware: auth))
+        UserController(ports: ports, throttle: LoginThrottle(policy: sockets.settings.loginPolicy))
+            .addRoutes(to: router.group("api/user"), auth: auth)
+        RoomController(ports: ports, hub: hub, roomsPerUser: sockets.settings.roomsPerUser).addRoutes(to: router.group("api/room").add(middleware: auth))
         sockets.addRoutes(to: router)
         return router
     }
@@ -52,7 +53,7 @@ public enum ChatApplication {
     ) async -> ChatService<some ApplicationProtocol> {
         let hub = RoomHub(metrics: ports.metrics)
         await ports.fanout.attach(hub)
-        let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings)
+        let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser))
         let store = ports.store
         let router = buildRouter(
             ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,

@@ -1,3 +1,5 @@
+import ChatCore
+
 /// The chat service's own knobs (address and limits), filled by ChatRuntime from configuration.
 public struct ChatServerSettings: Sendable {
     public var host: String
@@ -13,10 +15,19 @@ public struct ChatServerSettings: Sendable {
     /// Messages a second one room socket may post (0: no limit), and the burst allowed.
     public var messageRateLimit: Double
     public var messageRateBurst: Int
+    /// Messages a resuming client (`since=`) may be sent before it gets a resync instead.
+    public var resumeLimit: Int
+    /// WebSockets one user may hold open on this service (0: no limit).
+    public var connectionsPerUser: Int
+    /// Rooms one user may belong to (0: no limit).
+    public var roomsPerUser: Int
+    /// Failed-login limits (chat service).
+    public var loginPolicy: LoginThrottle.Policy
 
     public init(
         host: String = "0.0.0.0", port: Int = 8000, maxFrameBytes: Int = 64 * 1024, outboundBufferFrames: Int = 1024,
-        allowedOrigins: [String] = [], messageRateLimit: Double = 0, messageRateBurst: Int = 40
+        allowedOrigins: [String] = [], messageRateLimit: Double = 0, messageRateBurst: Int = 40, resumeLimit: Int = 1000,
+        connectionsPerUser: Int = 0, roomsPerUser: Int = 0, loginPolicy: LoginThrottle.Policy = .off
     ) {
         self.host = host
         self.port = port
@@ -25,5 +36,9 @@ public struct ChatServerSettings: Sendable {
         self.allowedOrigins = allowedOrigins
         self.messageRateLimit = messageRateLimit
         self.messageRateBurst = messageRateBurst
+        self.resumeLimit = resumeLimit
+        self.connectionsPerUser = connectionsPerUser
+        self.roomsPerUser = roomsPerUser
+        self.loginPolicy = loginPolicy
     }
 }

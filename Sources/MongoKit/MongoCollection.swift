@@ -205,11 +205,14 @@ public struct MongoCollection: Sendable {
         public var keys: BSONDocument
         public var name: String
         public var unique: Bool
+        /// A TTL index: the server deletes documents this many seconds after the date in its key.
+        public var expireAfterSeconds: Int?
 
-        public init(keys: BSONDocument, name: String, unique: Bool = false) {
+        public init(keys: BSONDocument, name: String, unique: Bool = false, expireAfterSeconds: Int? = nil) {
             self.keys = keys
             self.name = name
             self.unique = unique
+            self.expireAfterSeconds = expireAfterSeconds
         }
     }
 
@@ -218,6 +221,7 @@ public struct MongoCollection: Sendable {
         let specs: [BSONValue] = indexes.map { index in
             var spec: BSONDocument = ["key": .document(index.keys), "name": .string(index.name)]
             if index.unique { spec["unique"] = true }
+            if let seconds = index.expireAfterSeconds { spec["expireAfterSeconds"] = .int64(Int64(seconds)) }
             return .document(spec)
         }
         _ = try await client.runCommand(["createIndexes": .string(name), "indexes": .array(specs)], database: database)

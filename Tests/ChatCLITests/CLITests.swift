@@ -130,7 +130,7 @@ struct DatabaseCLITests {
         #expect((report["indexes"] as? [Any])?.isEmpty == true)
     }
 
-    @Test("ensure-indexes on MongoDB creates the layout's eight indexes, twice without harm",
+    @Test("ensure-indexes on MongoDB creates the layout's ten indexes, twice without harm",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func mongo() async throws {
         let environment = ["MONGO_URI": try MongoTestServer.requireURI(), "DATABASE_NAME": MongoTestServer.freshDatabase()]
@@ -140,7 +140,10 @@ struct DatabaseCLITests {
             let report = try #require(try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])
             #expect(report["store"] as? String == "mongodb")
             let names = (report["indexes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
-            #expect(names == ["username_unique", "email_unique", "name_unique", "room_id_timestamp", "timestamp", "room_id_seq", "receiver_seen_timestamp", "at"])
+            #expect(names == [
+                "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
+                "receiver_seen_timestamp", "at", "at_ttl",
+            ])
         }
     }
 

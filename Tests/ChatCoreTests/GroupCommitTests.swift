@@ -38,6 +38,10 @@ actor GatedStore: MessageStore {
     func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         try await base.recentMessages(inRoom: roomID, limit: limit)
     }
+
+    func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? {
+        try await base.message(id: id, inRoom: roomID)
+    }
 }
 
 @Suite("group commit")

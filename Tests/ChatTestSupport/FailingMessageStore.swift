@@ -20,6 +20,7 @@ public actor FailingMessageStore: ChatStore {
     public func deleteUser(id: ObjectID) async throws -> Bool { try await base.deleteUser(id: id) }
     public func removeMember(_ userID: ObjectID, fromRoom roomID: ObjectID) async throws -> Bool { try await base.removeMember(userID, fromRoom: roomID) }
     public func deleteRoom(id: ObjectID) async throws -> Bool { try await base.deleteRoom(id: id) }
+    public func roomCount(forMember userID: ObjectID) async throws -> Int { try await base.roomCount(forMember: userID) }
     public func recordSessionEnd(_ end: SessionEnd) async throws { try await base.recordSessionEnd(end) }
     public func sessionEnds(since: Date) async throws -> [SessionEnd] { try await base.sessionEnds(since: since) }
     public func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
@@ -30,6 +31,7 @@ public actor FailingMessageStore: ChatStore {
     public func insertMessages(_ messages: [Message]) async throws -> [Message] { throw Self.failure }
     public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] { [] }
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
+    public func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? { nil }
     public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int { 0 }
     public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] { [] }
     public func markSeen(receiver receiverID: ObjectID, ids: [ObjectID]?) async throws -> Int { 0 }

@@ -94,6 +94,10 @@ public actor MemoryChatStore: ChatStore {
         return true
     }
 
+    public func roomCount(forMember userID: ObjectID) async throws -> Int {
+        roomsByID.values.count { $0.members.contains(userID) }
+    }
+
     public func deleteRoom(id: ObjectID) async throws -> Bool {
         guard let room = roomsByID.removeValue(forKey: id) else { return false }
         roomIDsByName[room.name] = nil
@@ -102,11 +106,28 @@ public actor MemoryChatStore: ChatStore {
 
     public func insertMessages(_ messages: [Message]) async throws -> [Message] {
         messages.map { message in
+            if let clientID = message.clientID, let earlier = storedMessage(from: message.senderID, clientID: clientID),
+                message.timestamp.millisecondsSince1970 - earlier.timestamp.millisecondsSince1970 < ClientIDWindow.milliseconds
+            {
+                return withNames(earlier)
+            }
             var stored = message
             stored.sequence = (messagesByRoom[message.roomID]?.last?.sequence ?? 0) + 1
             messagesByRoom[message.roomID, default: []].append(stored)
             return stored
         }
+    }
+
+    /// The live message a sender stored with this client id, if any (a scan: test store).
+    private func storedMessage(from senderID: ObjectID, clientID: String) -> Message? {
+        for messages in messagesByRoom.values {
+            if let found = messages.first(where: { $0.senderID == senderID && $0.clientID == clientID }) { return found }
+        }
+        return nil
+    }
+
+    public func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? {
+        (messagesByRoom[roomID] ?? []).first { $0.id == id }.map(withNames)
     }
 
     public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] {

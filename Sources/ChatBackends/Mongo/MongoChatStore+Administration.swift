@@ -58,6 +58,10 @@ extension MongoChatStore {
         }
     }
 
+    public func roomCount(forMember userID: ObjectID) async throws -> Int {
+        try await mongo { try await collection(MongoLayout.rooms).countDocuments(["members": MongoLayout.value(userID)]) }
+    }
+
     public func deleteRoom(id: ObjectID) async throws -> Bool {
         try await mongo { try await collection(MongoLayout.rooms).delete(["_id": MongoLayout.value(id)]).deleted == 1 }
     }

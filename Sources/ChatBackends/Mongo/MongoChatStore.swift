@@ -121,25 +121,37 @@ public final class MongoChatStore: ChatStore {
 
     /// Sequence numbers come from a per-room counter (`rooms.last_seq`, `$inc` by the
     /// batch's count in one `findAndModify`), then the batch is one `insertMany`.
+    /// Client ids are claimed first (`MongoChatStore+ClientIDs`): a resend is answered
+    /// with the message stored the first time and takes no sequence number.
     public func insertMessages(_ messages: [Message]) async throws -> [Message] {
         try await mongo {
+            var plan = ClientIDPlan(messages)
+            plan.markEarlier(try await claimClientIDs(of: plan.candidates))
+            let fresh = plan.fresh
             var counts: [ObjectID: Int64] = [:]
-            for message in messages { counts[message.roomID, default: 0] += 1 }
+            for message in fresh { counts[message.roomID, default: 0] += 1 }
             var next: [ObjectID: Int64] = [:]
-            for (roomID, count) in counts {
-                let room = try await collection(MongoLayout.rooms).findOneAndUpdate(
-                    ["_id": MongoLayout.value(roomID)], ["$inc": ["last_seq": .int64(count)]])
-                guard let last = room?.int("last_seq") else { throw ChatError.roomNotFound }
-                next[roomID] = Int64(last) - count + 1
+            do {
+                for (roomID, count) in counts {
+                    let room = try await collection(MongoLayout.rooms).findOneAndUpdate(
+                        ["_id": MongoLayout.value(roomID)], ["$inc": ["last_seq": .int64(count)]])
+                    guard let last = room?.int("last_seq") else { throw ChatError.roomNotFound }
+                    next[roomID] = Int64(last) - count + 1
+                }
+                let stored = fresh.map { message -> Message in
+                    var copy = message
+                    copy.sequence = next[message.roomID]!
+                    next[message.roomID]! += 1
+                    return copy
+                }
+                if !stored.isEmpty {
+                    try await collection(MongoLayout.messages).insertMany(stored.map(MongoLayout.liveDocument))
+                }
+                return plan.assemble(stored: stored)
+            } catch {
+                await releaseClaims(of: fresh)
+                throw error
             }
-            let stored = messages.map { message -> Message in
-                var copy = message
-                copy.sequence = next[message.roomID]!
-                next[message.roomID]! += 1
-                return copy
-            }
-            try await collection(MongoLayout.messages).insertMany(stored.map(MongoLayout.document))
-            return stored
         }
     }
 
@@ -148,6 +160,14 @@ public final class MongoChatStore: ChatStore {
             let documents = try await collection(MongoLayout.messages).find(
                 ["room_id": MongoLayout.value(roomID), "seq": ["$gt": .int64(sequence)]], options: .init(sort: ["seq": 1], limit: limit))
             return try await withNames(documents, roomID: roomID)
+        }
+    }
+
+    public func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? {
+        try await mongo {
+            let documents = try await collection(MongoLayout.messages).find(
+                ["_id": MongoLayout.value(id), "room_id": MongoLayout.value(roomID)], options: .init(limit: 1))
+            return try await withNames(documents, roomID: roomID).first
         }
     }
 
@@ -160,7 +180,7 @@ public final class MongoChatStore: ChatStore {
     }
 
     /// Messages with their room's and senders' names (two lookups for the whole list).
-    private func withNames(_ documents: [BSONDocument], roomID: ObjectID) async throws -> [Message] {
+    func withNames(_ documents: [BSONDocument], roomID: ObjectID) async throws -> [Message] {
         guard !documents.isEmpty else { return [] }
         let roomName = try await collection(MongoLayout.rooms).findOne(
             ["_id": MongoLayout.value(roomID)], options: .init(projection: ["name": 1]))?.string("name") ?? ""

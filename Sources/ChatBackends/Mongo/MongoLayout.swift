@@ -62,6 +62,14 @@ enum MongoLayout {
 
     // MARK: messages {_id, content, sender_id, room_id, timestamp}
 
+    /// A live message as inserted: `document(_:)` plus `client_id` when the client gave
+    /// one (the Go service ignores it; archived copies leave it out).
+    static func liveDocument(_ message: Message) -> BSONDocument {
+        var document = document(message)
+        if let clientID = message.clientID { document["client_id"] = .string(clientID) }
+        return document
+    }
+
     /// The Go fields, plus `seq` (the room sequence number; the Go service ignores it).
     static func document(_ message: Message) -> BSONDocument {
         var document: BSONDocument = [
@@ -76,7 +84,7 @@ enum MongoLayout {
         Message(
             id: try id(document, "_id"), roomID: try id(document, "room_id"), roomName: roomName,
             senderID: try id(document, "sender_id"), senderName: senderName, content: document.string("content") ?? "",
-            timestamp: date(document, "timestamp"), sequence: Int64(document.int("seq") ?? 0))
+            timestamp: date(document, "timestamp"), sequence: Int64(document.int("seq") ?? 0), clientID: document.string("client_id"))
     }
 
     // MARK: notifications {_id, content, sender_id, room_id, receiver_id, seen, timestamp}
@@ -99,10 +107,13 @@ enum MongoLayout {
         (clients, .init(keys: ["username": 1], name: "username_unique", unique: true)),
         (clients, .init(keys: ["email": 1], name: "email_unique", unique: true)),
         (rooms, .init(keys: ["name": 1], name: "name_unique", unique: true)),
+        (rooms, .init(keys: ["members": 1], name: "members")),
         (messages, .init(keys: ["room_id": 1, "timestamp": -1], name: "room_id_timestamp")),
         (messages, .init(keys: ["timestamp": 1], name: "timestamp")),
         (messages, .init(keys: ["room_id": 1, "seq": 1], name: "room_id_seq")),
         (notifications, .init(keys: ["receiver_id": 1, "seen": 1, "timestamp": -1], name: "receiver_seen_timestamp")),
         (MongoChatStore.sessionEnds, .init(keys: ["at": 1], name: "at")),
+        // Client-id claims last a day (then the same client id may be used again).
+        (MongoChatStore.clientIDClaims, .init(keys: ["at": 1], name: "at_ttl", expireAfterSeconds: 86_400)),
     ]
 }

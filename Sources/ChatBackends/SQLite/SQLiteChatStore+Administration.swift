@@ -49,6 +49,12 @@ extension SQLiteChatStore {
         }
     }
 
+    public func roomCount(forMember userID: ObjectID) async throws -> Int {
+        try await pool.read { db in
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM room_members WHERE user_id = ?", arguments: [userID.hex]) ?? 0
+        }
+    }
+
     /// Members go with the room (ON DELETE CASCADE).
     public func deleteRoom(id: ObjectID) async throws -> Bool {
         try await pool.write { db in

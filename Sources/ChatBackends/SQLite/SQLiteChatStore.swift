@@ -160,9 +160,19 @@ public final class SQLiteChatStore: ChatStore {
                 var next: [ObjectID: Int64] = [:]
                 // Prepared once per connection (not per message): the hot path of every post.
                 let insert = try db.cachedStatement(
-                    sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq) VALUES (?, ?, ?, ?, ?, ?)")
+                    sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
                 let nextSequence = try db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?")
                 for message in messages {
+                    // A client id resent within a day: the earlier message stands (checked
+                    // inside the write transaction, so two resends cannot both get in).
+                    if let clientID = message.clientID,
+                        let earlier = try Row.fetchOne(
+                            db, sql: Self.messageSelect + " WHERE m.sender_id = ? AND m.client_id = ? AND m.timestamp >= ?",
+                            arguments: [message.senderID.hex, clientID, message.timestamp.millisecondsSince1970 - ClientIDWindow.milliseconds])
+                    {
+                        stored.append(try Self.message(from: earlier))
+                        continue
+                    }
                     var sequence: Int64
                     if let known = next[message.roomID] {
                         sequence = known
@@ -174,6 +184,7 @@ public final class SQLiteChatStore: ChatStore {
                     copy.sequence = sequence
                     try insert.execute(arguments: [
                         message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970, sequence,
+                        message.clientID,
                     ])
                     stored.append(copy)
                 }
@@ -192,8 +203,15 @@ public final class SQLiteChatStore: ChatStore {
         }
     }
 
+    public func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? {
+        try await pool.read { db in
+            try Row.fetchOne(db, sql: Self.messageSelect + " WHERE m.id = ? AND m.room_id = ?", arguments: [id.hex, roomID.hex])
+                .map(Self.message(from:))
+        }
+    }
+
     private static let messageSelect = """
-        SELECT m.id, m.content, m.sender_id, m.room_id, m.timestamp, m.seq, r.name AS room_name,
+        SELECT m.id, m.content, m.sender_id, m.room_id, m.timestamp, m.seq, m.client_id, r.name AS room_name,
                COALESCE(c.username, '') AS sender_name
         FROM messages m
         JOIN rooms r ON r.id = m.room_id
@@ -296,6 +314,6 @@ public final class SQLiteChatStore: ChatStore {
         Message(
             id: try id(row, "id"), roomID: try id(row, "room_id"), roomName: row["room_name"], senderID: try id(row, "sender_id"),
             senderName: row["sender_name"], content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]),
-            sequence: row["seq"])
+            sequence: row["seq"], clientID: row["client_id"])
     }
 }

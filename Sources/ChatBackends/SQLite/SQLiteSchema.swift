@@ -87,6 +87,16 @@ enum SQLiteSchema {
                 CREATE INDEX session_ends_at ON session_ends(at);
                 """)
         }
+        migrator.registerMigration("v6-client-ids") { db in
+            // A client's own message id: a `client_id` resent within a day is stored once
+            // per sender (checked inside the write transaction); rooms per member
+            // (limits.rooms_per_user).
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN client_id TEXT;
+                CREATE INDEX messages_sender_client_id ON messages(sender_id, client_id) WHERE client_id IS NOT NULL;
+                CREATE INDEX room_members_user ON room_members(user_id);
+                """)
+        }
         return migrator
     }
 }

@@ -17,6 +17,8 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
         case unauthorized
         /// Valid credentials, but the account may not be used (HTTP 403).
         case forbidden
+        /// A limit was reached: too many attempts, connections or rooms (HTTP 429).
+        case tooManyRequests
         /// A backend failed; the message is safe to show, details go to the log.
         case backendUnavailable
         /// Anything else that should not happen.
@@ -31,12 +33,15 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// What operators need to know (a backend's own error, credentials redacted);
     /// logged and shown by the CLI, never sent to clients.
     public let detail: String?
+    /// For `tooManyRequests` that clears with time: seconds until trying again may work.
+    public let retryAfterSeconds: Int?
 
-    public init(_ kind: Kind, field: String? = nil, message: String, detail: String? = nil) {
+    public init(_ kind: Kind, field: String? = nil, message: String, detail: String? = nil, retryAfterSeconds: Int? = nil) {
         self.kind = kind
         self.field = field
         self.message = message
         self.detail = detail
+        self.retryAfterSeconds = retryAfterSeconds
     }
 
     public var description: String { detail.map { "\(message): \($0)" } ?? message }
@@ -62,6 +67,11 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// A disabled user logging in with the right password (`chatctl users disable`).
     public static let userDisabled = ChatError(.forbidden, field: "username", message: "user is disabled")
+
+    /// A limit was reached; `retryAfterSeconds` when waiting clears it.
+    public static func tooMany(_ message: String, retryAfterSeconds: Int? = nil) -> ChatError {
+        ChatError(.tooManyRequests, message: message, retryAfterSeconds: retryAfterSeconds)
+    }
 
     public static func unauthorized(_ message: String) -> ChatError {
         ChatError(.unauthorized, message: message)

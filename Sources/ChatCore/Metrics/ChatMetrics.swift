@@ -13,6 +13,7 @@ public struct ChatMetrics: Sendable {
         public static let roomsActive = "chatctl_rooms_active"
         public static let messagesPosted = "chatctl_messages_posted_total"
         public static let messagesFailed = "chatctl_messages_failed_total"
+        public static let messagesRepeated = "chatctl_messages_repeated_total"
         public static let messagesBroadcast = "chatctl_messages_broadcast_total"
         public static let deliveries = "chatctl_deliveries_total"
         public static let fanoutLatency = "chatctl_fanout_latency_seconds"
@@ -43,6 +44,8 @@ public struct ChatMetrics: Sendable {
     public let messagesPosted: CoreMetrics.Counter
     /// Posts that failed to store (the client got an error frame).
     public let messagesFailed: CoreMetrics.Counter
+    /// Posts whose client id was already stored (resends: not stored or broadcast again).
+    public let messagesRepeated: CoreMetrics.Counter
     /// Messages handed to this node's sockets (from any node).
     public let messagesBroadcast: CoreMetrics.Counter
     /// Frames queued to sockets (messages × recipients).
@@ -80,6 +83,7 @@ public struct ChatMetrics: Sendable {
         roomsActive = Meter(label: Name.roomsActive, factory: factory)
         messagesPosted = CoreMetrics.Counter(label: Name.messagesPosted, factory: factory)
         messagesFailed = CoreMetrics.Counter(label: Name.messagesFailed, factory: factory)
+        messagesRepeated = CoreMetrics.Counter(label: Name.messagesRepeated, factory: factory)
         messagesBroadcast = CoreMetrics.Counter(label: Name.messagesBroadcast, factory: factory)
         deliveries = CoreMetrics.Counter(label: Name.deliveries, factory: factory)
         fanoutLatency = CoreMetrics.Timer(label: Name.fanoutLatency, factory: factory)

@@ -16,6 +16,9 @@ public struct Message: Sendable, Hashable, Codable {
     /// The message's place in its room (1, 2, 3, …), assigned when the store accepts
     /// it; 0 for a message not stored yet (or written by the Go service, which had none).
     public var sequence: Int64
+    /// The sending client's own id for this message (`client_id` in its frame), if it
+    /// gave one: the same `client_id` from the same sender is stored once.
+    public var clientID: String?
 
     public init(
         id: ObjectID = ObjectID(),
@@ -25,7 +28,8 @@ public struct Message: Sendable, Hashable, Codable {
         senderName: String,
         content: String,
         timestamp: Date = Date(),
-        sequence: Int64 = 0
+        sequence: Int64 = 0,
+        clientID: String? = nil
     ) {
         self.id = id
         self.roomID = roomID
@@ -35,6 +39,7 @@ public struct Message: Sendable, Hashable, Codable {
         self.content = content
         self.timestamp = timestamp.truncatedToMilliseconds
         self.sequence = sequence
+        self.clientID = clientID
     }
 }
 

@@ -3,11 +3,23 @@ public protocol MessageStore: Sendable {
     /// Stores messages in one write (one transaction / one `insertMany`), giving each
     /// the next sequence number of its room; all or none are stored. Returns the
     /// messages as stored (with `sequence` set), in the order given.
+    ///
+    /// A message with a `clientID` that its sender already used within `ClientIDWindow`
+    /// is not stored again: its place in the result holds that earlier message (another
+    /// `id`), which is how callers tell a repeat from a new message.
     func insertMessages(_ messages: [Message]) async throws -> [Message]
+    /// One message of a room by id (nil when it is not, or no longer, in the room's history).
+    func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message?
     /// The `limit` most recent messages of a room, newest first.
     func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message]
     /// A room's messages with a sequence number above `sequence`, oldest first (gap repair).
     func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message]
+}
+
+/// How long a sender's `client_id` stays bound to its message: a resend within it is
+/// answered with that message.
+public enum ClientIDWindow {
+    public static let milliseconds: Int64 = 86_400_000
 }
 
 extension MessageStore {

@@ -12,6 +12,8 @@ public protocol RoomStore: Sendable {
     func addMember(_ userID: ObjectID, toRoom roomID: ObjectID) async throws
     /// Takes a member out of a room; false when it was not a member.
     func removeMember(_ userID: ObjectID, fromRoom roomID: ObjectID) async throws -> Bool
+    /// How many rooms the user belongs to (`limits.rooms_per_user`).
+    func roomCount(forMember userID: ObjectID) async throws -> Int
     /// Deletes the room itself (not its messages); false when there was no such room.
     func deleteRoom(id: ObjectID) async throws -> Bool
 }

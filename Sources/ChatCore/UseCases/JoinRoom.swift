@@ -19,10 +19,41 @@ public struct JoinRoom: Sendable {
     }
 
     public func callAsFunction(room: Room, user: User) async throws -> Result {
+        try await ensureMember(user, of: room)
+        let recent = try await RecentMessages(ports: ports)(room: room.id)
+        return Result(room: room, recentMessages: recent)
+    }
+
+    /// What a reconnecting client (`since=<last message id>`) receives.
+    public enum Resumed: Sendable {
+        /// Every message after the client's last one, oldest first (maybe none).
+        case missed([Message])
+        /// The client's last message is gone (archived, deleted, another room's) or more
+        /// than the limit came after it: start over from the recent messages (newest first).
+        case resync(reason: String, recent: [Message])
+    }
+
+    /// Joins a room for a client that saw messages up to `lastID`: the messages it
+    /// missed come from the store, in order, up to `limit`.
+    public func resume(room: Room, user: User, after lastID: ObjectID, limit: Int) async throws -> Resumed {
+        try await ensureMember(user, of: room)
+        func resync(_ reason: String) async throws -> Resumed {
+            .resync(reason: reason, recent: try await RecentMessages(ports: ports)(room: room.id))
+        }
+        // Messages the Go service wrote carry no sequence number: no order to resume from.
+        guard let last = try await ports.store.message(id: lastID, inRoom: room.id), last.sequence > 0 else {
+            return try await resync("message \(lastID.hex) is no longer in this room's history")
+        }
+        let missed = try await ports.store.messages(inRoom: room.id, afterSequence: last.sequence, limit: limit + 1)
+        guard missed.count <= limit else {
+            return try await resync("more than \(limit) messages since \(lastID.hex)")
+        }
+        return .missed(missed)
+    }
+
+    private func ensureMember(_ user: User, of room: Room) async throws {
         if !room.members.contains(user.id) {
             try await ports.store.addMember(user.id, toRoom: room.id)
         }
-        let recent = try await RecentMessages(ports: ports)(room: room.id)
-        return Result(room: room, recentMessages: recent)
     }
 }

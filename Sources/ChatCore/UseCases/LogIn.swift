@@ -1,8 +1,13 @@
 /// Checks a username and password and issues an access token.
 public struct LogIn: Sendable {
     let ports: ChatPorts
+    let throttle: LoginThrottle?
 
-    public init(ports: ChatPorts) { self.ports = ports }
+    /// - Parameter throttle: failed-login limits shared by this server's logins (none: no limit).
+    public init(ports: ChatPorts, throttle: LoginThrottle? = nil) {
+        self.ports = ports
+        self.throttle = throttle
+    }
 
     /// The result of a successful login.
     public struct Result: Sendable {
@@ -14,8 +19,34 @@ public struct LogIn: Sendable {
     ///   for an unknown user and for a wrong password alike, `ChatError.userDisabled`
     ///   for a disabled user with the right password.
     public func callAsFunction(username: String?, password: String?) async throws -> Result {
+        try await callAsFunction(username: username, password: password, address: nil)
+    }
+
+    /// Logs in a client at `address` (its IP, for the failed-login limit).
+    /// - Throws: also `ChatError.tooManyRequests` (429) once the username or the address
+    ///   has too many recent failures; then no password is checked.
+    public func callAsFunction(username: String?, password: String?, address: String?) async throws -> Result {
         guard let username, !username.isEmpty else { throw ChatError.required("username") }
         guard let password, !password.isEmpty else { throw ChatError.required("password") }
+        try await throttle?.admit(username: username, address: address)
+        let user: User
+        do {
+            user = try await verifiedUser(username: username, password: password)
+        } catch let error as ChatError where error.kind == .invalidCredentials {
+            if let throttle {
+                let pause = await throttle.recordFailure(username: username, address: address)
+                if pause > .zero { try? await Task.sleep(for: pause) }
+            }
+            throw error
+        }
+        await throttle?.recordSuccess(username: username)
+        // Only after the password matched, so the answer tells nothing to a guesser.
+        guard !user.disabled else { throw ChatError.userDisabled }
+        let token = try await ports.tokens.issue(for: user)
+        return Result(user: user, token: token)
+    }
+
+    private func verifiedUser(username: String, password: String) async throws -> User {
         guard let user = try await ports.store.user(named: username) else {
             // Spend the same time as a real check so that timing does not tell
             // whether the username exists.
@@ -25,10 +56,7 @@ public struct LogIn: Sendable {
         guard try await ports.hasher.verify(password, against: user.passwordHash) else {
             throw ChatError.invalidCredentials
         }
-        // Only after the password matched, so the answer tells nothing to a guesser.
-        guard !user.disabled else { throw ChatError.userDisabled }
-        let token = try await ports.tokens.issue(for: user)
-        return Result(user: user, token: token)
+        return user
     }
 
     /// A cost-10 bcrypt hash of a random string nobody knows.

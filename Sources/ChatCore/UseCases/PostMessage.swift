@@ -7,17 +7,41 @@ public struct PostMessage: Sendable {
 
     public init(ports: ChatPorts) { self.ports = ports }
 
+    /// What a post did.
+    public struct Posted: Sendable {
+        /// The message as stored (for a repeat: the one stored the first time).
+        public var message: Message
+        /// The sender had already used this client id: nothing was stored or broadcast again.
+        public var isRepeat: Bool
+    }
+
     /// - Throws: `ChatError` naming `content` for bad content; a store error when the
     ///   message could not be stored (then nothing was broadcast).
     public func callAsFunction(content: String?, from sender: User, in room: Room) async throws -> Message {
+        try await post(content: content, clientID: nil, from: sender, in: room).message
+    }
+
+    /// Posts with the client's own id for the message: the same `clientID` from the same
+    /// sender is stored and broadcast once however often it is sent (a client resends
+    /// after a reconnect when it never saw its message come back).
+    /// - Throws: `ChatError` naming `content` or `client_id` for bad input; a store error
+    ///   when the message could not be stored (then nothing was broadcast).
+    public func post(content: String?, clientID: String?, from sender: User, in room: Room) async throws -> Posted {
         let content = try InputRules.validateContent(content)
-        let draft = Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content)
+        let clientID = try InputRules.validateClientID(clientID)
+        let draft = Message(
+            roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content, clientID: clientID)
         let message: Message
         do {
             message = try await ChatMetrics.time(ports.metrics.storeWrite) { try await ports.messageWriter.write(draft) }
         } catch {
             ports.metrics.messagesFailed.increment()
             throw error
+        }
+        if message.id != draft.id {
+            // The store answered with the message this client id stored before.
+            ports.metrics.messagesRepeated.increment()
+            return Posted(message: message, isRepeat: true)
         }
         ports.metrics.messagesPosted.increment()
         ports.metrics.fanoutClock.stored(message.id)
@@ -32,6 +56,6 @@ public struct PostMessage: Sendable {
             ports.logger.error("fan-out failed", metadata: ["room": "\(room.name)", "message_id": "\(message.id)", "error": "\(error)"])
         }
         await ports.events.publish(MessageEvent(message: message))
-        return message
+        return Posted(message: message, isRepeat: false)
     }
 }

@@ -59,6 +59,22 @@ public enum InputRules {
         return value
     }
 
+    /// Longest `client_id` a frame may carry, in UTF-8 bytes (a UUID is 36).
+    public static let clientIDMaxBytes = 128
+
+    /// A client's own message id: absent, or 1 to 128 bytes of printable characters.
+    public static func validateClientID(_ raw: String?) throws(ChatError) -> String? {
+        guard let value = raw else { return nil }
+        guard !value.isEmpty else { throw .invalid("client_id", "client_id is empty") }
+        guard value.utf8.count <= clientIDMaxBytes else {
+            throw .invalid("client_id", "client_id exceeds \(clientIDMaxBytes) bytes")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalid("client_id", "client_id contains control characters")
+        }
+        return value
+    }
+
     /// Content must have a visible character, fit in 4 KiB and hold no control
     /// characters other than tab and newlines.
     public static func validateContent(_ raw: String?) throws(ChatError) -> String {

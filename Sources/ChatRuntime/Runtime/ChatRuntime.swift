@@ -162,7 +162,8 @@ public struct ChatRuntime: Sendable {
                 host: settings.chatHost, port: settings.chatPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
                 allowedOrigins: settings.allowedOrigins, messageRateLimit: settings.messageRateLimit,
-                messageRateBurst: settings.messageRateBurst)
+                messageRateBurst: settings.messageRateBurst, resumeLimit: settings.resumeLimit,
+                connectionsPerUser: settings.connectionsPerUser, roomsPerUser: settings.roomsPerUser, loginPolicy: settings.loginPolicy)
             let chat = await ChatApplication.build(
                 ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger
@@ -177,7 +178,7 @@ public struct ChatRuntime: Sendable {
             let notifySettings = ChatServerSettings(
                 host: settings.notifyHost, port: settings.notifyPort,
                 maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
-                allowedOrigins: settings.allowedOrigins)
+                allowedOrigins: settings.allowedOrigins, connectionsPerUser: settings.connectionsPerUser)
             let notify = NotificationApplication.build(
                 ports: ports, settings: notifySettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger

@@ -83,6 +83,18 @@ public struct SettingKey: Sendable, Hashable {
         help: "messages a second one WebSocket may post (more get an error frame and are not stored); 0: no limit")
     public static let messageRateBurst = SettingKey("message_rate_burst", .int, default: .int(40),
         help: "messages one WebSocket may post at once above message_rate_limit")
+    public static let resumeLimit = SettingKey("websocket.resume_limit", .int, default: .int(1000),
+        help: "messages a client reconnecting with since=<id> may be sent; more (or an archived id) get a resync frame and the recent 50")
+    public static let connectionsPerUser = SettingKey("limits.connections_per_user", .int, default: .int(20),
+        help: "WebSockets (room and notification) one user may hold open on one node; more are refused with 429; 0: no limit")
+    public static let roomsPerUser = SettingKey("limits.rooms_per_user", .int, default: .int(1000),
+        help: "rooms one user may belong to; creating or joining one more is refused with 429; 0: no limit")
+    public static let loginFailuresPerUser = SettingKey("login.failures_per_user", .int, default: .int(5),
+        help: "failed logins for one username within login.window_seconds before more attempts get 429 (each failure slows the next); 0: no limit")
+    public static let loginFailuresPerIP = SettingKey("login.failures_per_ip", .int, default: .int(50),
+        help: "failed logins from one client address within login.window_seconds before more attempts get 429; 0: no limit")
+    public static let loginWindowSeconds = SettingKey("login.window_seconds", .int, default: .int(900),
+        help: "how long a failed login counts against its username and address")
     public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(12 * 3600),
         help: "lifetime of issued tokens in seconds (the Go service: 12 hours)")
 
@@ -90,6 +102,6 @@ public struct SettingKey: Sendable, Hashable {
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, notifyHost, notifyPort, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
-        tokenTTLSeconds,
+        resumeLimit, connectionsPerUser, roomsPerUser, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
     ]
 }

@@ -57,6 +57,15 @@ public struct Settings: Sendable {
     public var allowedOrigins: [String] {
         (string(.allowedOrigins) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
+    public var resumeLimit: Int { int(.resumeLimit) ?? 1000 }
+    public var connectionsPerUser: Int { int(.connectionsPerUser) ?? 20 }
+    public var roomsPerUser: Int { int(.roomsPerUser) ?? 1000 }
+    /// `login.*` as the login limiter's policy.
+    public var loginPolicy: LoginThrottle.Policy {
+        LoginThrottle.Policy(
+            failuresPerUser: int(.loginFailuresPerUser) ?? 5, failuresPerAddress: int(.loginFailuresPerIP) ?? 50,
+            window: .seconds(int(.loginWindowSeconds) ?? 900))
+    }
     public var tokenLifetime: Duration { .seconds(int(.tokenTTLSeconds) ?? 12 * 3600) }
 
     public var logFormat: LogFormat { string(.logFormat).flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .logfmt }
@@ -116,6 +125,15 @@ public struct Settings: Sendable {
         }
         if messageRateBurst < 1 {
             throw SettingsError(key: SettingKey.messageRateBurst.key, message: "must be at least 1")
+        }
+        if !(1...100_000).contains(resumeLimit) {
+            throw SettingsError(key: SettingKey.resumeLimit.key, message: "must be between 1 and 100000")
+        }
+        for key in [SettingKey.connectionsPerUser, .roomsPerUser, .loginFailuresPerUser, .loginFailuresPerIP] where (int(key) ?? 0) < 0 {
+            throw SettingsError(key: key.key, message: "must be 0 (no limit) or more")
+        }
+        if let window = int(.loginWindowSeconds), !(1...86_400).contains(window) {
+            throw SettingsError(key: SettingKey.loginWindowSeconds.key, message: "must be between 1 and 86400 seconds")
         }
         if let ttl = int(.tokenTTLSeconds), ttl < 60 {
             throw SettingsError(key: SettingKey.tokenTTLSeconds.key, message: "must be at least 60 seconds")

@@ -13,6 +13,7 @@ extension ChatError: HTTPResponseError {
         case .notFound: .notFound
         case .unauthorized: .unauthorized
         case .forbidden: .forbidden
+        case .tooManyRequests: .tooManyRequests
         case .backendUnavailable: .serviceUnavailable
         case .internalError: .internalServerError
         }
@@ -27,6 +28,7 @@ extension ChatError: RenderedError {
     var renderedHeaders: HTTPFields {
         var headers: HTTPFields = [.contentType: "application/json; charset=utf-8"]
         if kind == .unauthorized { headers[.wwwAuthenticate] = "Bearer" }
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
         return headers
     }
 

@@ -9,11 +9,15 @@ public struct ChatRequestContext: RequestContext, WebSocketRequestContext {
     public let webSocket: WebSocketHandlerReference<Self>
     /// Set by `AuthMiddleware` on protected routes.
     public var identity: Identity?
+    /// The client's IP address as this server sees it (the TCP peer; a proxy in front
+    /// makes this the proxy: forwarded headers are not trusted).
+    public let remoteAddress: String?
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
         self.webSocket = .init()
         self.identity = nil
+        self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }
 
     /// JSON request bodies are small; anything larger is refused before parsing.

@@ -7,6 +7,8 @@ import Hummingbird
 struct RoomController {
     let ports: ChatPorts
     let hub: RoomHub
+    /// `limits.rooms_per_user` (0: none).
+    let roomsPerUser: Int
 
     struct CreateRoomRequest: Decodable {
         var name: String?
@@ -19,8 +21,11 @@ struct RoomController {
 
     @Sendable func create(request: Request, context: ChatRequestContext) async throws -> Response {
         let body = try await JSONBody.decode(CreateRoomRequest.self, from: request, context: context)
+        let creator = try context.requireIdentity().user
         do {
-            _ = try await CreateRoom(ports: ports)(name: body.name, creator: context.requireIdentity().user)
+            let name = try InputRules.validateRoomName(body.name)
+            try await RoomLimit(roomsPerUser: roomsPerUser).check(creator.id, in: ports.store)
+            _ = try await CreateRoom(ports: ports)(name: name, creator: creator)
         } catch let error as ChatError where error == .roomExists {
             throw TextError(status: .badRequest, message: error.message)
         } catch let error as ChatError where error.kind == .invalidInput {

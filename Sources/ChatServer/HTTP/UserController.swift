@@ -4,6 +4,8 @@ import Hummingbird
 /// `POST /api/user/signup/`, `POST /api/user/login/`, `POST /api/user/logout/`.
 struct UserController {
     let ports: ChatPorts
+    /// Failed-login limits shared by every login this server answers.
+    let throttle: LoginThrottle
 
     struct SignUpRequest: Decodable {
         var username: String?
@@ -38,7 +40,8 @@ struct UserController {
 
     @Sendable func logIn(request: Request, context: ChatRequestContext) async throws -> TokenResponse {
         let body = try await JSONBody.decode(LogInRequest.self, from: request, context: context)
-        let result = try await LogIn(ports: ports)(username: body.username, password: body.password)
+        let result = try await LogIn(ports: ports, throttle: throttle)(
+            username: body.username, password: body.password, address: context.remoteAddress)
         return TokenResponse(token: result.token)
     }
 

@@ -30,7 +30,7 @@ public enum NotificationApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Parts<some ApplicationProtocol> {
         let hub = NotificationHub(metrics: ports.metrics)
-        let sockets = NotificationSocketController(ports: ports, hub: hub, settings: settings)
+        let sockets = NotificationSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser))
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
         router.add(middleware: BackendFailureLogMiddleware())

@@ -16,6 +16,8 @@ struct NotificationSocketController: Sendable {
     let ports: ChatPorts
     let hub: NotificationHub
     let settings: ChatServerSettings
+    /// Sockets per user on this service (`limits.connections_per_user`).
+    let quota: ConnectionQuota
 
     static let paths: Set<String> = ["/ws/join-notification", "/ws/join-notification/"]
 
@@ -31,6 +33,7 @@ struct NotificationSocketController: Sendable {
     ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
         await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
+            try quota.admit(identity.user.id, until: channel)
             return { inbound, outbound, _ in
                 try await run(inbound: inbound, outbound: outbound, receiver: identity.user.id)
             }

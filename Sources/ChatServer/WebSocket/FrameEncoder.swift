@@ -8,7 +8,7 @@ import NIOCore
 /// A message frame is
 /// `{"type":"message","content":…,"id":…,"room":…,"room_id":…,"sender":…,"sender_id":…,"timestamp":…}`
 /// with the timestamp in RFC 3339 UTC with milliseconds, plus `"seq"` (the message's
-/// place in its room) once stored.
+/// place in its room) once stored and `"client_id"` when the sender gave one.
 enum FrameEncoder {
     static func messageFrame(_ message: Message) -> ByteBuffer {
         var bytes: [UInt8] = []
@@ -49,6 +49,15 @@ enum FrameEncoder {
         return ByteBuffer(bytes: bytes)
     }
 
+    /// `{"type":"resync","reason":"…"}`: a resuming client's last message is gone; the
+    /// recent-messages frame follows.
+    static func resyncFrame(reason: String) -> ByteBuffer {
+        var bytes: [UInt8] = Array(#"{"type":"resync","reason":"#.utf8)
+        appendString(reason, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return ByteBuffer(bytes: bytes)
+    }
+
     /// `{"error":"…"}`.
     static func errorFrame(_ text: String) -> ByteBuffer {
         var bytes: [UInt8] = Array(#"{"error":"#.utf8)
@@ -76,6 +85,10 @@ enum FrameEncoder {
         if message.sequence > 0 {
             bytes.append(contentsOf: #","seq":"#.utf8)
             bytes.append(contentsOf: String(message.sequence).utf8)
+        }
+        if let clientID = message.clientID {
+            bytes.append(contentsOf: #","client_id":"#.utf8)
+            appendString(clientID, to: &bytes)
         }
         bytes.append(UInt8(ascii: "}"))
     }

@@ -1,0 +1,87 @@
+import ChatBackends
+import ChatCore
+import ChatTestSupport
+import Foundation
+import Testing
+
+@Suite("store contract: client ids, message by id, rooms per member")
+struct ClientIDContractTests {
+    typealias Kind = StoreContractTests.Kind
+
+    func message(_ content: String, room: Room, sender: User, clientID: String?) -> Message {
+        Message(roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content, clientID: clientID)
+    }
+
+    func setUp(_ kind: Kind) async throws -> (any ChatStore, Room, User, User) {
+        let store = try await StoreContractTests.makeStore(kind)
+        let room = Room(name: "ids")
+        try await store.insertRoom(room)
+        let ada = User(username: "ada", email: "ada@example.com", passwordHash: "h")
+        let bob = User(username: "bob", email: "bob@example.com", passwordHash: "h")
+        try await store.insertUser(ada)
+        try await store.insertUser(bob)
+        return (store, room, ada, bob)
+    }
+
+    @Test("a sender's client id is stored once: a resend (alone or in a batch with its original) answers with the first message", arguments: StoreContractTests.kinds)
+    func storedOnce(kind: Kind) async throws {
+        let (store, room, ada, bob) = try await setUp(kind)
+        let first = try await store.insertMessage(message("one", room: room, sender: ada, clientID: "k1"))
+        #expect(first.clientID == "k1")
+        let resend = message("one again", room: room, sender: ada, clientID: "k1")
+        let answered = try await store.insertMessage(resend)
+        #expect(answered.id == first.id)
+        #expect(answered.content == "one")
+        #expect(answered.sequence == first.sequence)
+        // In one batch: new, repeat of the new one, another sender's same id, no id.
+        let batch = try await store.insertMessages([
+            message("two", room: room, sender: ada, clientID: "k2"), message("two again", room: room, sender: ada, clientID: "k2"),
+            message("bob's", room: room, sender: bob, clientID: "k1"), message("plain", room: room, sender: ada, clientID: nil),
+        ])
+        #expect(batch[1].id == batch[0].id)
+        #expect(batch[2].id != first.id)
+        #expect(batch.map(\.content) == ["two", "two", "bob's", "plain"])
+        #expect(try await store.messageCounts(room: room.id).live == 4)
+        #expect(try await store.recentMessages(inRoom: room.id, limit: 10).map(\.content) == ["plain", "bob's", "two", "one"])
+    }
+
+    @Test("concurrent resends of one client id store one message", arguments: StoreContractTests.kinds)
+    func concurrentResends(kind: Kind) async throws {
+        let (store, room, ada, _) = try await setUp(kind)
+        let ids = try await withThrowingTaskGroup(of: ObjectID.self) { group in
+            for index in 0..<10 {
+                group.addTask { try await store.insertMessage(message("try \(index)", room: room, sender: ada, clientID: "same")).id }
+            }
+            return try await group.reduce(into: Set<ObjectID>()) { $0.insert($1) }
+        }
+        #expect(ids.count == 1)
+        #expect(try await store.messageCounts(room: room.id).live == 1)
+    }
+
+    @Test("message(id:inRoom:) finds a room's message with names, nil for another room's or a deleted one", arguments: StoreContractTests.kinds)
+    func messageByID(kind: Kind) async throws {
+        let (store, room, ada, _) = try await setUp(kind)
+        let other = Room(name: "other")
+        try await store.insertRoom(other)
+        let stored = try await store.insertMessage(message("find me", room: room, sender: ada, clientID: nil))
+        let found = try #require(try await store.message(id: stored.id, inRoom: room.id))
+        #expect(found.content == "find me")
+        #expect(found.senderName == "ada")
+        #expect(found.roomName == "ids")
+        #expect(found.sequence == stored.sequence)
+        #expect(try await store.message(id: stored.id, inRoom: other.id) == nil)
+        _ = try await store.deleteMessages(ids: [stored.id])
+        #expect(try await store.message(id: stored.id, inRoom: room.id) == nil)
+    }
+
+    @Test("roomCount(forMember:) counts the rooms a user belongs to", arguments: StoreContractTests.kinds)
+    func roomsPerMember(kind: Kind) async throws {
+        let (store, room, ada, bob) = try await setUp(kind)
+        #expect(try await store.roomCount(forMember: ada.id) == 0)
+        try await store.addMember(ada.id, toRoom: room.id)
+        let second = Room(name: "second", members: [ada.id, bob.id])
+        try await store.insertRoom(second)
+        #expect(try await store.roomCount(forMember: ada.id) == 2)
+        #expect(try await store.roomCount(forMember: bob.id) == 1)
+    }
+}
