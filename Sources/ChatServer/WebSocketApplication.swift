@@ -17,7 +17,7 @@ enum WebSocketApplication {
         Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)))),
+                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true)),
                 shouldUpgrade: shouldUpgrade
             ),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),

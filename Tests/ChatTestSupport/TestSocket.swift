@@ -4,6 +4,7 @@ import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOCore
+import NIOWebSocket
 
 /// A WebSocket client for tests: frames received are queued for `next()`, frames to
 /// send go through `send(_:)`; every wait is bounded.
@@ -82,6 +83,11 @@ public final class TestSocket: Sendable {
     public func send(_ text: String) { outboxContinuation.yield(.text(text)) }
 
     public func sendBinary(_ bytes: [UInt8]) { outboxContinuation.yield(.binary(ByteBuffer(bytes: bytes))) }
+
+    /// Sends one raw frame as given (fragments, pings, invalid UTF-8); the client masks it.
+    public func sendFrame(opcode: WebSocketOpcode, fin: Bool = true, _ bytes: [UInt8]) {
+        outboxContinuation.yield(.custom(WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(bytes: bytes))))
+    }
 
     /// The next text frame, or `Failure.timedOut` after `seconds`.
     public func next(_ what: String = "a frame", seconds: Double = 10) async throws -> String {

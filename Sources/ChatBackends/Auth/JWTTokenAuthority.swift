@@ -41,9 +41,13 @@ public struct JWTTokenAuthority: TokenAuthority {
         /// A random token id, so that two logins in the same second get different
         /// tokens (logging one out must not revoke the other). The Go service ignores it.
         var jti: String?
+        /// Not before: honoured when present (as the Go service's JWT library does).
+        var nbf: NotBeforeClaim?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
+            // A minute of leeway for clocks that differ between nodes.
+            try nbf?.verifyNotBefore(currentDate: Date().addingTimeInterval(60))
         }
     }
 
@@ -51,7 +55,7 @@ public struct JWTTokenAuthority: TokenAuthority {
         let seconds = Double(lifetime.components.seconds)
         let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + seconds).rounded(.down))
         return try await keys.sign(
-            Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: RandomHex.make(bytes: 16)))
+            Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: RandomHex.make(bytes: 16), nbf: nil))
     }
 
     public func verify(_ token: String) async throws -> AuthClaims {
@@ -61,6 +65,7 @@ public struct JWTTokenAuthority: TokenAuthority {
             payload = try await keys.verify(token, as: Payload.self)
         } catch let error as JWTError {
             switch error.errorType {
+            case .claimVerificationFailure where error.failedClaim is NotBeforeClaim: throw ChatError.unauthorized("token is not valid yet")
             case .claimVerificationFailure: throw ChatError.unauthorized("token has expired")
             case .signatureVerificationFailed: throw ChatError.unauthorized("token signature is invalid")
             default: throw ChatError.unauthorized("token is malformed")
