@@ -131,7 +131,10 @@ let package = Package(
         ], path: "Tests/ChatTestSupport"),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
-        .testTarget(name: "ChatBackendsTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit"]),
+        .testTarget(name: "ChatBackendsTests", dependencies: [
+            "ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit",
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
         .testTarget(name: "ChatServerTests", dependencies: [
             "ChatTestSupport",
             "MongoKit",
@@ -147,7 +150,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatClientTests", dependencies: ["ChatClient"]),
-        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime", "ChatTestSupport"]),
+        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime", "ChatTestSupport", "MongoKit"]),
         .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatClient", "ChatTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

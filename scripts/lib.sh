@@ -49,20 +49,24 @@ find_mongo_standin() {
 # Starts the MongoDB stand-in on a free loopback port and exports MONGODB_TEST_URI,
 # unless MONGODB_TEST_URI already names a server. Stopped by stop_test_servers.
 start_mongo_standin() {
+    local standin
+    if standin="$(find_mongo_standin)"; then
+        local venv=".build/mongo-standin-venv"
+        if [ ! -x "$venv/bin/python3" ]; then
+            python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
+        fi
+        "$venv/bin/python3" -m pip install -q --disable-pip-version-check -r "$standin/requirements.txt"
+        # The fault suite starts (and SIGSTOPs) a stand-in of its own.
+        export MONGO_STANDIN_PYTHON="$PWD/$venv/bin/python3" MONGO_STANDIN_SCRIPT="$standin/mongo_standin.py"
+    fi
     if [ -n "${MONGODB_TEST_URI:-}" ]; then
         echo "==> MongoDB for tests: MONGODB_TEST_URI (given)"
         return 0
     fi
-    local standin
-    if ! standin="$(find_mongo_standin)"; then
+    if [ -z "$standin" ]; then
         echo "warning: ../shared/mongo-standin not found and MONGODB_TEST_URI unset: MongoDB tests will $([ "${CI:-}" = true ] && echo fail || echo be skipped)" >&2
         return 0
     fi
-    local venv=".build/mongo-standin-venv"
-    if [ ! -x "$venv/bin/python3" ]; then
-        python3 -m venv "$venv" 2>/dev/null || { ensure_packages python3-venv; python3 -m venv "$venv"; }
-    fi
-    "$venv/bin/python3" -m pip install -q --disable-pip-version-check -r "$standin/requirements.txt"
     local out=".build/mongo-standin.out"
     : > "$out"
     "$venv/bin/python3" "$standin/mongo_standin.py" --host 127.0.0.1 --port 0 > "$out" 2> .build/mongo-standin.err &

@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(Glibc)
+import Glibc
+#endif
 
 /// The built `chatctl` binary run as a subprocess, the way an operator runs it.
 final class ChatctlProcess: @unchecked Sendable {
@@ -101,6 +104,9 @@ final class ChatctlProcess: @unchecked Sendable {
 
     /// Sends SIGTERM (a graceful stop).
     func stop() { if process.isRunning { process.terminate() } }
+
+    /// `kill -9`: no graceful anything, as a crash or the OOM killer would.
+    func kill9() { if process.isRunning { kill(process.processIdentifier, SIGKILL) } }
 
     /// Runs a command to completion and returns (status, stdout, stderr).
     static func run(_ arguments: [String], environment: [String: String] = [:], stdin: String? = nil) async throws -> (status: Int32, stdout: String, stderr: String) {

@@ -27,11 +27,15 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     private let wakeUp: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
 
+    private let confirmations = ConfirmWaiters()
+
     private struct Buffer {
         var events: [AMQPMessage] = []
         /// Index of the first event not yet confirmed (the array is compacted in batches).
         var head = 0
         var droppedInBurst = 0
+        /// Events ever buffered; an event's ticket is this count just after it went in.
+        var enqueuedTotal = 0
         var count: Int { events.count - head }
     }
 
@@ -53,27 +57,43 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     /// Events waiting for the broker.
     public var pendingCount: Int { buffer.withLock { $0.count } }
 
+    /// True from a failed publish until the next confirmed one: `publishConfirmed` then
+    /// returns at once instead of waiting.
+    public var isBrokerAway: Bool { outage.isDown }
+
     public func publish(_ event: MessageEvent) async {
+        _ = enqueue(event)
+    }
+
+    public func publishConfirmed(_ event: MessageEvent, within timeout: Duration) async -> Bool {
+        guard let ticket = enqueue(event), !outage.isDown else { return false }
+        return await confirmations.wait(for: ticket, timeout: timeout)
+    }
+
+    /// Buffers the event; returns its ticket, or nil when the buffer was full (dropped).
+    private func enqueue(_ event: MessageEvent) -> Int? {
         let message = AMQPMessage(body: Self.encode(event), persistent: true, contentType: "application/json", messageID: event.id.hex)
-        let dropped = buffer.withLock { buffer -> Int? in
+        let outcome = buffer.withLock { buffer -> (ticket: Int?, dropped: Int?) in
             guard buffer.count < capacity else {
                 buffer.droppedInBurst += 1
-                return buffer.droppedInBurst
+                return (nil, buffer.droppedInBurst)
             }
             buffer.events.append(message)
-            return nil
+            buffer.enqueuedTotal += 1
+            return (buffer.enqueuedTotal, nil)
         }
-        if let dropped {
+        if let dropped = outcome.dropped {
             metrics.eventsDropped.increment()
             if dropped == 1 || dropped.isMultiple(of: 1000) {
                 logger.error("message events dropped: the RabbitMQ buffer is full", metadata: [
                     "capacity": "\(capacity)", "dropped_in_this_outage": "\(dropped)", "queue": "\(queueName)",
                 ])
             }
-            return
+            return nil
         }
         metrics.eventBufferDepth.increment()
         wakeUpContinuation.yield()
+        return outcome.ticket
     }
 
     public func run() async throws {
@@ -107,14 +127,16 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
             return false
         }
         outage.recovered()
-        buffer.withLock { buffer in
+        let confirmedTotal = buffer.withLock { buffer -> Int in
             buffer.head += batch.count
             buffer.droppedInBurst = 0
             if buffer.head >= 1024 || buffer.head == buffer.events.count {
                 buffer.events.removeFirst(buffer.head)
                 buffer.head = 0
             }
+            return buffer.enqueuedTotal - buffer.count
         }
+        confirmations.confirmed(through: confirmedTotal)
         metrics.eventsPublished.increment(by: batch.count)
         metrics.eventBufferDepth.decrement(by: Double(batch.count))
         return true

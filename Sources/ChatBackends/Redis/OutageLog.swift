@@ -18,6 +18,9 @@ final class OutageLog: Sendable {
         }
     }
 
+    /// True from a failure until the next success.
+    var isDown: Bool { down.load(ordering: .relaxed) }
+
     func recovered() {
         if down.exchange(false, ordering: .relaxed) {
             logger.notice("\(what) is back")

@@ -1,4 +1,4 @@
-/// Posts a message: validate, store, cache, fan out to the room, emit the event.
+/// Posts a message: validate, store, emit the event, cache, fan out to the room.
 ///
 /// A message is broadcast only after the store accepted it, so nothing a client saw
 /// can be lost. Cache and event failures never fail the post.
@@ -6,6 +6,9 @@ public struct PostMessage: Sendable {
     let ports: ChatPorts
 
     public init(ports: ChatPorts) { self.ports = ports }
+
+    /// The longest a post waits for its event's confirmation before broadcasting anyway.
+    public static let eventConfirmWait: Duration = .seconds(1)
 
     /// What a post did.
     public struct Posted: Sendable {
@@ -39,12 +42,20 @@ public struct PostMessage: Sendable {
             throw error
         }
         if message.id != draft.id {
-            // The store answered with the message this client id stored before.
+            // The store answered with the message this client id stored before. Its
+            // event goes out again (notifications are idempotent per message and
+            // receiver): the node that stored it may have died before publishing it.
             ports.metrics.messagesRepeated.increment()
+            await ports.events.publish(MessageEvent(message: message))
             return Posted(message: message, isRepeat: true)
         }
         ports.metrics.messagesPosted.increment()
         ports.metrics.fanoutClock.stored(message.id)
+        // The event is in the broker's hands before anyone sees the message (bounded: a
+        // broker that is away gets it from the buffer later), so a node killed after the
+        // broadcast cannot lose the message's notifications; one killed before it never
+        // acknowledged the post, and the client's resend publishes the event again.
+        _ = await ports.events.publishConfirmed(MessageEvent(message: message), within: Self.eventConfirmWait)
         // Cache before broadcast, never in parallel: a socket that joins in between
         // registers first and then reads the cache, so it gets the message either live
         // or in its history frame (the socket skips a live copy of one it already has).
@@ -55,7 +66,6 @@ public struct PostMessage: Sendable {
             // Stored but not broadcast: clients get it from history on their next join.
             ports.logger.error("fan-out failed", metadata: ["room": "\(room.name)", "message_id": "\(message.id)", "error": "\(error)"])
         }
-        await ports.events.publish(MessageEvent(message: message))
         return Posted(message: message, isRepeat: false)
     }
 }

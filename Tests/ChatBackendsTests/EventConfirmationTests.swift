@@ -1,0 +1,55 @@
+import AMQPKit
+import ChatBackends
+import ChatCore
+import ChatTestSupport
+import Foundation
+import Logging
+import ServiceLifecycle
+import Testing
+
+@Suite("event confirmation before broadcast", .enabled(if: RabbitMQTestServer.shouldRun, Comment(rawValue: RabbitMQTestServer.skipReason)))
+struct EventConfirmationTests {
+    func event(_ content: String) -> MessageEvent {
+        MessageEvent(message: Message(roomID: ObjectID(), roomName: "r", senderID: ObjectID(), senderName: "s", content: content))
+    }
+
+    /// Runs the queue's publishing service around `body`.
+    func withQueue(url: String, _ body: @Sendable (RabbitMQEventQueue) async throws -> Void) async throws {
+        let client = AMQPClient(endpoint: try AMQPEndpoint(parsing: url), options: .init(heartbeat: 10, connectTimeout: .milliseconds(300)))
+        let queueName = "confirm-test-\(UUID().uuidString.prefix(8))"
+        var logger = Logger(label: "confirm-test")
+        logger.logLevel = .critical
+        let queue = RabbitMQEventQueue(client: client, queue: queueName, logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await queue.run() }
+            try await body(queue)
+            group.cancelAll()
+        }
+        client.close()
+    }
+
+    @Test("with the broker up, publishConfirmed returns once RabbitMQ confirmed the event, and it is in the queue")
+    func confirmed() async throws {
+        let broker = try await RabbitMQTestServer.shared()
+        try await withQueue(url: broker.url) { queue in
+            for index in 0..<20 {
+                #expect(await queue.publishConfirmed(event("e\(index)"), within: .seconds(10)))
+            }
+            #expect(queue.pendingCount == 0)
+        }
+    }
+
+    @Test("with the broker unreachable, publishConfirmed gives up after its bound, then answers at once while the outage lasts; events stay buffered")
+    func unreachable() async throws {
+        let port = try RedisTestServer.freePort()
+        try await withQueue(url: "amqp://guest:guest@127.0.0.1:\(port)/") { queue in
+            #expect(!queue.isBrokerAway)
+            #expect(await queue.publishConfirmed(event("first"), within: .milliseconds(300)) == false)
+            // Bounded wait for the first failed publish to mark the outage.
+            for _ in 0..<100 where !queue.isBrokerAway { try await Task.sleep(for: .milliseconds(50)) }
+            #expect(queue.isBrokerAway, "a failed publish marks the outage, so posts stop waiting")
+            #expect(await queue.publishConfirmed(event("second"), within: .seconds(5)) == false)
+            #expect(queue.pendingCount == 2, "both events stay buffered for later")
+        }
+    }
+}
