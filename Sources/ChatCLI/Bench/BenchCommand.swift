@@ -25,7 +25,7 @@ struct BenchTarget: ParsableArguments {
     @Option(name: .long, help: ArgumentHelp("The chat service (default: chat.host and chat.port, 0.0.0.0 read as 127.0.0.1).", valueName: "url"))
     var url: String?
 
-    @Option(name: .long, help: ArgumentHelp("The server's process id: its CPU time (and RSS for idle) is read from /proc.", valueName: "pid"))
+    @Option(name: .long, help: ArgumentHelp("The server's process id: its CPU time and RSS are read from /proc.", valueName: "pid"))
     var serverPID: Int32?
 
     @Flag(name: .long, help: "No users or tokens: connect without Authorization to --room (peer servers).")

@@ -13,9 +13,11 @@ struct BenchFanout: AsyncParsableCommand {
             marker and its send time, and every receiver (sender included) accounts for it, so \
             the report counts deliveries expected (Σ room size at start), delivered, lost and \
             duplicated, with latency percentiles. With --server-pid it reads the server's CPU \
-            time for the measured window: deliveries per server CPU-second is the fair figure \
-            when the bench shares the machine. Exit 1 when anything was lost or a socket failed \
-            to connect.
+            time for the measured window (deliveries per server CPU-second is the fair figure \
+            when the bench shares the machine) and its RSS before connecting, once connected \
+            and at the end. Exit 1 when anything was lost or a socket failed to connect or was \
+            dropped. With many clients raise the open-files limit (ulimit -n) of both the \
+            server and the bench; scripts/load-10k.sh holds 10,000 sockets for a minute.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -60,7 +62,7 @@ struct BenchFanout: AsyncParsableCommand {
         }
         line.finish()
         if target.json { try OutputJSON.print(report) } else { Self.describe(report) }
-        if report.lost > 0 || report.connectErrors > 0 { throw ExitCode(1) }
+        if report.lost > 0 || report.connectErrors > 0 || report.disconnects > 0 { throw ExitCode(1) }
     }
 
     private func bench(base: String, rooms: [String], tokens: [String?], line: ProgressLine) async throws -> FanoutBench.Report {
@@ -84,5 +86,9 @@ struct BenchFanout: AsyncParsableCommand {
         if let server = report.serverCPUSeconds { cpu += "; server CPU \(server) s" }
         if let perCPU = report.deliveriesPerServerCPUSecond { cpu += "; \(Int(perCPU)) deliveries per server CPU-second" }
         print(cpu)
+        if let memory = report.serverRSSBytes {
+            let mib = { (bytes: Int) in String(format: "%.1f MiB", Double(bytes) / 1_048_576) }
+            print("server RSS: before \(mib(memory.before)), connected \(mib(memory.connected)), end \(mib(memory.end)); \(memory.perConnection / 1024) KiB per connection")
+        }
     }
 }

@@ -76,7 +76,17 @@ public struct FanoutBench: Sendable {
         public var clientCPUSeconds: Double
         public var serverCPUSeconds: Double?
         public var deliveriesPerServerCPUSecond: Double?
+        /// The server's resident memory (VmRSS) before connecting, once every socket is
+        /// connected, and at the end; with `serverPID` only.
+        public var serverRSSBytes: ServerMemory?
         public var firstConnectError: String?
+    }
+
+    /// Server RSS at the bench's three moments, and what each connection added.
+    public struct ServerMemory: Sendable, Encodable {
+        public var before, connected, end: Int
+        /// (connected − before) / connected sockets.
+        public var perConnection: Int
     }
 
     /// What `progress` is told about once a second.
@@ -94,6 +104,7 @@ public struct FanoutBench: Sendable {
 
     public func run(progress: @escaping @Sendable (Progress) -> Void = { _ in }) async throws -> Report {
         let state = BenchState(options: options)
+        let rssBefore = options.serverPID.flatMap(ProcessStats.residentBytes(pid:))
         let runner = Task { await connectAll(state) }
         defer { runner.cancel() }
 
@@ -105,6 +116,7 @@ public struct FanoutBench: Sendable {
         }
         try await Task.sleep(for: options.settle)
         let roomSizes = state.roomSizes()
+        let rssConnected = options.serverPID.flatMap(ProcessStats.residentBytes(pid:))
 
         // Send.
         let serverCPUStart = options.serverPID.flatMap(ProcessStats.cpuSeconds(pid:))
@@ -137,6 +149,7 @@ public struct FanoutBench: Sendable {
             try await Task.sleep(for: .milliseconds(20))
         }
         let serverCPUEnd = options.serverPID.flatMap(ProcessStats.cpuSeconds(pid:))
+        let rssEnd = options.serverPID.flatMap(ProcessStats.residentBytes(pid:))
         let clientCPU = ProcessStats.ownCPUSeconds() - clientCPUStart
 
         state.stop.open()
@@ -161,6 +174,13 @@ public struct FanoutBench: Sendable {
             latencyMs: Latency(ledger.latency), clientCPUSeconds: Self.round(clientCPU),
             serverCPUSeconds: serverCPU.map(Self.round),
             deliveriesPerServerCPUSecond: serverCPU.flatMap { $0 > 0 ? Self.round(Double(ledger.delivered) / $0) : nil },
+            serverRSSBytes: rssBefore.flatMap { before in
+                rssConnected.flatMap { connected in
+                    rssEnd.map { end in
+                        ServerMemory(before: before, connected: connected, end: end, perConnection: (connected - before) / Swift.max(1, state.connectedAtStart))
+                    }
+                }
+            },
             firstConnectError: state.firstError.withLock { $0 })
     }
 
