@@ -10,7 +10,8 @@ import Synchronization
 /// channel's own event loop (one task per event loop per message, no per-socket task
 /// hop). A socket whose channel stops being writable — a client that does not read —
 /// has overflowed: it gets nothing more and its handler closes it. A slow socket never
-/// slows the room.
+/// slows the room. Any reason to close (overflow, drain, session end) ends the
+/// handler's inbound stream, so its read loop (the socket's only task) returns.
 final class RoomConnection: Sendable {
     /// One frame; `messageID` lets the socket skip live copies of messages already sent
     /// in the join's history frame. `wire` is the whole WebSocket frame, encoded once and
@@ -48,11 +49,9 @@ final class RoomConnection: Sendable {
         var goingAway = false
         var posting = false
         var sessionEndReason: String?
+        /// The read loop was told to end.
+        var readingStopped = false
     }
-
-    /// Finished when the socket must close (overflow, drain, session end, finish).
-    private let endSignal: AsyncStream<Void>
-    private let endContinuation: AsyncStream<Void>.Continuation
 
     init(roomID: ObjectID, userID: ObjectID, channel: any Channel, capacity: Int) {
         self.roomID = roomID
@@ -61,7 +60,6 @@ final class RoomConnection: Sendable {
         self.state = Mutex(State(bufferLimit: capacity))
         self.encoderContext = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
         self.flushPending = .makeBoxSendingValue(LoopFlag(), eventLoop: channel.eventLoop)
-        (endSignal, endContinuation) = AsyncStream.makeStream(of: Void.self)
     }
 
     // MARK: Frames
@@ -89,7 +87,7 @@ final class RoomConnection: Sendable {
             state.buffered.append(frame)
             return (.buffered, false)
         }
-        if overflowedNow { endContinuation.finish() }
+        if overflowedNow { stopReading() }
         return route
     }
 
@@ -116,7 +114,7 @@ final class RoomConnection: Sendable {
             return true
         }
         guard write else {
-            if state.withLock({ $0.overflowed }) { endContinuation.finish() }
+            if state.withLock({ $0.overflowed }) { stopReading() }
             return false
         }
         if let context = encoderContext.value {
@@ -160,11 +158,6 @@ final class RoomConnection: Sendable {
 
     /// Whether the socket fell too far behind (its handler then closes it).
     var hasOverflowed: Bool { state.withLock { $0.overflowed } }
-
-    /// Returns once the socket must close.
-    func waitForEnd() async {
-        for await _ in endSignal {}
-    }
 
     // MARK: Drain and session end
 
@@ -218,7 +211,29 @@ final class RoomConnection: Sendable {
         // Frames already handed to the event loop are written before the close frame,
         // which the handler sends through the same loop afterwards.
         channel.eventLoop.execute { self.state.withLock { $0.closed = true } }
-        endContinuation.finish()
+        stopReading()
+    }
+
+    /// Ends the socket's read loop (the handler's own task: a socket has no other), once.
+    private func stopReading() {
+        let first = state.withLock { state -> Bool in
+            defer { state.readingStopped = true }
+            return !state.readingStopped
+        }
+        if first { channel.eventLoop.execute { self.endInboundStream() } }
+    }
+
+    /// Ends the handler's inbound stream, so its read loop returns, without shutting the
+    /// socket's input: with a real `close(mode: .input)` (shutdown(SHUT_RD)) the graceful
+    /// shutdown tests lost frames still in flight to the client and its close frame. The
+    /// event starts above the frame decoder, which stays untouched.
+    private func endInboundStream() {
+        let pipeline = channel.pipeline.syncOperations
+        if let decoder = try? pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self) {
+            decoder.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        } else {
+            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        }
     }
 }
 

@@ -124,25 +124,16 @@ struct RoomSocketController: Sendable {
         }
         let alreadySent = try await sendHistory(to: outbound, admission: admission)
         connection.goLive(skipping: alreadySent)
-        let socketLogger = logger
 
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                try await readLoop(inbound: inbound, connection: connection, room: room, user: identity.user, logger: socketLogger)
-            }
-            group.addTask {
-                // Ends when the socket must close: it fell behind, the server drains, or the session ended.
-                await connection.waitForEnd()
-            }
-            // Whichever ends first (client gone, or one of the above) ends both.
-            try await group.next()
-            connection.finish()
-            group.cancelAll()
-        }
+        // One reader task; this one waits for the end: the client went (the reader ends
+        // and finishes the connection), or the socket fell behind, the server drains or
+        // the session ended (the connection wakes this task, which stops the reader).
+        try await readLoop(inbound: inbound, connection: connection, room: room, user: identity.user, logger: logger)
+        connection.finish()
         if connection.hasOverflowed {
-            socketLogger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+            logger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
         } else if let reason = connection.sessionEndReason {
-            socketLogger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
+            logger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
             try? await outbound.close(.policyViolation, reason: reason)
         } else if connection.isGoingAway {
             try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
