@@ -2,17 +2,21 @@ import Logging
 
 /// Every port a use case may need, connected once at start-up by ChatRuntime
 /// (or by a test in one line from the Memory/ adapters).
-public struct ChatPorts: Sendable {
-    public var store: any ChatStore
-    public var cache: any RecentMessageCache
-    public var fanout: any RoomFanout
-    public var events: any MessageEventQueue
-    public var hasher: any PasswordHasher
-    public var tokens: any TokenAuthority
-    public var revokedTokens: any RevokedTokens
-    public var logger: Logger
+///
+/// A class, not a struct: every use case and every socket's async frames hold it, and a
+/// reference is 8 bytes where the ports themselves are several hundred (a socket's task
+/// keeps the high-water mark of its frames for its whole life).
+public final class ChatPorts: Sendable {
+    public let store: any ChatStore
+    public let cache: any RecentMessageCache
+    public let fanout: any RoomFanout
+    public let events: any MessageEventQueue
+    public let hasher: any PasswordHasher
+    public let tokens: any TokenAuthority
+    public let revokedTokens: any RevokedTokens
+    public let logger: Logger
     /// Where use cases and the servers record what they do.
-    public var metrics: ChatMetrics
+    public let metrics: ChatMetrics
     /// Group-commits posted messages to `store`.
     public let messageWriter: GroupCommitWriter
 
