@@ -53,7 +53,8 @@ public enum ChatApplication {
     ) async -> ChatService<some ApplicationProtocol> {
         let hub = RoomHub(metrics: ports.metrics)
         await ports.fanout.attach(hub)
-        let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser))
+        let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser),
+            keepAlive: SocketKeepAlive(interval: TimeAmount(settings.pingInterval)))
         let store = ports.store
         let router = buildRouter(
             ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,

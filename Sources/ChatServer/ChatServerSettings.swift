@@ -23,11 +23,13 @@ public struct ChatServerSettings: Sendable {
     public var roomsPerUser: Int
     /// Failed-login limits (chat service).
     public var loginPolicy: LoginThrottle.Policy
+    /// How often every WebSocket gets a ping frame (keeps proxies from idling it out).
+    public var pingInterval: Duration
 
     public init(
         host: String = "0.0.0.0", port: Int = 8000, maxFrameBytes: Int = 64 * 1024, outboundBufferFrames: Int = 1024,
         allowedOrigins: [String] = [], messageRateLimit: Double = 0, messageRateBurst: Int = 40, resumeLimit: Int = 1000,
-        connectionsPerUser: Int = 0, roomsPerUser: Int = 0, loginPolicy: LoginThrottle.Policy = .off
+        connectionsPerUser: Int = 0, roomsPerUser: Int = 0, loginPolicy: LoginThrottle.Policy = .off, pingInterval: Duration = .seconds(30)
     ) {
         self.host = host
         self.port = port
@@ -40,5 +42,6 @@ public struct ChatServerSettings: Sendable {
         self.connectionsPerUser = connectionsPerUser
         self.roomsPerUser = roomsPerUser
         self.loginPolicy = loginPolicy
+        self.pingInterval = pingInterval
     }
 }

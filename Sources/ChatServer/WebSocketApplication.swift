@@ -4,7 +4,8 @@ import Logging
 import NIOCore
 
 /// The HTTP/1 + WebSocket application both services run (chat, notify): the router,
-/// the upgrade gate, frame limits and auto-ping from the settings.
+/// the upgrade gate and frame limits from the settings. No per-socket auto-ping: the
+/// controllers hand their sockets to a `SocketKeepAlive` (one timer per event loop).
 enum WebSocketApplication {
     static func make(
         router: Router<ChatRequestContext>,
@@ -17,7 +18,7 @@ enum WebSocketApplication {
         Application(
             router: router,
             server: .http1WebSocketUpgrade(
-                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .enabled(timePeriod: .seconds(30)), validateUTF8: true)),
+                configuration: .init(ws: .init(maxFrameSize: settings.maxFrameBytes, autoPing: .disabled, validateUTF8: true)),
                 shouldUpgrade: shouldUpgrade
             ),
             configuration: .init(address: .hostname(settings.host, port: settings.port), serverName: serverName),

@@ -30,7 +30,8 @@ public enum NotificationApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Parts<some ApplicationProtocol> {
         let hub = NotificationHub(metrics: ports.metrics)
-        let sockets = NotificationSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser))
+        let sockets = NotificationSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser),
+            keepAlive: SocketKeepAlive(interval: TimeAmount(settings.pingInterval)))
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
         router.add(middleware: BackendFailureLogMiddleware())

@@ -18,6 +18,8 @@ struct NotificationSocketController: Sendable {
     let settings: ChatServerSettings
     /// Sockets per user on this service (`limits.connections_per_user`).
     let quota: ConnectionQuota
+    /// Pings and TCP keepalive for every socket of this service.
+    let keepAlive: SocketKeepAlive
 
     static let paths: Set<String> = ["/ws/join-notification", "/ws/join-notification/"]
 
@@ -35,6 +37,7 @@ struct NotificationSocketController: Sendable {
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
             try quota.admit(identity.user.id, until: channel)
             return { inbound, outbound, _ in
+                keepAlive.watch(channel)
                 try await run(inbound: inbound, outbound: outbound, receiver: identity.user.id)
             }
         }

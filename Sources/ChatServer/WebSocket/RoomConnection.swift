@@ -182,21 +182,18 @@ final class RoomConnection: Sendable {
 
     /// The server is shutting down: no new posts; once the post in flight (if any) is
     /// done, the socket closes with 1001 after what was already written.
-    func goAway() {
-        let closeNow = state.withLock { state in
-            state.goingAway = true
-            return !state.posting
-        }
-        if closeNow { close() }
-    }
+    func goAway() { startClosing(sessionEndReason: nil) }
 
     var isGoingAway: Bool { state.withLock { $0.goingAway } }
 
     /// The user's session ended: like `goAway()`, but the socket closes with 1008 and `reason`.
-    func endSession(reason: String) {
+    func endSession(reason: String) { startClosing(sessionEndReason: reason) }
+
+    /// No new posts; closes now, or when the post in flight ends (`endPost()`).
+    private func startClosing(sessionEndReason reason: String?) {
         let closeNow = state.withLock { state in
             state.goingAway = true
-            state.sessionEndReason = reason
+            if let reason { state.sessionEndReason = reason }
             return !state.posting
         }
         if closeNow { close() }

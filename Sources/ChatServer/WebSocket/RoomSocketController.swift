@@ -25,6 +25,8 @@ struct RoomSocketController: Sendable {
     let settings: ChatServerSettings
     /// Sockets per user on this service (`limits.connections_per_user`).
     let quota: ConnectionQuota
+    /// Pings and TCP keepalive for every socket of this service.
+    let keepAlive: SocketKeepAlive
 
     struct InboundFrame: Decodable {
         var type: String?
@@ -113,6 +115,7 @@ struct RoomSocketController: Sendable {
         // Register before reading history so that nothing posted meanwhile is missed:
         // the room's frames are buffered until the history frame is out, and live copies
         // of messages already in it are skipped.
+        keepAlive.watch(channel)
         let connection = RoomConnection(roomID: room.id, userID: identity.user.id, channel: channel, capacity: settings.outboundBufferFrames)
         guard hub.register(connection) else {
             try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
