@@ -49,8 +49,10 @@ start_server() { # peer scenario
     chatctl)
       DATA=$(mktemp -d)
       export SECRET_KEY=bench-compare-secret-0123456789abcdef
-      # The per-socket message rate limit is lifted for load tests.
-      CHATCTL_MESSAGE_RATE_LIMIT=0 CHATCTL_LOG_LEVEL=warning "$CHATCTL" serve chat --host 127.0.0.1 --port $PORT --data-dir "$DATA" >/dev/null 2>&1 & SPID=$!
+      # The per-socket message rate limit is lifted for load tests, and so is the
+      # per-user connection limit: the reference generator connects every client with
+      # one user's token.
+      CHATCTL_MESSAGE_RATE_LIMIT=0 CHATCTL_LIMITS_CONNECTIONS_PER_USER=0 CHATCTL_LOG_LEVEL=warning "$CHATCTL" serve chat --host 127.0.0.1 --port $PORT --data-dir "$DATA" >/dev/null 2>&1 & SPID=$!
       ;;
   esac
   wait_port

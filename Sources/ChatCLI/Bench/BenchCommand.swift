@@ -13,8 +13,10 @@ struct BenchCommand: AsyncParsableCommand {
             uses --room as given (for the peer servers in ../shared/bench).
 
             Start the server with CHATCTL_MESSAGE_RATE_LIMIT=0: its per-socket message rate \
-            limit (20 a second by default) would refuse a load test's messages. Benchmarks \
-            print figures; nothing here asserts a timing. See BENCHMARKS.md.
+            limit (20 a second by default) would refuse a load test's messages. (The bench's \
+            own users hold one socket each; a generator that connects every client with one \
+            token also needs CHATCTL_LIMITS_CONNECTIONS_PER_USER=0.) Benchmarks print \
+            figures; nothing here asserts a timing. See BENCHMARKS.md.
             """,
         subcommands: [BenchFanout.self, BenchJoin.self, BenchIdle.self]
     )
