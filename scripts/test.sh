@@ -31,3 +31,8 @@ start_mongo_standin
 
 echo "==> testing"
 swift test --skip-build "$@"
+
+if [ $# -eq 0 ]; then
+    echo "==> load script, small (the 10,000-socket run is scripts/load-10k.sh)"
+    CHATCTL_BIN=.build/debug/chatctl scripts/load-10k.sh 300 3
+fi
