@@ -85,3 +85,21 @@ struct ClientIDContractTests {
         #expect(try await store.roomCount(forMember: bob.id) == 1)
     }
 }
+
+@Suite("store contract: pending message events")
+struct PendingEventContractTests {
+    @Test("mark (first time stands), list oldest first before a time, clear", arguments: StoreContractTests.kinds)
+    func pendingEvents(kind: StoreContractTests.Kind) async throws {
+        let store = try await StoreContractTests.makeStore(kind)
+        let room = ObjectID()
+        let old = PendingEvent(messageID: ObjectID(), roomID: room, since: Date(timeIntervalSince1970: 1_000))
+        let newer = PendingEvent(messageID: ObjectID(), roomID: room, since: Date(timeIntervalSince1970: 2_000))
+        try await store.markEventsPending([newer, old])
+        try await store.markEventsPending([PendingEvent(messageID: old.messageID, roomID: room, since: Date(timeIntervalSince1970: 5_000))])
+        #expect(try await store.pendingEvents(before: Date(timeIntervalSince1970: 3_000), limit: 10) == [old, newer])
+        #expect(try await store.pendingEvents(before: Date(timeIntervalSince1970: 1_500), limit: 10) == [old])
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 1) == [old])
+        try await store.clearPendingEvents(messageIDs: [old.messageID])
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 10) == [newer])
+    }
+}

@@ -142,7 +142,7 @@ struct DatabaseCLITests {
             let names = (report["indexes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(names == [
                 "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
-                "receiver_seen_timestamp", "at", "at_ttl",
+                "receiver_seen_timestamp", "at", "at_ttl", "since",
             ])
         }
     }

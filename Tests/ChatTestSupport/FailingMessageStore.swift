@@ -22,6 +22,9 @@ public actor FailingMessageStore: ChatStore {
     public func deleteRoom(id: ObjectID) async throws -> Bool { try await base.deleteRoom(id: id) }
     public func roomCount(forMember userID: ObjectID) async throws -> Int { try await base.roomCount(forMember: userID) }
     public func recordSessionEnd(_ end: SessionEnd) async throws { try await base.recordSessionEnd(end) }
+    public func markEventsPending(_ events: [PendingEvent]) async throws { try await base.markEventsPending(events) }
+    public func clearPendingEvents(messageIDs: [ObjectID]) async throws { try await base.clearPendingEvents(messageIDs: messageIDs) }
+    public func pendingEvents(before: Date, limit: Int) async throws -> [PendingEvent] { try await base.pendingEvents(before: before, limit: limit) }
     public func sessionEnds(since: Date) async throws -> [SessionEnd] { try await base.sessionEnds(since: since) }
     public func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
     public func room(named name: String) async throws -> Room? { try await base.room(named: name) }

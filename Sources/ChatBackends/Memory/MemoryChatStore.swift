@@ -14,6 +14,7 @@ public actor MemoryChatStore: ChatStore {
     private var archived: [ObjectID: Message] = [:]
     private var leases: [String: (token: String, expiresAt: Date)] = [:]
     private var sessionEndLog: [SessionEnd] = []
+    private var pending: [ObjectID: PendingEvent] = [:]
 
     public init() {}
 
@@ -264,5 +265,19 @@ public actor MemoryChatStore: ChatStore {
 
     public func sessionEnds(since: Date) async throws -> [SessionEnd] {
         sessionEndLog.filter { $0.at >= since }.sorted { ($0.at, $0.id.hex) < ($1.at, $1.id.hex) }
+    }
+
+    // MARK: Pending events
+
+    public func markEventsPending(_ events: [PendingEvent]) async throws {
+        for event in events where pending[event.messageID] == nil { pending[event.messageID] = event }
+    }
+
+    public func clearPendingEvents(messageIDs: [ObjectID]) async throws {
+        for id in messageIDs { pending[id] = nil }
+    }
+
+    public func pendingEvents(before: Date, limit: Int) async throws -> [PendingEvent] {
+        Array(pending.values.filter { $0.since < before }.sorted { ($0.since, $0.messageID.hex) < ($1.since, $1.messageID.hex) }.prefix(limit))
     }
 }

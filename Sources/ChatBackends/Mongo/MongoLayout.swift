@@ -115,5 +115,6 @@ enum MongoLayout {
         (MongoChatStore.sessionEnds, .init(keys: ["at": 1], name: "at")),
         // Client-id claims last a day (then the same client id may be used again).
         (MongoChatStore.clientIDClaims, .init(keys: ["at": 1], name: "at_ttl", expireAfterSeconds: 86_400)),
+        (MongoChatStore.pendingEventsCollection, .init(keys: ["since": 1], name: "since")),
     ]
 }

@@ -97,6 +97,17 @@ enum SQLiteSchema {
                 CREATE INDEX room_members_user ON room_members(user_id);
                 """)
         }
+        migrator.registerMigration("v7-pending-events") { db in
+            // Messages whose event RabbitMQ has not confirmed (RelayPendingEvents).
+            try db.execute(sql: """
+                CREATE TABLE pending_events (
+                    message_id TEXT PRIMARY KEY NOT NULL,
+                    room_id TEXT NOT NULL,
+                    since INTEGER NOT NULL
+                );
+                CREATE INDEX pending_events_since ON pending_events(since);
+                """)
+        }
         return migrator
     }
 }

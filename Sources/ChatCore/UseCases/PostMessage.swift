@@ -55,7 +55,15 @@ public struct PostMessage: Sendable {
         // broker that is away gets it from the buffer later), so a node killed after the
         // broadcast cannot lose the message's notifications; one killed before it never
         // acknowledged the post, and the client's resend publishes the event again.
-        _ = await ports.events.publishConfirmed(MessageEvent(message: message), within: Self.eventConfirmWait)
+        if await !ports.events.publishConfirmed(MessageEvent(message: message), within: Self.eventConfirmWait) {
+            // Not in the broker's hands yet (it is away): recorded in the store, so that if
+            // this node dies before the buffer drains, another republishes it.
+            do {
+                try await ports.store.markEventsPending([PendingEvent(messageID: message.id, roomID: message.roomID)])
+            } catch {
+                ports.logger.error("could not record a pending message event", metadata: ["message_id": "\(message.id)", "error": "\(error)"])
+            }
+        }
         // Cache before broadcast, never in parallel: a socket that joins in between
         // registers first and then reads the cache, so it gets the message either live
         // or in its history frame (the socket skips a live copy of one it already has).

@@ -173,6 +173,10 @@ public struct ChatRuntime: Sendable {
             }
             services += chat.services
             sessionHubs.append(chat.hub)
+            if amqp != nil {
+                services.append(PendingEventRelay(
+                    relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger), interval: .seconds(5), logger: logger))
+            }
         }
         if roles.contains(.notify) {
             let notifySettings = ChatServerSettings(

@@ -1,0 +1,79 @@
+import ChatBackends
+import ChatCore
+import Logging
+import Synchronization
+import Testing
+
+/// A broker that is away until told otherwise; records what it confirmed.
+final class SwitchableEvents: MessageEventQueue {
+    private let state = Mutex<(up: Bool, confirmed: [MessageEvent], buffered: Int)>((false, [], 0))
+
+    func setUp(_ up: Bool) { state.withLock { $0.up = up } }
+    var confirmed: [MessageEvent] { state.withLock { $0.confirmed } }
+
+    func publish(_ event: MessageEvent) async {
+        state.withLock { state in if state.up { state.confirmed.append(event) } else { state.buffered += 1 } }
+    }
+
+    func publishConfirmed(_ event: MessageEvent, within timeout: Duration) async -> Bool {
+        state.withLock { state in
+            guard state.up else {
+                state.buffered += 1
+                return false
+            }
+            state.confirmed.append(event)
+            return true
+        }
+    }
+}
+
+@Suite("pending message events")
+struct PendingEventTests {
+    func ports(store: MemoryChatStore, events: SwitchableEvents) async -> ChatPorts {
+        var logger = Logger(label: "pending-test")
+        logger.logLevel = .critical
+        return ChatPorts(
+            store: store, cache: MemoryRecentCache(), fanout: LocalFanout(), events: events, hasher: BcryptPasswordHasher(cost: 4),
+            tokens: await JWTTokenAuthority(secret: "pending-test-secret-0123456789abcdef"), revokedTokens: MemoryRevokedTokens(), logger: logger)
+    }
+
+    @Test("a post the broker does not confirm is recorded as pending; the relay republishes it once the broker is back, and forgets it")
+    func relayed() async throws {
+        let store = MemoryChatStore()
+        let events = SwitchableEvents()
+        let ports = await ports(store: store, events: events)
+        let user = try await SignUp(ports: ports)(username: "paz", email: "paz@example.com", password: "correct horse")
+        let room = try await CreateRoom(ports: ports)(name: "lobby", creator: user)
+        let first = try await PostMessage(ports: ports)(content: "while away", from: user, in: room)
+        let second = try await PostMessage(ports: ports)(content: "deleted later", from: user, in: room)
+        let pending = try await store.pendingEvents(before: .distantFuture, limit: 10)
+        #expect(pending.map(\.messageID) == [first.id, second.id])
+
+        let relay = RelayPendingEvents(store: store, events: events, logger: ports.logger)
+        // Still away: nothing confirmed, nothing forgotten.
+        #expect(try await relay(olderThan: 0) == 0)
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).count == 2)
+        // Back: the live message is republished; the deleted one is just forgotten.
+        _ = try await store.deleteMessages(ids: [second.id])
+        events.setUp(true)
+        #expect(try await relay(olderThan: 0) == 1)
+        #expect(events.confirmed.map(\.id) == [first.id])
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).isEmpty)
+        // A post while the broker is up leaves nothing pending.
+        _ = try await PostMessage(ports: ports)(content: "up", from: user, in: room)
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).isEmpty)
+    }
+
+    @Test("the relay leaves events younger than its age alone (their node may still deliver them)")
+    func youngLeftAlone() async throws {
+        let store = MemoryChatStore()
+        let events = SwitchableEvents()
+        let ports = await ports(store: store, events: events)
+        let user = try await SignUp(ports: ports)(username: "paz", email: "paz@example.com", password: "correct horse")
+        let room = try await CreateRoom(ports: ports)(name: "lobby", creator: user)
+        _ = try await PostMessage(ports: ports)(content: "fresh", from: user, in: room)
+        events.setUp(true)
+        #expect(try await RelayPendingEvents(store: store, events: events, logger: ports.logger)(olderThan: 3600) == 0)
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).count == 1)
+    }
+}
