@@ -29,7 +29,7 @@ public final class MongoStandinProcess: @unchecked Sendable {
         }
         port = try RedisTestServer.freePort()
         output = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-standin-\(UUID().uuidString).out")
-        FileManager.default.createFile(atPath: output.path, contents: nil)
+        _ = FileManager.default.createFile(atPath: output.path, contents: nil)
         process.executableURL = URL(fileURLWithPath: python)
         process.arguments = [script, "--host", "127.0.0.1", "--port", "\(port)"]
         process.standardOutput = try FileHandle(forWritingTo: output)

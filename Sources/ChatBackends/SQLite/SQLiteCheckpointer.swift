@@ -1,3 +1,4 @@
+import ChatCore
 import Foundation
 import GRDB
 import Logging
@@ -28,12 +29,7 @@ public struct SQLiteCheckpointer: Service {
             logger.error("cannot open the SQLite checkpoint connection; commits will not checkpoint the WAL", metadata: ["error": "\(error)"])
             throw error
         }
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+        await Periodic.run(every: interval) {
             do {
                 try await connection.writeWithoutTransaction { db in try db.execute(sql: "PRAGMA wal_checkpoint(PASSIVE)") }
             } catch {

@@ -11,12 +11,7 @@ struct PendingEventRelay: Service {
     let logger: Logger
 
     func run() async throws {
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+        await Periodic.run(every: interval) {
             do {
                 try await relay()
             } catch {

@@ -34,19 +34,14 @@ public struct SessionEndWatcher: Service {
         var handled: [ObjectID: Date] = [:]
         // Ends recorded before this node started concern no socket of it.
         var since = Date()
-        while !Task.isCancelled, !Task.isShuttingDownGracefully {
-            do {
-                try await cancelWhenGracefulShutdown { try await Task.sleep(for: interval) }
-            } catch {
-                return
-            }
+        await Periodic.run(every: interval) {
             let pollStarted = Date()
             let ends: [SessionEnd]
             do {
                 ends = try await log.sessionEnds(since: since.addingTimeInterval(-lookback))
             } catch {
                 logger.warning("could not read session ends; retrying", metadata: ["error": "\(error)"])
-                continue
+                return
             }
             for end in ends where handled[end.id] == nil {
                 handled[end.id] = end.at
