@@ -29,9 +29,6 @@ final class ConnectionQuota: Sendable {
         channel.closeFuture.whenComplete { [self] _ in release(userID) }
     }
 
-    /// Sockets `userID` holds open now.
-    func count(for userID: ObjectID) -> Int { open.withLock { $0[userID, default: 0] } }
-
     private func release(_ userID: ObjectID) {
         open.withLock { open in
             let remaining = open[userID, default: 1] - 1
