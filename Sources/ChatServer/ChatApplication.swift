@@ -1,6 +1,5 @@
 import ChatCore
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -60,7 +59,7 @@ public enum ChatApplication {
             ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,
             renderMetrics: renderMetrics)
         let application = WebSocketApplication.make(
-            router: router, settings: settings, shouldUpgrade: sockets.shouldUpgrade, serverName: "chatctl", logger: logger,
+            router: router, settings: settings, decide: sockets.decide, serverName: "chatctl", logger: logger,
             onServerRunning: onServerRunning)
         return ChatService(application: application, hub: hub, drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }

@@ -1,12 +1,10 @@
 import ChatCore
 import Hummingbird
-import HummingbirdWebSocket
 
-/// The request context of the chat service: WebSocket-capable, carrying the
+/// The request context of the chat and notification services, carrying the
 /// authenticated identity once `AuthMiddleware` has run.
-public struct ChatRequestContext: RequestContext, WebSocketRequestContext {
+public struct ChatRequestContext: RequestContext {
     public var coreContext: CoreRequestContextStorage
-    public let webSocket: WebSocketHandlerReference<Self>
     /// Set by `AuthMiddleware` on protected routes.
     public var identity: Identity?
     /// The client's IP address as this server sees it (the TCP peer; a proxy in front
@@ -15,7 +13,6 @@ public struct ChatRequestContext: RequestContext, WebSocketRequestContext {
 
     public init(source: ApplicationRequestContextSource) {
         self.coreContext = .init(source: source)
-        self.webSocket = .init()
         self.identity = nil
         self.remoteAddress = source.channel.remoteAddress?.ipAddress
     }

@@ -1,6 +1,5 @@
 import ChatCore
 import Hummingbird
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import ServiceLifecycle
@@ -41,7 +40,7 @@ public enum NotificationApplication {
         NotificationController(ports: ports).addRoutes(to: router.group("api/notifications").add(middleware: AuthMiddleware(ports: ports)))
         sockets.addRoutes(to: router)
         let application = WebSocketApplication.make(
-            router: router, settings: settings, shouldUpgrade: sockets.shouldUpgrade, serverName: "chatctl-notify", logger: logger,
+            router: router, settings: settings, decide: sockets.decide, serverName: "chatctl-notify", logger: logger,
             onServerRunning: onServerRunning)
         return Parts(application: application, hub: hub, drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }

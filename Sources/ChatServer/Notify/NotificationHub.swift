@@ -1,10 +1,11 @@
 import ChatCore
 import NIOCore
+import NIOWebSocket
 import Synchronization
 
-/// This node's notification sockets, by receiver. Pushing never waits: each socket has
-/// a bounded queue, and a socket that lets it overflow is closed (its notifications are
-/// stored anyway and listed by `GET /api/notifications/`).
+/// This node's notification sockets, by receiver. Pushing never waits: each frame is
+/// written into the socket's channel, and a socket whose channel backs up is closed
+/// (its notifications are stored anyway and listed by `GET /api/notifications/`).
 public final class NotificationHub: NotificationPusher, DrainableHub, SessionEndingHub {
     private struct State {
         var sockets: [ObjectID: [ObjectIdentifier: NotificationConnection]] = [:]
@@ -70,49 +71,78 @@ public final class NotificationHub: NotificationPusher, DrainableHub, SessionEnd
     }
 }
 
-/// One notification socket's bounded outbound queue.
-final class NotificationConnection: Sendable {
+/// One notification socket: the hub writes each frame straight into its channel on
+/// the channel's event loop. A socket whose channel stops being writable (a client
+/// that does not read) is closed; its notifications are stored anyway.
+final class NotificationConnection: WebSocketSession {
     let receiverID: ObjectID
-    let frames: AsyncStream<ByteBuffer>
-    private let continuation: AsyncStream<ByteBuffer>.Continuation
-    private let flags = Mutex((overflowed: false, goingAway: false, sessionEndReason: String?.none))
+    let channel: any Channel
+    private let hub: NotificationHub
+    private let state = Mutex(State())
 
-    init(receiverID: ObjectID, capacity: Int) {
+    private struct State {
+        var closed = false
+        var overflowed = false
+        var goingAway = false
+        var sessionEndReason: String?
+    }
+
+    init(receiverID: ObjectID, channel: any Channel, hub: NotificationHub) {
         self.receiverID = receiverID
-        (frames, continuation) = AsyncStream.makeStream(of: ByteBuffer.self, bufferingPolicy: .bufferingOldest(capacity))
+        self.channel = channel
+        self.hub = hub
     }
 
-    /// Queues a frame without waiting; false (and the socket closes) on overflow.
+    /// Writes a frame (from any thread) unless the socket is closing; false if it is.
     func enqueue(_ frame: ByteBuffer) -> Bool {
-        switch continuation.yield(frame) {
-        case .enqueued: return true
-        case .dropped:
-            flags.withLock { $0.overflowed = true }
-            continuation.finish()
-            return false
-        default: return false
+        guard !state.withLock({ $0.closed || $0.goingAway }) else { return false }
+        channel.eventLoop.execute {
+            let write = self.state.withLock { state -> Bool in
+                guard !state.closed else { return false }
+                guard self.channel.isWritable else {
+                    state.overflowed = true
+                    state.closed = true
+                    return false
+                }
+                return true
+            }
+            if write {
+                self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
+            } else if self.state.withLock({ $0.overflowed }) {
+                self.channel.close(promise: nil)
+            }
         }
+        return true
     }
 
-    var hasOverflowed: Bool { flags.withLock { $0.overflowed } }
-    var isGoingAway: Bool { flags.withLock { $0.goingAway } }
+    var hasOverflowed: Bool { state.withLock { $0.overflowed } }
+    var isGoingAway: Bool { state.withLock { $0.goingAway } }
 
-    /// Ends the queue after what is in it; the socket then closes with 1001.
-    func goAway() {
-        flags.withLock { $0.goingAway = true }
-        continuation.finish()
-    }
+    /// Closes with 1001 after the frames already queued.
+    func goAway() { close(code: .goingAway, reason: RoomSocketController.goingAwayReason) }
 
-    /// The user's session ended: the queue ends and the socket closes with 1008 and `reason`.
+    /// The user's session ended: closes with 1008 and `reason` after the queued frames.
     func endSession(reason: String) {
-        flags.withLock {
-            $0.goingAway = true
-            $0.sessionEndReason = reason
-        }
-        continuation.finish()
+        state.withLock { $0.sessionEndReason = reason }
+        close(code: .policyViolation, reason: reason)
     }
 
-    var sessionEndReason: String? { flags.withLock { $0.sessionEndReason } }
+    var sessionEndReason: String? { state.withLock { $0.sessionEndReason } }
 
-    func finish() { continuation.finish() }
+    private func close(code: WebSocketErrorCode, reason: String) {
+        let first = state.withLock { state -> Bool in
+            defer { state.goingAway = true }
+            return !state.goingAway && !state.closed
+        }
+        if first { ServerWebSocketHandler.close(channel, code: code, reason: reason) }
+    }
+
+    // Messages from the client are ignored: the socket is for pushing.
+    func received(text: String) {}
+    func receivedBinary() {}
+
+    func socketClosed() {
+        state.withLock { $0.closed = true }
+        hub.unregister(self)
+    }
 }

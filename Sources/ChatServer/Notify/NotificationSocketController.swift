@@ -2,7 +2,6 @@ import ChatCore
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -30,46 +29,32 @@ struct NotificationSocketController: Sendable {
         }
     }
 
-    func shouldUpgrade(
-        request: HTTPRequest, channel: any Channel, logger: Logger
-    ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    func decide(request: HTTPRequest, channel: any Channel, logger: Logger) async -> UpgradeDecision {
         await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
             try quota.admit(identity.user.id, until: channel)
-            return { inbound, outbound, _ in
-                keepAlive.watch(channel)
-                try await run(inbound: inbound, outbound: outbound, receiver: identity.user.id)
+            return SocketUpgrade { channel in
+                install(receiver: identity.user.id, on: channel)
+                return nil
             }
         }
     }
 
-    private func run(inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, receiver: ObjectID) async throws {
-        let connection = NotificationConnection(receiverID: receiver, capacity: settings.outboundBufferFrames)
-        guard hub.register(connection) else {
-            try? await outbound.close(.goingAway, reason: RoomSocketController.goingAwayReason)
+    /// On the event loop, right after the upgrade: the socket's handler and its place in
+    /// the hub. The socket has no task: the hub writes notifications straight into it.
+    private func install(receiver: ObjectID, on channel: any Channel) {
+        let connection = NotificationConnection(receiverID: receiver, channel: channel, hub: hub)
+        // A channel already closed would never tell the handler so: it must not be registered.
+        guard channel.isActive,
+            (try? channel.pipeline.syncOperations.addHandler(ServerWebSocketHandler(session: connection, maxMessageBytes: settings.maxFrameBytes))) != nil
+        else {
+            channel.close(promise: nil)
             return
         }
-        defer {
-            hub.unregister(connection)
-            connection.finish()
+        guard hub.register(connection) else {
+            ServerWebSocketHandler.close(channel, code: .goingAway, reason: RoomSocketController.goingAwayReason)
+            return
         }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask {
-                for await frame in connection.frames {
-                    try await outbound.write(.custom(.init(fin: true, opcode: .text, data: frame)))
-                }
-            }
-            group.addTask {
-                for try await _ in inbound.messages(maxSize: settings.maxFrameBytes) {}
-            }
-            try await group.next()
-            connection.finish()
-            group.cancelAll()
-        }
-        if let reason = connection.sessionEndReason {
-            try? await outbound.close(.policyViolation, reason: reason)
-        } else if connection.isGoingAway {
-            try? await outbound.close(.goingAway, reason: RoomSocketController.goingAwayReason)
-        }
+        keepAlive.watch(channel)
     }
 }

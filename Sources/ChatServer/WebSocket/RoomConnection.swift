@@ -9,9 +9,8 @@ import Synchronization
 /// then it goes live and the hub writes frames straight into its channel on the
 /// channel's own event loop (one task per event loop per message, no per-socket task
 /// hop). A socket whose channel stops being writable — a client that does not read —
-/// has overflowed: it gets nothing more and its handler closes it. A slow socket never
-/// slows the room. Any reason to close (overflow, drain, session end) ends the
-/// handler's inbound stream, so its read loop (the socket's only task) returns.
+/// has overflowed: it gets nothing more and is closed. A slow socket never slows the
+/// room. The drain and a session end close it too, once its post in flight is done.
 final class RoomConnection: Sendable {
     /// One frame; `messageID` lets the socket skip live copies of messages already sent
     /// in the join's history frame. `wire` is the whole WebSocket frame, encoded once and
@@ -49,8 +48,8 @@ final class RoomConnection: Sendable {
         var goingAway = false
         var posting = false
         var sessionEndReason: String?
-        /// The read loop was told to end.
-        var readingStopped = false
+        /// `close()` ran (or the socket closed by itself).
+        var closeRequested = false
     }
 
     init(roomID: ObjectID, userID: ObjectID, channel: any Channel, capacity: Int) {
@@ -87,7 +86,7 @@ final class RoomConnection: Sendable {
             state.buffered.append(frame)
             return (.buffered, false)
         }
-        if overflowedNow { stopReading() }
+        if overflowedNow { close() }
         return route
     }
 
@@ -114,7 +113,7 @@ final class RoomConnection: Sendable {
             return true
         }
         guard write else {
-            if state.withLock({ $0.overflowed }) { stopReading() }
+            if state.withLock({ $0.overflowed }) { close() }
             return false
         }
         if let context = encoderContext.value {
@@ -156,7 +155,7 @@ final class RoomConnection: Sendable {
         if !frames.isEmpty { flushWrites() }
     }
 
-    /// Whether the socket fell too far behind (its handler then closes it).
+    /// Whether the socket fell too far behind (it is then closed).
     var hasOverflowed: Bool { state.withLock { $0.overflowed } }
 
     // MARK: Drain and session end
@@ -201,35 +200,35 @@ final class RoomConnection: Sendable {
 
     var sessionEndReason: String? { state.withLock { $0.sessionEndReason } }
 
-    /// No more frames; the handler closes the socket.
-    func finish() { close() }
-
-    private func close() {
-        // Frames already handed to the event loop are written before the close frame,
-        // which the handler sends through the same loop afterwards.
-        channel.eventLoop.execute { self.state.withLock { $0.closed = true } }
-        stopReading()
-    }
-
-    /// Ends the socket's read loop (the handler's own task: a socket has no other), once.
-    private func stopReading() {
-        let first = state.withLock { state -> Bool in
-            defer { state.readingStopped = true }
-            return !state.readingStopped
+    /// The socket closed: no more frames.
+    func finish() {
+        state.withLock { state in
+            state.closed = true
+            state.closeRequested = true
         }
-        if first { channel.eventLoop.execute { self.endInboundStream() } }
     }
 
-    /// Ends the handler's inbound stream, so its read loop returns, without shutting the
-    /// socket's input: with a real `close(mode: .input)` (shutdown(SHUT_RD)) the graceful
-    /// shutdown tests lost frames still in flight to the client and its close frame. The
-    /// event starts above the frame decoder, which stays untouched.
-    private func endInboundStream() {
-        let pipeline = channel.pipeline.syncOperations
-        if let decoder = try? pipeline.context(handlerType: ByteToMessageHandler<WebSocketFrameDecoder>.self) {
-            decoder.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
-        } else {
-            channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+    /// Closes the socket, once: an overflowed one at once (it does not read; a close
+    /// frame would not reach it), otherwise with 1008 and the session-end reason or 1001
+    /// "going away" — after the frames already handed to its event loop.
+    private func close() {
+        let first = state.withLock { state -> Bool in
+            defer { state.closeRequested = true }
+            return !state.closeRequested
+        }
+        guard first else { return }
+        channel.eventLoop.execute {
+            let (overflowed, reason) = self.state.withLock { state in
+                state.closed = true
+                return (state.overflowed, state.sessionEndReason)
+            }
+            if overflowed {
+                self.channel.close(promise: nil)
+            } else if let reason {
+                ServerWebSocketHandler.close(self.channel, code: .policyViolation, reason: reason)
+            } else {
+                ServerWebSocketHandler.close(self.channel, code: .goingAway, reason: RoomSocketController.goingAwayReason)
+            }
         }
     }
 }

@@ -3,7 +3,6 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import Logging
 import NIOCore
 import NIOWebSocket
@@ -90,134 +89,72 @@ struct RoomSocketController: Sendable {
     }
 
     /// The upgrade decision, called by the HTTP/1 server for every upgrade request.
-    func shouldUpgrade(
-        request: HTTPRequest, channel: any Channel, logger: Logger
-    ) async -> ShouldUpgradeResult<WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>> {
+    func decide(request: HTTPRequest, channel: any Channel, logger: Logger) async -> UpgradeDecision {
         await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
             let admission = try await admit(uri: uri, headers: request.headerFields)
             try quota.admit(admission.identity.user.id, until: channel)
-            return { inbound, outbound, context in
-                try await run(inbound: inbound, outbound: outbound, admission: admission, channel: channel, logger: context.logger)
-            }
+            return SocketUpgrade { channel in install(admission, on: channel, logger: logger) }
         }
     }
 
-    private func run(
-        inbound: WebSocketInboundStream, outbound: WebSocketOutboundWriter, admission: Admission, channel: any Channel,
-        logger baseLogger: Logger
-    ) async throws {
-        let identity = admission.identity
-        let room = admission.room
+    /// On the event loop, right after the upgrade: the socket's handler and its place in
+    /// the hub. Returns the history to send next, then the keepalive (in the connection's
+    /// task, which then ends: a room socket has no task of its own).
+    private func install(_ admission: Admission, on channel: any Channel, logger baseLogger: Logger) -> (@Sendable () async -> Void)? {
         var logger = baseLogger
-        logger[metadataKey: "room"] = "\(room.name)"
-        logger[metadataKey: "user"] = "\(identity.user.username)"
-
+        logger[metadataKey: "room"] = "\(admission.room.name)"
+        logger[metadataKey: "user"] = "\(admission.identity.user.username)"
         // Register before reading history so that nothing posted meanwhile is missed:
         // the room's frames are buffered until the history frame is out, and live copies
         // of messages already in it are skipped.
-        keepAlive.watch(channel)
-        let connection = RoomConnection(roomID: room.id, userID: identity.user.id, channel: channel, capacity: settings.outboundBufferFrames)
+        let connection = RoomConnection(roomID: admission.room.id, userID: admission.identity.user.id, channel: channel, capacity: settings.outboundBufferFrames)
+        let socket = RoomSocket(
+            connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, settings: settings, logger: logger)
+        // A channel already closed would never tell the handler so: it must not be registered.
+        guard channel.isActive,
+            (try? channel.pipeline.syncOperations.addHandler(ServerWebSocketHandler(session: socket, maxMessageBytes: settings.maxFrameBytes))) != nil
+        else {
+            channel.close(promise: nil)
+            return nil
+        }
         guard hub.register(connection) else {
-            try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
-            return
+            ServerWebSocketHandler.close(channel, code: .goingAway, reason: Self.goingAwayReason)
+            return nil
         }
-        defer {
-            hub.unregister(connection)
-            connection.finish()
-        }
-        let alreadySent = try await sendHistory(to: outbound, admission: admission)
-        connection.goLive(skipping: alreadySent)
-
-        // One reader task; this one waits for the end: the client went (the reader ends
-        // and finishes the connection), or the socket fell behind, the server drains or
-        // the session ended (the connection wakes this task, which stops the reader).
-        try await readLoop(inbound: inbound, connection: connection, room: room, user: identity.user, logger: logger)
-        connection.finish()
-        if connection.hasOverflowed {
-            logger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
-        } else if let reason = connection.sessionEndReason {
-            logger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
-            try? await outbound.close(.policyViolation, reason: reason)
-        } else if connection.isGoingAway {
-            try? await outbound.close(.goingAway, reason: Self.goingAwayReason)
+        return { [logger] in
+            do {
+                connection.goLive(skipping: try await sendHistory(on: channel, admission: admission))
+                keepAlive.watch(channel)  // pings after the history frame
+            } catch {
+                logger.error("could not send the room's history", metadata: ["error": "\(error)"])
+                ServerWebSocketHandler.close(channel, code: .unexpectedServerError, reason: "history unavailable; reconnect")
+            }
         }
     }
 
     /// The first frames: the recent messages (newest first, one frame), or for a resuming
     /// client every message it missed (oldest first, one frame each) or a resync frame and
     /// then the recent messages. Returns the ids sent, so live copies of them are skipped.
-    private func sendHistory(to outbound: WebSocketOutboundWriter, admission: Admission) async throws -> Set<ObjectID> {
+    /// (Writes from off the event loop keep their order, and `goLive` is queued after them.)
+    private func sendHistory(on channel: any Channel, admission: Admission) async throws -> Set<ObjectID> {
         let join = JoinRoom(ports: ports)
-        func write(_ payload: ByteBuffer) async throws {
-            try await outbound.write(.custom(.init(fin: true, opcode: .text, data: payload)))
+        func write(_ payload: ByteBuffer) {
+            channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
         }
         guard let since = admission.since else {
             let joined = try await join(room: admission.room, user: admission.identity.user)
-            try await write(FrameEncoder.historyFrame(joined.recentMessages))
+            write(FrameEncoder.historyFrame(joined.recentMessages))
             return Set(joined.recentMessages.map(\.id))
         }
         switch try await join.resume(room: admission.room, user: admission.identity.user, after: since, limit: settings.resumeLimit) {
         case .missed(let messages):
-            for message in messages { try await write(FrameEncoder.messageFrame(message)) }
+            for message in messages { write(FrameEncoder.messageFrame(message)) }
             return Set(messages.map(\.id))
         case .resync(let reason, let recent):
-            try await write(FrameEncoder.resyncFrame(reason: reason))
-            try await write(FrameEncoder.historyFrame(recent))
+            write(FrameEncoder.resyncFrame(reason: reason))
+            write(FrameEncoder.historyFrame(recent))
             return Set(recent.map(\.id))
         }
-    }
-
-    private func readLoop(
-        inbound: WebSocketInboundStream, connection: RoomConnection, room: Room, user: User, logger: Logger
-    ) async throws {
-        let post = PostMessage(ports: ports)
-        var bucket = settings.messageRateLimit > 0 ? TokenBucket(rate: settings.messageRateLimit, burst: settings.messageRateBurst) : nil
-        for try await message in inbound.messages(maxSize: settings.maxFrameBytes) {
-            // Every frame counts, valid or not: a flood is refused before any work.
-            if bucket?.allow(now: DispatchTime.now().uptimeNanoseconds) == false {
-                connection.send(.init(buffer: FrameEncoder.errorFrame(rateLimitMessage)))
-                continue
-            }
-            // A drain lets the post in flight finish and starts no new one (frames that
-            // arrive meanwhile are dropped; the socket closes with 1001 once flushed).
-            guard connection.beginPost() else { continue }
-            defer { connection.endPost() }
-            let text: String
-            switch message {
-            case .text(let string):
-                text = string
-            case .binary:
-                connection.send(.init(buffer: FrameEncoder.errorFrame("binary frames are not supported; send JSON text")))
-                continue
-            }
-            await handle(text, post: post, connection: connection, room: room, user: user, logger: logger)
-        }
-    }
-
-    /// Posts one text frame. Kept out of `readLoop` on purpose: a task keeps its largest
-    /// frame stack for life, so a socket that never posts should never have had the
-    /// posting path's frames inlined into its read loop.
-    @inline(never)
-    private func handle(_ text: String, post: PostMessage, connection: RoomConnection, room: Room, user: User, logger: Logger) async {
-        do {
-            let frame = try Self.decodeInbound(text)
-            let posted = try await post.post(content: frame.content, clientID: frame.clientID, from: user, in: room)
-            // A resend of a stored message: only its sender hears of it again (an ack).
-            if posted.isRepeat { connection.send(.init(buffer: FrameEncoder.messageFrame(posted.message))) }
-        } catch let error as ChatError {
-            if let detail = error.detail { logger.error("posting failed", metadata: ["error": "\(error.message)", "detail": "\(detail)"]) }
-            connection.send(.init(buffer: FrameEncoder.errorFrame(error.message)))
-        } catch {
-            logger.error("posting failed", metadata: ["error": "\(error)"])
-            connection.send(.init(buffer: FrameEncoder.errorFrame("message could not be stored; try again")))
-        }
-    }
-
-    /// The error frame's text when a socket posts faster than allowed.
-    var rateLimitMessage: String {
-        let rate = settings.messageRateLimit
-        let perSecond = rate == rate.rounded() ? String(Int(rate)) : String(rate)
-        return "rate limit exceeded: at most \(perSecond) messages a second (bursts of \(settings.messageRateBurst)); message not stored"
     }
 
     static func decodeInbound(_ text: String) throws -> InboundFrame {

@@ -1,6 +1,5 @@
 import Hummingbird
 import HummingbirdCore
-import HummingbirdWebSocket
 import HTTPTypes
 import NIOCore
 import NIOHTTP1
@@ -8,35 +7,33 @@ import NIOHTTP1
 /// Answers a refused WebSocket upgrade with the real status and body (401 for a bad
 /// token, 400 `room does not exist`, …), then closes the connection.
 ///
-/// hummingbird-websocket answers every refused upgrade with a bare `400` and no body;
+/// `HTTPWebSocketChannel` answers a refused upgrade with a bare `400` and no body;
 /// the Go service (echo's JWT middleware before gorilla's upgrader) answered 401 with
 /// a JSON body, and clients rely on that. At `shouldUpgrade` time the channel still has
 /// NIO's HTTP/1 response encoder, so the response is written through it.
 enum UpgradeRefusal {
-    typealias Handler = WebSocketDataHandler<HTTP1WebSocketUpgradeChannel.Context>
-
     /// The upgrade decision both WebSocket services share: the path must be one of
     /// `paths` (else 404), a browser's `Origin` one of `allowedOrigins` when there are any
-    /// (else 403), then `admit` checks the request and returns the handler, or throws the
-    /// refusal, which the client gets with its real status.
+    /// (else 403), then `admit` checks the request and returns what the upgrade installs, or
+    /// throws the refusal, which the client gets with its real status.
     static func gate(
         _ request: HTTPRequest, paths: Set<String>, allowedOrigins: [String], on channel: any Channel,
-        admit: (URI) async throws -> Handler
-    ) async -> ShouldUpgradeResult<Handler> {
+        admit: (URI) async throws -> SocketUpgrade
+    ) async -> UpgradeDecision {
         let uri = URI(request.path ?? "/")
         guard paths.contains(uri.path) else {
             await respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
-            return .dontUpgrade
+            return .refuse
         }
         if !allowedOrigins.isEmpty, let origin = request.headerFields[.origin], !allowedOrigins.contains(origin) {
             await respond(with: TextError(status: .forbidden, message: "origin not allowed"), on: channel)
-            return .dontUpgrade
+            return .refuse
         }
         do {
-            return .upgrade([:], try await admit(uri))
+            return .accept(try await admit(uri))
         } catch {
             await respond(with: error, on: channel)
-            return .dontUpgrade
+            return .refuse
         }
     }
 
@@ -55,7 +52,7 @@ enum UpgradeRefusal {
         } catch {
             // The client went away; nothing to tell it.
         }
-        // hummingbird-websocket goes on to write its own bare 400 and close the
+        // `HTTPWebSocketChannel` goes on to write its own bare 400 and close the
         // connection; swallow that second answer so the client sees only ours. (Closing
         // here instead would race its pipeline changes and log an error per refusal.)
         _ = try? await channel.eventLoop.submit {

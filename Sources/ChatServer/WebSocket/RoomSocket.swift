@@ -1,0 +1,136 @@
+import ChatCore
+import Foundation
+import Logging
+import NIOCore
+import Synchronization
+
+/// A room WebSocket's inbound side: the session its `ServerWebSocketHandler` feeds.
+///
+/// Each text frame is rate-limited (every frame counts, valid or not), then queued; a
+/// short-lived task posts the queue in order, one message at a time, and ends when it
+/// is empty, so a socket that is not posting has no task. A client that sends faster
+/// than its posts are stored stops being read (`autoRead` off) until the queue drains.
+final class RoomSocket: WebSocketSession {
+    let connection: RoomConnection
+    private let hub: RoomHub
+    private let ports: ChatPorts
+    private let room: Room
+    private let user: User
+    private let settings: ChatServerSettings
+    private let logger: Logger
+    private let inbox: Mutex<Inbox>
+
+    /// Frames queued beyond this stop the socket being read until half of them are posted.
+    static let maxQueued = 32
+
+    private struct Inbox {
+        var queued: [String] = []
+        /// A task is posting the queue.
+        var posting = false
+        var readingPaused = false
+        var bucket: TokenBucket?
+    }
+
+    init(connection: RoomConnection, hub: RoomHub, ports: ChatPorts, room: Room, user: User, settings: ChatServerSettings, logger: Logger) {
+        self.connection = connection
+        self.hub = hub
+        self.ports = ports
+        self.room = room
+        self.user = user
+        self.settings = settings
+        self.logger = logger
+        let bucket = settings.messageRateLimit > 0 ? TokenBucket(rate: settings.messageRateLimit, burst: settings.messageRateBurst) : nil
+        self.inbox = Mutex(Inbox(bucket: bucket))
+    }
+
+    func received(text: String) {
+        guard allow() else { return }
+        let (startPosting, pause) = inbox.withLock { inbox -> (Bool, Bool) in
+            inbox.queued.append(text)
+            let start = !inbox.posting
+            inbox.posting = true
+            let pause = inbox.queued.count >= Self.maxQueued && !inbox.readingPaused
+            if pause { inbox.readingPaused = true }
+            return (start, pause)
+        }
+        if pause { connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
+        if startPosting { Task { await self.postQueued() } }
+    }
+
+    func receivedBinary() {
+        guard allow() else { return }
+        connection.send(.init(buffer: FrameEncoder.errorFrame("binary frames are not supported; send JSON text")))
+    }
+
+    func socketClosed() {
+        hub.unregister(connection)
+        connection.finish()
+        if connection.hasOverflowed {
+            logger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+        } else if let reason = connection.sessionEndReason {
+            logger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
+        }
+    }
+
+    /// The rate limit; a refused frame gets an error frame and is not stored.
+    private func allow() -> Bool {
+        let allowed = inbox.withLock { inbox in inbox.bucket?.allow(now: DispatchTime.now().uptimeNanoseconds) ?? true }
+        if !allowed { connection.send(.init(buffer: FrameEncoder.errorFrame(rateLimitMessage))) }
+        return allowed
+    }
+
+    /// Posts the queued frames in order until none is left. A drain lets the post in
+    /// flight finish and starts no new one (the rest are dropped; the socket closes with
+    /// 1001 once flushed).
+    private func postQueued() async {
+        let post = PostMessage(ports: ports)
+        while let text = nextQueued() {
+            guard connection.beginPost() else {
+                inbox.withLock { inbox in
+                    inbox.queued = []
+                    inbox.posting = false
+                }
+                return
+            }
+            await handle(text, post: post)
+            connection.endPost()
+        }
+    }
+
+    /// The next frame to post, or nil (the task ends) when the queue is empty.
+    private func nextQueued() -> String? {
+        let (next, resume) = inbox.withLock { inbox -> (String?, Bool) in
+            let resume = inbox.readingPaused && inbox.queued.count <= Self.maxQueued / 2
+            if resume { inbox.readingPaused = false }
+            guard !inbox.queued.isEmpty else {
+                inbox.posting = false
+                return (nil, resume)
+            }
+            return (inbox.queued.removeFirst(), resume)
+        }
+        if resume { connection.channel.setOption(ChannelOptions.autoRead, value: true).whenFailure { _ in } }
+        return next
+    }
+
+    private func handle(_ text: String, post: PostMessage) async {
+        do {
+            let frame = try RoomSocketController.decodeInbound(text)
+            let posted = try await post.post(content: frame.content, clientID: frame.clientID, from: user, in: room)
+            // A resend of a stored message: only its sender hears of it again (an ack).
+            if posted.isRepeat { connection.send(.init(buffer: FrameEncoder.messageFrame(posted.message))) }
+        } catch let error as ChatError {
+            if let detail = error.detail { logger.error("posting failed", metadata: ["error": "\(error.message)", "detail": "\(detail)"]) }
+            connection.send(.init(buffer: FrameEncoder.errorFrame(error.message)))
+        } catch {
+            logger.error("posting failed", metadata: ["error": "\(error)"])
+            connection.send(.init(buffer: FrameEncoder.errorFrame("message could not be stored; try again")))
+        }
+    }
+
+    /// The error frame's text when a socket posts faster than allowed.
+    var rateLimitMessage: String {
+        let rate = settings.messageRateLimit
+        let perSecond = rate == rate.rounded() ? String(Int(rate)) : String(rate)
+        return "rate limit exceeded: at most \(perSecond) messages a second (bursts of \(settings.messageRateBurst)); message not stored"
+    }
+}

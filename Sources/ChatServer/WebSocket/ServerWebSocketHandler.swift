@@ -1,0 +1,168 @@
+import NIOCore
+import NIOWebSocket
+
+/// What a server WebSocket hands to the code that owns it. Every call comes on the
+/// socket's event loop.
+protocol WebSocketSession: AnyObject, Sendable {
+    /// A whole text message: fragments reassembled, UTF-8 checked.
+    func received(text: String)
+    /// A whole binary message (the chat protocol has none).
+    func receivedBinary()
+    /// The socket closed, however it closed.
+    func socketClosed()
+}
+
+/// The server side of one WebSocket after the upgrade, as a NIO handler: it answers
+/// pings, reassembles fragmented messages (at most `maxMessageBytes` in all, else 1009),
+/// refuses invalid UTF-8 in text (1007), completes the close handshake either way, and
+/// hands each whole message to its `WebSocketSession`.
+///
+/// A socket therefore costs no task of its own: the frame decoder and encoder below this
+/// handler (added by NIO's upgrader) and this handler are all that lives per socket
+/// between messages. (hummingbird-websocket gave every socket a task for its lifetime,
+/// whose async frames were most of an idle socket's memory.)
+final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = WebSocketFrame
+    typealias OutboundOut = WebSocketFrame
+
+    private let session: any WebSocketSession
+    private let maxMessageBytes: Int
+    /// How long a close the server started waits for the client's close frame.
+    private let closeTimeout: TimeAmount
+    private var context: ChannelHandlerContext?
+    /// A fragmented message so far, and whether it is text.
+    private var fragments: ByteBuffer?
+    private var fragmentsAreText = false
+    private var closeSent = false
+    private var closeTimer: Scheduled<Void>?
+
+    init(session: any WebSocketSession, maxMessageBytes: Int, closeTimeout: TimeAmount = .seconds(5)) {
+        self.session = session
+        self.maxMessageBytes = maxMessageBytes
+        self.closeTimeout = closeTimeout
+    }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        self.context = context
+    }
+
+    func handlerRemoved(context: ChannelHandlerContext) {
+        self.context = nil
+        closeTimer?.cancel()
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        closeTimer?.cancel()
+        closeTimer = nil
+        session.socketClosed()
+        context.fireChannelInactive()
+    }
+
+    func errorCaught(context: ChannelHandlerContext, error: any Error) {
+        // Protocol errors were answered by NIO's WebSocketProtocolErrorHandler below;
+        // anything else (a reset connection) ends the socket.
+        context.close(promise: nil)
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        let frame = unwrapInboundIn(data)
+        switch frame.opcode {
+        case .ping:
+            guard !closeSent else { return }
+            context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
+        case .pong:
+            return
+        case .connectionClose:
+            receivedClose(frame, context: context)
+        case .text, .binary:
+            guard fragments == nil else { return fail(.protocolError, context: context) }
+            if frame.fin {
+                deliver(frame.unmaskedData, isText: frame.opcode == .text, context: context)
+            } else {
+                fragmentsAreText = frame.opcode == .text
+                append(frame.unmaskedData, context: context)
+            }
+        case .continuation:
+            guard fragments != nil else { return fail(.protocolError, context: context) }
+            append(frame.unmaskedData, context: context)
+            if frame.fin, let whole = fragments {
+                fragments = nil
+                deliver(whole, isText: fragmentsAreText, context: context)
+            }
+        default:
+            fail(.protocolError, context: context)
+        }
+    }
+
+    private func append(_ data: ByteBuffer, context: ChannelHandlerContext) {
+        var data = data
+        var buffer = fragments ?? ByteBuffer()
+        buffer.writeBuffer(&data)
+        guard buffer.readableBytes <= maxMessageBytes else {
+            fragments = nil
+            return fail(.messageTooLarge, context: context)
+        }
+        fragments = buffer
+    }
+
+    private func deliver(_ payload: ByteBuffer, isText: Bool, context: ChannelHandlerContext) {
+        guard !closeSent else { return }
+        guard payload.readableBytes <= maxMessageBytes else { return fail(.messageTooLarge, context: context) }
+        guard isText else { return session.receivedBinary() }
+        guard let text = String(validating: payload.readableBytesView, as: UTF8.self) else {
+            return fail(.dataInconsistentWithMessage, context: context)
+        }
+        session.received(text: text)
+    }
+
+    private func fail(_ code: WebSocketErrorCode, context: ChannelHandlerContext) {
+        startClose(code: code, reason: nil, context: context)
+    }
+
+    /// The client's close frame: answered with the same code, then the connection
+    /// closes; or the answer to the server's own close, which ends it at once.
+    private func receivedClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+        guard !closeSent else {
+            context.close(promise: nil)
+            return
+        }
+        closeSent = true
+        var data = frame.unmaskedData
+        let code = data.readableBytes >= 2 ? data.readInteger(as: UInt16.self) : nil
+        var answer = context.channel.allocator.buffer(capacity: 2)
+        if let code { answer.writeInteger(code) }
+        let channel = context.channel
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer))).whenComplete { _ in
+            channel.close(promise: nil)
+        }
+    }
+
+    /// Sends a close frame (after what was written before it) and waits for the client's
+    /// answer, at most `closeTimeout`; no more messages are delivered meanwhile.
+    private func startClose(code: WebSocketErrorCode, reason: String?, context: ChannelHandlerContext) {
+        guard !closeSent else { return }
+        closeSent = true
+        var data = context.channel.allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
+        data.write(webSocketErrorCode: code)
+        if let reason { data.writeBytes(reason.utf8.prefix(123)) }
+        context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
+        let channel = context.channel
+        closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { channel.close(promise: nil) }
+    }
+
+    /// Closes `channel`'s WebSocket with `code` and `reason` (from any thread): after the
+    /// frames already written or queued on its event loop.
+    static func close(_ channel: any Channel, code: WebSocketErrorCode, reason: String?) {
+        guard channel.eventLoop.inEventLoop else {
+            channel.eventLoop.execute { close(channel, code: code, reason: reason) }
+            return
+        }
+        guard let handler = try? channel.pipeline.syncOperations.handler(type: ServerWebSocketHandler.self),
+            let context = handler.context
+        else {
+            channel.close(promise: nil)
+            return
+        }
+        handler.startClose(code: code, reason: reason, context: context)
+    }
+}
