@@ -1,5 +1,6 @@
 import ChatBackends
 import ChatCore
+import ChatServer
 import ChatTestSupport
 import Foundation
 import HTTPTypes
@@ -45,6 +46,30 @@ struct RoomSocketTests {
             let carolID = try #require(try await chat.ports.store.user(named: "carol")).id
             #expect(room.members.contains(carolID))
             for socket in [a, b, c] { await socket.close() }
+        }
+    }
+
+    @Test("a burst of 200 frames from one socket is stored and broadcast once each, in the order sent (reading pauses while posts queue up)")
+    func burstKeepsOrder() async throws {
+        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, messageRateLimit: 0)
+        try await LiveChat.run(settings: settings) { chat in
+            let token = try await chat.user("bursty")
+            let listenerToken = try await chat.user("listener")
+            _ = try await chat.createRoom("burst", token: token)
+            let sender = chat.socket(room: "burst", token: token)
+            let listener = chat.socket(room: "burst", token: listenerToken)
+            _ = try await sender.nextArray()
+            _ = try await listener.nextArray()
+            let count = 200
+            for index in 0..<count { sender.send(#"{"type":"message","content":"m\#(index)"}"#) }
+            for socket in [listener, sender] {
+                var contents: [String] = []
+                for _ in 0..<count { contents.append(try await socket.nextObject()["content"] as? String ?? "?") }
+                #expect(contents == (0..<count).map { "m\($0)" })
+            }
+            let room = try #require(try await chat.ports.store.room(named: "burst"))
+            #expect(try await chat.ports.store.messageCounts(room: room.id).live == count)
+            for socket in [sender, listener] { await socket.close() }
         }
     }
 

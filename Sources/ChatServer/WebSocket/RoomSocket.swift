@@ -54,7 +54,7 @@ final class RoomSocket: WebSocketSession {
             return (start, pause)
         }
         if pause { connection.channel.setOption(ChannelOptions.autoRead, value: false).whenFailure { _ in } }
-        if startPosting { Task { await self.postQueued() } }
+        if startPosting { Task.immediate { await self.postQueued() } }
     }
 
     func receivedBinary() {
