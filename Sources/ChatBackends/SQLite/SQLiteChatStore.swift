@@ -59,6 +59,19 @@ public final class SQLiteChatStore: ChatStore {
         }
     }
 
+    /// A PASSIVE checkpoint on the store's own writer connection, between two write
+    /// transactions: it copies what a `SQLiteCheckpointer` pass left (the frames written
+    /// meanwhile), and once every frame is in the database file the next commit starts
+    /// the WAL over instead of appending to it. Returns the WAL's frames and how many of
+    /// them are now checkpointed.
+    @discardableResult
+    public func checkpointOnWriter() async throws -> (walFrames: Int, checkpointed: Int) {
+        try await pool.writeWithoutTransaction { db in
+            let row = try Row.fetchOne(db, sql: "PRAGMA wal_checkpoint(PASSIVE)")
+            return (row?[1] ?? 0, row?[2] ?? 0)
+        }
+    }
+
     public func ping() async throws {
         _ = try await pool.read { db in try Int.fetchOne(db, sql: "SELECT 1") }
     }
