@@ -55,6 +55,25 @@ struct AbuseLimitTests {
         }
     }
 
+    @Test("a client that drops its side of the connection without a close frame gives its slot back")
+    func halfClosedSocketFreesSlot() async throws {
+        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, connectionsPerUser: 1)
+        try await LiveChat.run(settings: settings) { chat in
+            let token = try await chat.user("hal")
+            _ = try await chat.createRoom("lobby", token: token)
+            let first = try await StalledWebSocket.open(port: chat.port, path: "/ws/join/?name=lobby", token: token)
+            defer { first.close() }
+            #expect(try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token).status == 429)
+            first.shutdownWrite()
+            var admitted = false
+            for _ in 0..<100 where !admitted {
+                admitted = try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token).status == 101
+                if !admitted { try await Task.sleep(for: .milliseconds(50)) }
+            }
+            #expect(admitted, "the half-closed socket still holds the user's only slot")
+        }
+    }
+
     @Test("creating or joining a room beyond limits.rooms_per_user is refused with 429; rooms already joined stay open")
     func roomsCapped() async throws {
         let settings = ChatServerSettings(host: "127.0.0.1", port: 0, roomsPerUser: 1)

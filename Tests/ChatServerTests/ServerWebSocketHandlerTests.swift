@@ -151,4 +151,13 @@ struct ServerWebSocketHandlerTests {
         #expect(!f.channel.isActive)
         #expect(f.session.closed.withLock { $0 })
     }
+
+    @Test("a client that shuts its side of the connection without a close frame is closed, not left half open")
+    func halfClosed() throws {
+        let f = try Fixture()
+        f.channel.pipeline.fireUserInboundEventTriggered(ChannelEvent.inputClosed)
+        f.channel.embeddedEventLoop.run()
+        #expect(!f.channel.isActive)
+        #expect(f.session.closed.withLock { $0 })
+    }
 }

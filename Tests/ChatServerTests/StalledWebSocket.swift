@@ -28,4 +28,7 @@ final class StalledWebSocket: Sendable {
     }
 
     func close() { Glibc.close(fd) }
+
+    /// Shuts the client's sending side (TCP FIN) without a close frame; the socket stays open.
+    func shutdownWrite() { _ = Glibc.shutdown(fd, Int32(SHUT_WR)) }
 }

@@ -58,6 +58,16 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
         context.fireChannelInactive()
     }
 
+    /// The client shut its side of the TCP connection (the server allows half-closure for
+    /// HTTP): nothing more can arrive, so the socket closes instead of lingering half open.
+    func userInboundEventTriggered(context: ChannelHandlerContext, event: Any) {
+        if case .inputClosed = event as? ChannelEvent {
+            context.close(promise: nil)
+            return
+        }
+        context.fireUserInboundEventTriggered(event)
+    }
+
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
         // Protocol errors were answered by NIO's WebSocketProtocolErrorHandler below;
         // anything else (a reset connection) ends the socket.
