@@ -26,7 +26,11 @@ echo "==> verifying the systemd units"
 scripts/verify-units.sh .build/debug/chatctl
 
 note_epmd
-trap stop_test_servers EXIT
+# Every temporary file of the tests (SQLite stores, server directories, CLI data dirs)
+# goes under one directory that is removed at the end, after the servers stop.
+TEST_TMP=$(mktemp -d "${TMPDIR:-/tmp}/chatctl-tests.XXXXXX")
+export TMPDIR=$TEST_TMP
+trap 'stop_test_servers; rm -rf "$TEST_TMP"' EXIT
 start_mongo_standin
 
 echo "==> testing"
