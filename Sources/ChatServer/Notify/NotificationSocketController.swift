@@ -44,13 +44,7 @@ struct NotificationSocketController: Sendable {
     /// the hub. The socket has no task: the hub writes notifications straight into it.
     private func install(receiver: ObjectID, on channel: any Channel) {
         let connection = NotificationConnection(receiverID: receiver, channel: channel, hub: hub)
-        // A channel already closed would never tell the handler so: it must not be registered.
-        guard channel.isActive,
-            (try? channel.pipeline.syncOperations.addHandler(ServerWebSocketHandler(session: connection, maxMessageBytes: settings.maxFrameBytes))) != nil
-        else {
-            channel.close(promise: nil)
-            return
-        }
+        guard ServerWebSocketHandler.install(connection, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return }
         guard hub.register(connection) else {
             ServerWebSocketHandler.close(channel, code: .goingAway, reason: RoomSocketController.goingAwayReason)
             return

@@ -110,13 +110,7 @@ struct RoomSocketController: Sendable {
         let connection = RoomConnection(roomID: admission.room.id, userID: admission.identity.user.id, channel: channel, capacity: settings.outboundBufferFrames)
         let socket = RoomSocket(
             connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, settings: settings, logger: logger)
-        // A channel already closed would never tell the handler so: it must not be registered.
-        guard channel.isActive,
-            (try? channel.pipeline.syncOperations.addHandler(ServerWebSocketHandler(session: socket, maxMessageBytes: settings.maxFrameBytes))) != nil
-        else {
-            channel.close(promise: nil)
-            return nil
-        }
+        guard ServerWebSocketHandler.install(socket, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return nil }
         guard hub.register(connection) else {
             ServerWebSocketHandler.close(channel, code: .goingAway, reason: Self.goingAwayReason)
             return nil

@@ -160,6 +160,19 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
         closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { channel.close(promise: nil) }
     }
 
+    /// Adds a handler feeding `session` to a just-upgraded channel, on its event loop.
+    /// False (and the channel is closed) when the channel is already closed: it would
+    /// never report closing, so nothing may be registered for it.
+    static func install(_ session: any WebSocketSession, on channel: any Channel, maxMessageBytes: Int) -> Bool {
+        channel.eventLoop.assertInEventLoop()
+        let handler = ServerWebSocketHandler(session: session, maxMessageBytes: maxMessageBytes)
+        guard channel.isActive, (try? channel.pipeline.syncOperations.addHandler(handler)) != nil else {
+            channel.close(promise: nil)
+            return false
+        }
+        return true
+    }
+
     /// Closes `channel`'s WebSocket with `code` and `reason` (from any thread): after the
     /// frames already written or queued on its event loop.
     static func close(_ channel: any Channel, code: WebSocketErrorCode, reason: String?) {
