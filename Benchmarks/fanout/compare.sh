@@ -5,6 +5,9 @@
 # reference generator (fanout-bench), alternating servers, a fresh server per run.
 #
 # Usage: Benchmarks/fanout/compare.sh [duration=20s] [scenarios="i ii iii"] [rounds=1]
+#   PEERS="gohub nodews chatctl" (default) picks the servers; an entry chatctl:PATH runs
+#   that chatctl binary instead, so two builds can be compared A/B, alternating:
+#   PEERS="chatctl:/tmp/chatctl-a chatctl:/tmp/chatctl-b" compare.sh 12s iii 3
 # Needs: apt-get install -y golang-go golang-github-gorilla-websocket-dev node-ws
 # Output: one JSON line per run on stdout (also in $OUT, default /tmp/chatctl-fanout.jsonl).
 set -euo pipefail
@@ -43,16 +46,18 @@ trap stop_server EXIT
 wait_port() { for _ in $(seq 100); do (exec 3<>/dev/tcp/127.0.0.1/$PORT) 2>/dev/null && return 0; sleep 0.1; done; echo "server did not start" >&2; return 1; }
 
 start_server() { # peer scenario
+  local binary=$CHATCTL
+  case $1 in chatctl:*) binary=${1#chatctl:} ;; esac
   case $1 in
     gohub) "$WORK/peers/gohub/gohub" -addr 127.0.0.1:$PORT >/dev/null 2>&1 & SPID=$! ;;
     nodews) NODE_PATH=/usr/share/nodejs node "$WORK/peers/node-ws/server.js" $PORT >/dev/null 2>&1 & SPID=$! ;;
-    chatctl)
+    chatctl|chatctl:*)
       DATA=$(mktemp -d)
       export SECRET_KEY=bench-compare-secret-0123456789abcdef
       # The per-socket message rate limit is lifted for load tests, and so is the
       # per-user connection limit: the reference generator connects every client with
       # one user's token.
-      CHATCTL_MESSAGE_RATE_LIMIT=0 CHATCTL_LIMITS_CONNECTIONS_PER_USER=0 CHATCTL_LOG_LEVEL=warning "$CHATCTL" serve chat --host 127.0.0.1 --port $PORT --data-dir "$DATA" >/dev/null 2>&1 & SPID=$!
+      CHATCTL_MESSAGE_RATE_LIMIT=0 CHATCTL_LIMITS_CONNECTIONS_PER_USER=0 CHATCTL_LOG_LEVEL=warning "$binary" serve chat --host 127.0.0.1 --port $PORT --data-dir "$DATA" >/dev/null 2>&1 & SPID=$!
       ;;
   esac
   wait_port
@@ -76,7 +81,7 @@ chatctl_fixture() { # scenario -> prints the token
 run() { # peer scenario round
   start_server "$1" "$2"
   local token=dummy
-  if [ "$1" = chatctl ]; then token=$(chatctl_fixture "$2"); fi
+  case $1 in chatctl|chatctl:*) token=$(chatctl_fixture "$2") ;; esac
   "$WORK/fanout-bench/fanout-bench" -url "ws://127.0.0.1:$PORT/ws/join/?name=bench" ${SCEN[$2]} -skip-first-frame \
     -payload 64 -duration "$DURATION" -server-pid "$SPID" -label "$1/$2/r$3" -header "Authorization: Bearer $token" | tee -a "$OUT"
   stop_server
