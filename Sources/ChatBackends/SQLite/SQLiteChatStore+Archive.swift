@@ -27,10 +27,12 @@ extension SQLiteChatStore {
             var sql = "SELECT *, '' AS room_name, '' AS sender_name FROM messages WHERE timestamp < ?"
             var arguments: StatementArguments = [cutoff.millisecondsSince1970]
             if let room {
-                sql += " AND room_id = ?"
+                // One room: oldest first by the room's sequence (its index, early stop).
+                sql += " AND room_id = ? ORDER BY seq, timestamp, id LIMIT ?"
                 _ = arguments.append(contentsOf: [room.hex])
+            } else {
+                sql += " ORDER BY timestamp, id LIMIT ?"
             }
-            sql += " ORDER BY timestamp, id LIMIT ?"
             _ = arguments.append(contentsOf: [limit])
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.archiveRow)
         }

@@ -108,6 +108,12 @@ enum SQLiteSchema {
                 CREATE INDEX pending_events_since ON pending_events(since);
                 """)
         }
+        migrator.registerMigration("v8-fewer-message-indexes") { db in
+            // Every post writes a page of each index to the WAL. Recent messages and
+            // resumes read `messages_room_seq`; `messages_room_timestamp` only served
+            // archiving one room, which now walks `messages_room_seq` too.
+            try db.execute(sql: "DROP INDEX IF EXISTS messages_room_timestamp")
+        }
         return migrator
     }
 }
