@@ -42,7 +42,7 @@ struct PrometheusText {
 @Suite("GET /metrics")
 struct MetricsEndpointTests {
     static func metrics(_ base: String) async throws -> (String, PrometheusText) {
-        let (data, response) = try await URLSession.shared.data(from: URL(string: "\(base)/metrics")!)
+        let (data, response) = try await TestHTTP.get(URL(string: "\(base)/metrics")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200)
         #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
         let text = String(decoding: data, as: UTF8.self)

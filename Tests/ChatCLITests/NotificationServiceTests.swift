@@ -98,7 +98,7 @@ struct NotificationServiceTests {
         #expect((error["error"] as? String)?.contains("nope") == true)
         #expect(try await Self.list(notify, token: bob.token, query: "?limit=0").0 == 400)
         #expect(try await Self.list(notify, token: "not-a-token").0 == 401)
-        let (metricsData, _) = try await URLSession.shared.data(from: URL(string: "\(notify)/metrics")!)
+        let (metricsData, _) = try await TestHTTP.get(URL(string: "\(notify)/metrics")!)
         let metrics = try PrometheusText(parsing: String(decoding: metricsData, as: UTF8.self))
         #expect(metrics.value("chatctl_notifications_stored_total") == 2)
         #expect(metrics.value("chatctl_notifications_pushed_total") == 1)

@@ -32,7 +32,7 @@ struct SchedulerTests {
         _ = try await second.waitForLog(#"msg="scheduler status listening".* port=(\d+)"#)
         try await Task.sleep(for: .milliseconds(3500))
 
-        let (metricsData, _) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/metrics")!)
+        let (metricsData, _) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/metrics")!)
         let metrics = try PrometheusText(parsing: String(decoding: metricsData, as: UTF8.self))
         first.stop()
         second.stop()

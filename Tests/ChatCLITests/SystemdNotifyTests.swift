@@ -64,7 +64,7 @@ struct SystemdNotifyTests {
         #expect(ready.contains("STATUS=chat service listening on port"))
         #expect(ready.contains("notify service listening on port"), "READY=1 waits for both servers of serve all")
         let port = try await server.waitForListeningPort()
-        let (_, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/healthz")!)
+        let (_, response) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/healthz")!)
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "READY=1 came after the port accepted connections")
         while !messages.contains("WATCHDOG=1"), let message = await notify.receive() { messages.append(message) }
         #expect(messages.contains("WATCHDOG=1"))
@@ -85,7 +85,7 @@ struct SystemdNotifyTests {
         defer { server.stop() }
         let port = try await server.waitForListeningPort()
         func readyz() async throws -> (Int, [String: Any]) {
-            let (data, response) = try await URLSession.shared.data(from: URL(string: "http://127.0.0.1:\(port)/readyz")!)
+            let (data, response) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/readyz")!)
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
         }
         let (okStatus, ok) = try await readyz()
