@@ -82,9 +82,7 @@ final class NotificationConnection: WebSocketSession {
 
     private struct State {
         var closed = false
-        var overflowed = false
         var goingAway = false
-        var sessionEndReason: String?
     }
 
     init(receiverID: ObjectID, channel: any Channel, hub: NotificationHub) {
@@ -97,37 +95,29 @@ final class NotificationConnection: WebSocketSession {
     func enqueue(_ frame: ByteBuffer) -> Bool {
         guard !state.withLock({ $0.closed || $0.goingAway }) else { return false }
         channel.eventLoop.execute {
-            let write = self.state.withLock { state -> Bool in
-                guard !state.closed else { return false }
+            enum Outcome { case write, overflow, skip }
+            let outcome = self.state.withLock { state -> Outcome in
+                guard !state.closed else { return .skip }
                 guard self.channel.isWritable else {
-                    state.overflowed = true
                     state.closed = true
-                    return false
+                    return .overflow
                 }
-                return true
+                return .write
             }
-            if write {
-                self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
-            } else if self.state.withLock({ $0.overflowed }) {
-                self.channel.close(promise: nil)
+            switch outcome {
+            case .write: self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
+            case .overflow: self.channel.close(promise: nil)
+            case .skip: break
             }
         }
         return true
     }
 
-    var hasOverflowed: Bool { state.withLock { $0.overflowed } }
-    var isGoingAway: Bool { state.withLock { $0.goingAway } }
-
     /// Closes with 1001 after the frames already queued.
-    func goAway() { close(code: .goingAway, reason: RoomSocketController.goingAwayReason) }
+    func goAway() { close(code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason) }
 
     /// The user's session ended: closes with 1008 and `reason` after the queued frames.
-    func endSession(reason: String) {
-        state.withLock { $0.sessionEndReason = reason }
-        close(code: .policyViolation, reason: reason)
-    }
-
-    var sessionEndReason: String? { state.withLock { $0.sessionEndReason } }
+    func endSession(reason: String) { close(code: .policyViolation, reason: reason) }
 
     private func close(code: WebSocketErrorCode, reason: String) {
         let first = state.withLock { state -> Bool in

@@ -46,7 +46,7 @@ struct NotificationSocketController: Sendable {
         let connection = NotificationConnection(receiverID: receiver, channel: channel, hub: hub)
         guard ServerWebSocketHandler.install(connection, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return }
         guard hub.register(connection) else {
-            ServerWebSocketHandler.close(channel, code: .goingAway, reason: RoomSocketController.goingAwayReason)
+            ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
             return
         }
         keepAlive.watch(channel)

@@ -183,8 +183,6 @@ final class RoomConnection: Sendable {
     /// done, the socket closes with 1001 after what was already written.
     func goAway() { startClosing(sessionEndReason: nil) }
 
-    var isGoingAway: Bool { state.withLock { $0.goingAway } }
-
     /// The user's session ended: like `goAway()`, but the socket closes with 1008 and `reason`.
     func endSession(reason: String) { startClosing(sessionEndReason: reason) }
 
@@ -227,7 +225,7 @@ final class RoomConnection: Sendable {
             } else if let reason {
                 ServerWebSocketHandler.close(self.channel, code: .policyViolation, reason: reason)
             } else {
-                ServerWebSocketHandler.close(self.channel, code: .goingAway, reason: RoomSocketController.goingAwayReason)
+                ServerWebSocketHandler.close(self.channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
             }
         }
     }

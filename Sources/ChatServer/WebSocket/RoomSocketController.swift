@@ -48,8 +48,6 @@ struct RoomSocketController: Sendable {
 
     static let paths: Set<String> = ["/ws/join", "/ws/join/"]
 
-    /// The close reason sent with 1001 when the server shuts down.
-    static let goingAwayReason = "server shutting down"
 
     /// What must hold before an upgrade: a valid token, an existing room and, when
     /// given, a well-formed `since` message id.
@@ -112,7 +110,7 @@ struct RoomSocketController: Sendable {
             connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, settings: settings, logger: logger)
         guard ServerWebSocketHandler.install(socket, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return nil }
         guard hub.register(connection) else {
-            ServerWebSocketHandler.close(channel, code: .goingAway, reason: Self.goingAwayReason)
+            ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
             return nil
         }
         return { [logger] in

@@ -25,6 +25,9 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
 
+    /// The close reason sent with 1001 when the server shuts down.
+    static let goingAwayReason = "server shutting down"
+
     private let session: any WebSocketSession
     private let maxMessageBytes: Int
     /// How long a close the server started waits for the client's close frame.
