@@ -35,8 +35,9 @@ ensure_swift() {
 # one per test that stops its broker), each with its own name, ports and directory.
 TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 
-# Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd.
-TEST_TOOL_PACKAGES=(systemd)
+# Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd; gdb
+# prints the stacks of a chatctl process a test expected to exit and found still running.
+TEST_TOOL_PACKAGES=(systemd gdb)
 
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
 find_mongo_standin() {

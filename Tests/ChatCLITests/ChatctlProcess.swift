@@ -60,19 +60,47 @@ final class ChatctlProcess: @unchecked Sendable {
     var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
     /// The exit status, waiting at most `seconds` (then the process is killed and this throws).
+    ///
+    /// Foundation's own report (the termination handler) is one source; a `waitid` peek
+    /// that leaves the child for Foundation to reap is the other, so a report Foundation
+    /// delays or misses under a loaded test run cannot turn into a false hang. A process
+    /// that really is still running at the deadline is described (state, threads, and
+    /// their stacks when gdb is installed) before it is killed.
     func waitForExit(seconds: Double = 30) async throws -> Int32 {
         let exited = self.exited
         return try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask { await exited.first { _ in true } }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
+            group.addTask { [self] in
+                let deadline = ContinuousClock.now + .seconds(seconds)
+                while ContinuousClock.now < deadline {
+                    try await Task.sleep(for: .milliseconds(100))
+                    let status = process.isRunning ? peekExitStatus() : process.terminationStatus
+                    if let status {
+                        // Give the termination handler a moment; say so if it never came.
+                        try await Task.sleep(for: .seconds(1))
+                        FileHandle.standardError.write(Data("note: pid \(process.processIdentifier) exited (\(status)) and Foundation's termination handler had not run a second later\n".utf8))
+                        return status
+                    }
+                }
                 return nil
             }
             defer { group.cancelAll() }
             if let first = try await group.next(), let status = first { return status }
+            let description = ProcessDiagnostics.describe(pid: process.processIdentifier)
             process.terminate()
-            throw CLIError("chatctl \(process.arguments ?? []) did not exit within \(seconds)s; stderr:\n\(stderr)")
+            throw CLIError("chatctl \(process.arguments ?? []) did not exit within \(seconds)s\n\(description)\nstderr:\n\(stderr)")
         }
+    }
+
+    /// The child's exit status if it has exited, read without reaping it (`WNOWAIT`), so
+    /// Foundation's monitor still reaps it and reports as usual; nil while it runs or
+    /// once it has been reaped. A signal's death reads as the signal number, as
+    /// `Process.terminationStatus` does.
+    private func peekExitStatus() -> Int32? {
+        var info = siginfo_t()
+        guard waitid(P_PID, id_t(process.processIdentifier), &info, WEXITED | WNOHANG | WNOWAIT) == 0,
+              info._sifields._sigchld.si_pid == process.processIdentifier else { return nil }
+        return info._sifields._sigchld.si_status
     }
 
     /// Waits for the logfmt line `msg="chat service listening" … port=N`; returns N.
