@@ -31,7 +31,11 @@ extension SQLiteChatStore {
                 sql += " AND room_id = ? ORDER BY seq, timestamp, id LIMIT ?"
                 _ = arguments.append(contentsOf: [room.hex])
             } else {
-                sql += " ORDER BY timestamp, id LIMIT ?"
+                // Every room: in the order the messages were stored (rowid), which is
+                // oldest first but for restored messages, which come back at the end.
+                // No index on timestamp (migration v9): old messages sit at the head of
+                // the table, so a batch reads little more than what it returns.
+                sql += " ORDER BY rowid LIMIT ?"
             }
             _ = arguments.append(contentsOf: [limit])
             return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.archiveRow)

@@ -114,6 +114,12 @@ enum SQLiteSchema {
             // archiving one room, which now walks `messages_room_seq` too.
             try db.execute(sql: "DROP INDEX IF EXISTS messages_room_timestamp")
         }
+        migrator.registerMigration("v9-no-timestamp-index") { db in
+            // `messages_timestamp` served only the archive's scan across rooms, once per
+            // archive batch, and cost a WAL page on every post. That scan now walks the
+            // table in rowid order (the order messages were stored, so oldest first).
+            try db.execute(sql: "DROP INDEX IF EXISTS messages_timestamp")
+        }
         return migrator
     }
 }
