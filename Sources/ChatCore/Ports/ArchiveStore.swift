@@ -25,7 +25,8 @@ public struct OldMessageSummary: Sendable, Equatable, Codable {
 public protocol ArchiveStore: Sendable {
     /// Per room: messages older than `cutoff` (all rooms, or one).
     func oldMessageSummary(olderThan cutoff: Date, room: ObjectID?) async throws -> [OldMessageSummary]
-    /// The oldest messages older than `cutoff`, oldest first, at most `limit`.
+    /// Messages older than `cutoff`, at most `limit`, oldest first (on SQLite across
+    /// rooms: in stored order, where a restored message comes after newer ones).
     func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message]
     /// Copies into `archived_messages`; ids already there are skipped.
     func copyToArchive(_ messages: [Message]) async throws
