@@ -6,10 +6,14 @@ import Testing
 
 /// A broker that is away until told otherwise; records what it confirmed.
 final class SwitchableEvents: MessageEventQueue {
-    private let state = Mutex<(up: Bool, confirmed: [MessageEvent], buffered: Int)>((false, [], 0))
+    private let state = Mutex<(up: Bool, confirmed: [MessageEvent], buffered: Int, recorded: [ObjectID])>((false, [], 0, []))
 
     func setUp(_ up: Bool) { state.withLock { $0.up = up } }
     var confirmed: [MessageEvent] { state.withLock { $0.confirmed } }
+    /// Events the poster said it recorded as pending.
+    var recorded: [ObjectID] { state.withLock { $0.recorded } }
+
+    func pendingEventRecorded(_ event: MessageEvent) async { state.withLock { $0.recorded.append(event.id) } }
 
     func publish(_ event: MessageEvent) async {
         state.withLock { state in if state.up { state.confirmed.append(event) } else { state.buffered += 1 } }
@@ -48,6 +52,7 @@ struct PendingEventTests {
         let second = try await PostMessage(ports: ports)(content: "deleted later", from: user, in: room)
         let pending = try await store.pendingEvents(before: .distantFuture, limit: 10)
         #expect(pending.map(\.messageID) == [first.id, second.id])
+        #expect(events.recorded == [first.id, second.id], "the queue is told once each mark is in the store")
 
         let relay = RelayPendingEvents(store: store, events: events, logger: ports.logger)
         // Still away: nothing confirmed, nothing forgotten.

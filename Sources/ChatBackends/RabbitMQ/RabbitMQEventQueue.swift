@@ -14,6 +14,11 @@ import Synchronization
 /// they go out in order when it returns; a full buffer drops new events, counted in
 /// metrics and logged, never silently. On graceful shutdown the buffer is flushed
 /// (bounded) and whatever could not be published is logged with its count.
+///
+/// A post that stopped waiting for its event's confirmation records the message in the
+/// store's pending-event log (`PostMessage`); given that log, the queue clears such a
+/// mark once the buffer's publish of the event is confirmed, so the relay does not
+/// publish it a second time after an outage.
 public final class RabbitMQEventQueue: MessageEventQueue, Service {
     private let client: AMQPClient
     private let queueName: String
@@ -22,8 +27,9 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     private let flushTimeout: Duration
     private let logger: Logger
     private let metrics: ChatMetrics
+    private let pendingLog: (any PendingEventLog)?
     private let outage: OutageLog
-    private let buffer = Mutex(Buffer())
+    private let buffer: Mutex<Buffer>
     private let wakeUp: AsyncStream<Void>
     private let wakeUpContinuation: AsyncStream<Void>.Continuation
 
@@ -37,12 +43,17 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
         /// Events ever buffered; an event's ticket is this count just after it went in.
         var enqueuedTotal = 0
         var count: Int { events.count - head }
+        /// Every ticket up to this one is confirmed.
+        var confirmedThrough: Int { enqueuedTotal - count }
+        var late: LateConfirmations
     }
 
     public init(
         client: AMQPClient, queue: String, capacity: Int = 10_000, batchSize: Int = 100, flushTimeout: Duration = .seconds(5),
-        logger: Logger, metrics: ChatMetrics = .disabled
+        pendingLog: (any PendingEventLog)? = nil, logger: Logger, metrics: ChatMetrics = .disabled
     ) {
+        self.pendingLog = pendingLog
+        self.buffer = Mutex(Buffer(late: LateConfirmations(limit: capacity)))
         self.client = client
         self.queueName = queue
         self.capacity = capacity
@@ -53,6 +64,9 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
         self.outage = OutageLog(what: "RabbitMQ (\(client.endpoint))", logger: logger)
         (wakeUp, wakeUpContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
+
+    /// Recorded pending marks waiting for their event's confirmation (for tests).
+    var marksWaitingForConfirmation: Int { buffer.withLock { $0.late.waitingCount } }
 
     /// Events waiting for the broker.
     public var pendingCount: Int { buffer.withLock { $0.count } }
@@ -66,8 +80,30 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     }
 
     public func publishConfirmed(_ event: MessageEvent, within timeout: Duration) async -> Bool {
-        guard let ticket = enqueue(event), !outage.isDown else { return false }
-        return await confirmations.wait(for: ticket, timeout: timeout)
+        guard let ticket = enqueue(event) else { return false }
+        if !outage.isDown, await confirmations.wait(for: ticket, timeout: timeout) { return true }
+        if pendingLog != nil {
+            buffer.withLock { $0.late.gaveUp(on: event.id, ticket: ticket, confirmedThrough: $0.confirmedThrough) }
+        }
+        return false
+    }
+
+    public func pendingEventRecorded(_ event: MessageEvent) async {
+        guard let pendingLog else { return }
+        let confirmedAlready = buffer.withLock { $0.late.recorded(event.id, confirmedThrough: $0.confirmedThrough) }
+        if confirmedAlready { await clearMarks([event.id], in: pendingLog) }
+    }
+
+    /// Clears pending marks of confirmed events; a failure only means the relay publishes
+    /// them once more.
+    private func clearMarks(_ ids: [ObjectID], in log: any PendingEventLog) async {
+        do {
+            try await log.clearPendingEvents(messageIDs: ids)
+        } catch {
+            logger.warning("could not clear the pending marks of confirmed message events; the relay will publish them again", metadata: [
+                "events": "\(ids.count)", "error": "\(error)",
+            ])
+        }
     }
 
     /// Buffers the event; returns its ticket, or nil when the buffer was full (dropped).
@@ -127,16 +163,17 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
             return false
         }
         outage.recovered()
-        let confirmedTotal = buffer.withLock { buffer -> Int in
+        let (confirmedTotal, marksToClear) = buffer.withLock { buffer -> (Int, [ObjectID]) in
             buffer.head += batch.count
             buffer.droppedInBurst = 0
             if buffer.head >= 1024 || buffer.head == buffer.events.count {
                 buffer.events.removeFirst(buffer.head)
                 buffer.head = 0
             }
-            return buffer.enqueuedTotal - buffer.count
+            return (buffer.confirmedThrough, buffer.late.confirmed(through: buffer.confirmedThrough))
         }
         confirmations.confirmed(through: confirmedTotal)
+        if !marksToClear.isEmpty, let pendingLog { await clearMarks(marksToClear, in: pendingLog) }
         metrics.eventsPublished.increment(by: batch.count)
         metrics.eventBufferDepth.decrement(by: Double(batch.count))
         return true

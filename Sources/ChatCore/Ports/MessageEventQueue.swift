@@ -11,6 +11,13 @@ public protocol MessageEventQueue: Sendable {
     /// `PostMessage` calls this before broadcasting, so a chat node killed after a
     /// client saw its message cannot take that message's event with it.
     func publishConfirmed(_ event: MessageEvent, within timeout: Duration) async -> Bool
+
+    /// `publishConfirmed` gave up on `event` (returned false) and its message is now in
+    /// the store's pending-event log. A queue that still holds the event clears that
+    /// mark once its broker confirms the event, so `RelayPendingEvents` does not publish
+    /// it a second time. By default the mark stays and the relay republishes the event
+    /// (notifications are idempotent per message and receiver, so nothing doubles).
+    func pendingEventRecorded(_ event: MessageEvent) async
 }
 
 extension MessageEventQueue {
@@ -19,4 +26,7 @@ extension MessageEventQueue {
         await publish(event)
         return true
     }
+
+    /// Queues that cannot tell when a given event is confirmed leave the mark to the relay.
+    public func pendingEventRecorded(_ event: MessageEvent) async {}
 }

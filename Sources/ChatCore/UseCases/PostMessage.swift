@@ -55,11 +55,14 @@ public struct PostMessage: Sendable {
         // broker that is away gets it from the buffer later), so a node killed after the
         // broadcast cannot lose the message's notifications; one killed before it never
         // acknowledged the post, and the client's resend publishes the event again.
-        if await !ports.events.publishConfirmed(MessageEvent(message: message), within: Self.eventConfirmWait) {
+        let event = MessageEvent(message: message)
+        if await !ports.events.publishConfirmed(event, within: Self.eventConfirmWait) {
             // Not in the broker's hands yet (it is away): recorded in the store, so that if
             // this node dies before the buffer drains, another republishes it.
+            // Once the buffer's publish is confirmed, the queue clears the mark again.
             do {
                 try await ports.store.markEventsPending([PendingEvent(messageID: message.id, roomID: message.roomID)])
+                await ports.events.pendingEventRecorded(event)
             } catch {
                 ports.logger.error("could not record a pending message event", metadata: ["message_id": "\(message.id)", "error": "\(error)"])
             }

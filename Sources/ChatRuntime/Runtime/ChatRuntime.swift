@@ -44,7 +44,7 @@ public struct ChatRuntime: Sendable {
         let store = try await connectStore(settings: settings, logger: logger, backgroundCheckpoints: true)
         let shared = try await connectShared(settings: settings, store: store, logger: logger)
         let metrics = ServiceMetrics()
-        let queue = try EventBackend.connect(settings: settings, roles: roles, logger: logger, metrics: metrics.chat)
+        let queue = try EventBackend.connect(settings: settings, roles: roles, pendingLog: store, logger: logger, metrics: metrics.chat)
         let events = queue.events
         let ports = ChatPorts(
             store: store,

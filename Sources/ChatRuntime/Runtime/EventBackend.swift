@@ -22,7 +22,11 @@ struct EventBackend {
         case inProcess(InProcessEventQueue)
     }
 
-    static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger, metrics: ChatMetrics) throws -> EventBackend {
+    /// - Parameter pendingLog: where posts record events RabbitMQ has not confirmed (the
+    ///   store); the publisher clears those marks once it has.
+    static func connect(
+        settings: Settings, roles: Set<ServiceRole>, pendingLog: any PendingEventLog, logger: Logger, metrics: ChatMetrics
+    ) throws -> EventBackend {
         guard let url = settings.rabbitMQURL else {
             if roles.contains(.notify) && roles.contains(.chat) {
                 let queue = InProcessEventQueue(capacity: settings.rabbitMQBufferEvents, logger: logger)
@@ -50,7 +54,7 @@ struct EventBackend {
         if roles.contains(.chat) {
             let publisher = RabbitMQEventQueue(
                 client: client, queue: queue.name, capacity: settings.rabbitMQBufferEvents, flushTimeout: settings.shutdownTimeout,
-                logger: logger, metrics: metrics)
+                pendingLog: pendingLog, logger: logger, metrics: metrics)
             backend.events = publisher
             backend.services = [publisher]
         }
