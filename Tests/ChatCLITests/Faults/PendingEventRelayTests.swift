@@ -5,25 +5,48 @@ import Testing
 
 @Suite("pending events survive a chat node killed during a RabbitMQ outage", .enabled(if: RabbitMQTestServer.shouldRun, Comment(rawValue: RabbitMQTestServer.skipReason)))
 struct PendingEventRelayTests {
-    @Test("posts acknowledged while RabbitMQ is stopped, then kill -9 of that node: another node republishes their events once the broker is back")
-    func relayedByAnotherNode() async throws {
+    /// A chat node on its own broker with `names` in room "ops"; the broker is stopped and
+    /// the first member posts `total` messages ("during the outage N"), each acknowledged.
+    struct Outage {
+        let broker: RabbitMQTestServer
+        let queue: String
+        let dataDir: String
+        let node: ChatctlProcess
+        let people: [NotificationServiceTests.Member]
+    }
+
+    static func postDuringOutage(_ names: [String], total: Int) async throws -> Outage {
         let broker = try await RabbitMQTestServer()
-        defer { broker.stop() }
         let queue = "pending-\(UUID().uuidString.prefix(8))"
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-pending-\(UUID().uuidString)").path
-        let nodeA = try NotificationRabbitMQTests.serve("chat", broker: broker, queue: queue, dataDir: dataDir)
-        defer { nodeA.kill9() }
-        let chatA = "http://127.0.0.1:\(try await nodeA.waitForListeningPort())"
-        let people = try await NotificationServiceTests.members(["kai", "lou", "max"], room: "ops", chat: chatA)
+        var node: ChatctlProcess?
+        do {
+            let chatNode = try NotificationRabbitMQTests.serve("chat", broker: broker, queue: queue, dataDir: dataDir)
+            node = chatNode
+            let chat = "http://127.0.0.1:\(try await chatNode.waitForListeningPort())"
+            let people = try await NotificationServiceTests.members(names, room: "ops", chat: chat)
 
-        try await broker.stopApp()
-        let poster = TestSocket(url: "\(chatA.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=ops&token=\(people[0].token)")
-        _ = try await poster.nextArray()
-        let total = 5
-        for index in 0..<total {
-            poster.send(#"{"type":"message","content":"during the outage \#(index)"}"#)
-            #expect(try await poster.nextObject()["content"] as? String == "during the outage \(index)", "acknowledged")
+            try await broker.stopApp()
+            let poster = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=ops&token=\(people[0].token)")
+            _ = try await poster.nextArray()
+            for index in 0..<total {
+                poster.send(#"{"type":"message","content":"during the outage \#(index)"}"#)
+                #expect(try await poster.nextObject()["content"] as? String == "during the outage \(index)", "acknowledged")
+            }
+            return Outage(broker: broker, queue: queue, dataDir: dataDir, node: chatNode, people: people)
+        } catch {
+            node?.kill9()
+            broker.stop()
+            throw error
         }
+    }
+    @Test("posts acknowledged while RabbitMQ is stopped, then kill -9 of that node: another node republishes their events once the broker is back")
+    func relayedByAnotherNode() async throws {
+        let total = 5
+        let outage = try await Self.postDuringOutage(["kai", "lou", "max"], total: total)
+        let (broker, queue, dataDir, nodeA, people) = (outage.broker, outage.queue, outage.dataDir, outage.node, outage.people)
+        defer { broker.stop() }
+        defer { nodeA.kill9() }
         // The node dies with the events in its memory buffer.
         nodeA.kill9()
         try await broker.startApp()
@@ -46,23 +69,11 @@ struct PendingEventRelayTests {
 
     @Test("posts acknowledged while RabbitMQ is stopped, node alive: its buffer publishes them once the broker is back and clears their pending marks, so the relay publishes nothing twice")
     func bufferClearsMarks() async throws {
-        let broker = try await RabbitMQTestServer()
-        defer { broker.stop() }
-        let queue = "pending-\(UUID().uuidString.prefix(8))"
-        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-pending-\(UUID().uuidString)").path
-        let node = try NotificationRabbitMQTests.serve("chat", broker: broker, queue: queue, dataDir: dataDir)
-        defer { node.stop() }
-        let chat = "http://127.0.0.1:\(try await node.waitForListeningPort())"
-        let people = try await NotificationServiceTests.members(["ned", "oli"], room: "ops", chat: chat)
-
-        try await broker.stopApp()
-        let poster = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=ops&token=\(people[0].token)")
-        _ = try await poster.nextArray()
         let total = 5
-        for index in 0..<total {
-            poster.send(#"{"type":"message","content":"buffered \#(index)"}"#)
-            #expect(try await poster.nextObject()["content"] as? String == "buffered \(index)", "acknowledged")
-        }
+        let outage = try await Self.postDuringOutage(["ned", "oli"], total: total)
+        let (broker, queue, dataDir, node, people) = (outage.broker, outage.queue, outage.dataDir, outage.node, outage.people)
+        defer { broker.stop() }
+        defer { node.stop() }
         let store = try DatabaseQueue(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
         let pending = { try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_events") ?? -1 } }
         #expect(try await pending() == total, "each post recorded its unconfirmed event")
