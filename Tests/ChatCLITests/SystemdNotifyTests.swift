@@ -74,6 +74,33 @@ struct SystemdNotifyTests {
         #expect(try await server.waitForExit(seconds: 20) == 0)
     }
 
+    @Test("a notify socket nobody reads (its queue full of watchdog pings) never stalls the server; STOPPING=1 still arrives")
+    func unreadNotifySocket() async throws {
+        let notify = try NotifySocket()
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-sd-\(UUID().uuidString)").path
+        // A ping every 10 ms fills the socket's queue (net.unix.max_dgram_qlen datagrams)
+        // while the test reads nothing; a blocking send then froze an event loop.
+        let server = try ChatctlProcess(
+            ["serve", "chat", "--dev", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
+            environment: ["NOTIFY_SOCKET": notify.path, "WATCHDOG_USEC": "20000"])
+        defer { server.stop() }
+        let port = try await server.waitForListeningPort()
+        let queueLength = (try? String(contentsOfFile: "/proc/sys/net/unix/max_dgram_qlen", encoding: .utf8))
+            .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 10
+        try await Task.sleep(for: .milliseconds(min(10_000, max(500, (queueLength + 20) * 10))))
+        for _ in 0..<20 {
+            let (_, response) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/healthz")!)
+            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+        }
+        var messages: [String] = []
+        while !messages.contains(where: { $0.hasPrefix("READY=1") }), let message = await notify.receive() { messages.append(message) }
+        #expect(messages.contains { $0.hasPrefix("READY=1") })
+        server.stop()
+        while !messages.contains("STOPPING=1"), let message = await notify.receive() { messages.append(message) }
+        #expect(messages.contains("STOPPING=1"), "the queue drains as it is read; STOPPING=1 waits for room")
+        #expect(try await server.waitForExit(seconds: 20) == 0)
+    }
+
     @Test("/readyz answers 200 with every check ok; 503 naming Redis when Redis is gone",
           .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: "no redis-server installed")))
     func readiness() async throws {

@@ -3,13 +3,13 @@ import Foundation
 import FoundationNetworking
 #endif
 
-/// GET requests from tests to `chatctl` processes: a short timeout per attempt, retried
-/// only when an attempt timed out. FoundationNetworking's shared session has stalled a
-/// first request for its whole 60 s default in loaded CI runs while the server answered
-/// everyone else; a refused connection or any other error is not retried, so a server
-/// that is not listening still fails the test at once.
+/// GET requests from tests to `chatctl` processes, with a 10 s timeout per attempt
+/// (URLSession's default is 60 s). Retrying is opt-in and only after a timeout: a
+/// refused connection or any other error fails at once. (The systemd readiness test's
+/// "first request hangs" failures in loaded CI runs were the server's: a blocking
+/// `sd_notify` send froze an event loop once the test's notify socket filled up.)
 enum TestHTTP {
-    static func get(_ url: URL, attempts: Int = 4, timeout: TimeInterval = 10) async throws -> (Data, URLResponse) {
+    static func get(_ url: URL, attempts: Int = 1, timeout: TimeInterval = 10) async throws -> (Data, URLResponse) {
         var request = URLRequest(url: url)
         request.timeoutInterval = timeout
         for attempt in 1... {

@@ -33,7 +33,10 @@ enum ServeRunner {
         // READY=1 once every server of this process accepts connections.
         let listening = ListeningServers(expected: roles == [.scheduler] ? [.scheduler] : roles.intersection([.chat, .notify]))
         var services = await runtime.services(for: roles) { role, port in
-            if let status = listening.started(role, port: port) { notifier.notify("READY=1\nSTATUS=\(status)") }
+            // Called on a server's event loop: the send must not wait there.
+            if let status = listening.started(role, port: port) {
+                Task { await notifier.notify("READY=1\nSTATUS=\(status)", retryingFor: .seconds(10)) }
+            }
         }
         if notifier.isEnabled { services.append(SystemdLifecycleService(notifier: notifier)) }
         // SIGTERM/SIGINT: graceful (sockets drained with 1001, in-flight writes finished),

@@ -14,13 +14,13 @@ public struct SystemdLifecycleService: Service {
             let notifier = self.notifier
             await cancelWhenGracefulShutdown {
                 while !Task.isCancelled {
-                    notifier.notify("WATCHDOG=1")
+                    notifier.notify("WATCHDOG=1")  // dropped if systemd's queue is full; sent again next time
                     try? await Task.sleep(for: interval / 2)
                 }
             }
         } else {
             try? await gracefulShutdown()
         }
-        notifier.notify("STOPPING=1")
+        await notifier.notify("STOPPING=1", retryingFor: .seconds(1))
     }
 }
