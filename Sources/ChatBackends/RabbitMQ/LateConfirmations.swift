@@ -9,7 +9,7 @@ import ChatCore
 /// including it, and "confirmed through N" means every ticket up to N is confirmed.
 struct LateConfirmations {
     /// `publishConfirmed` gave up on these; their marks are not recorded yet.
-    private var gaveUp: [ObjectID: Int] = [:]
+    private var unrecorded: [ObjectID: Int] = [:]
     /// Recorded marks, cleared when their ticket is confirmed.
     private var recordedMarks: [(ticket: Int, id: ObjectID)] = []
     /// At most this many entries wait for their mark (a mark the store failed to record
@@ -19,21 +19,21 @@ struct LateConfirmations {
 
     init(limit: Int) { self.limit = max(1, limit) }
 
-    /// Marks waiting to be cleared (for tests and metrics).
+    /// Marks waiting to be cleared (for tests).
     var waitingCount: Int { recordedMarks.count }
 
     /// The post's wait for `ticket` ended without a confirmation.
     mutating func gaveUp(on id: ObjectID, ticket: Int, confirmedThrough: Int) {
-        if gaveUp.count >= limit { gaveUp = gaveUp.filter { $0.value > confirmedThrough } }
-        guard gaveUp.count < limit else { return }
-        gaveUp[id] = ticket
+        if unrecorded.count >= limit { unrecorded = unrecorded.filter { $0.value > confirmedThrough } }
+        guard unrecorded.count < limit else { return }
+        unrecorded[id] = ticket
     }
 
     /// The mark of `id` is in the store. True when its event is already confirmed: clear
     /// the mark now. False otherwise: it is cleared by `confirmed(through:)` later, or —
     /// for an event this queue never held (dropped from a full buffer) — left to the relay.
     mutating func recorded(_ id: ObjectID, confirmedThrough: Int) -> Bool {
-        guard let ticket = gaveUp.removeValue(forKey: id) else { return false }
+        guard let ticket = unrecorded.removeValue(forKey: id) else { return false }
         if ticket <= confirmedThrough { return true }
         recordedMarks.append((ticket, id))
         return false

@@ -65,9 +65,6 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
         (wakeUp, wakeUpContinuation) = AsyncStream.makeStream(of: Void.self, bufferingPolicy: .bufferingNewest(1))
     }
 
-    /// Recorded pending marks waiting for their event's confirmation (for tests).
-    var marksWaitingForConfirmation: Int { buffer.withLock { $0.late.waitingCount } }
-
     /// Events waiting for the broker.
     public var pendingCount: Int { buffer.withLock { $0.count } }
 

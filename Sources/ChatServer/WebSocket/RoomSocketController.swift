@@ -48,7 +48,6 @@ struct RoomSocketController: Sendable {
 
     static let paths: Set<String> = ["/ws/join", "/ws/join/"]
 
-
     /// What must hold before an upgrade: a valid token, an existing room and, when
     /// given, a well-formed `since` message id.
     func admit(uri: URI, headers: HTTPFields) async throws -> Admission {
