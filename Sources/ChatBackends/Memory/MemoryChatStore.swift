@@ -135,6 +135,15 @@ public actor MemoryChatStore: ChatStore {
         (messagesByRoom[roomID] ?? []).filter { $0.sequence > sequence }.prefix(limit).map(withNames)
     }
 
+    /// Like SQLite (only chatctl writes here): the room sequence after `last`'s.
+    public func messages(inRoom roomID: ObjectID, after last: Message, limit: Int) async throws -> [Message] {
+        try await messages(inRoom: roomID, afterSequence: last.sequence, limit: limit)
+    }
+
+    public func newestMessageID(inRoom roomID: ObjectID) async throws -> ObjectID? {
+        (messagesByRoom[roomID] ?? []).max { ($0.sequence, $0.timestamp, $0.id) < ($1.sequence, $1.timestamp, $1.id) }?.id
+    }
+
     /// Names as the store knows them now (as the SQLite and MongoDB stores join them).
     private func withNames(_ message: Message) -> Message {
         var named = message
@@ -196,7 +205,7 @@ public actor MemoryChatStore: ChatStore {
     public func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message] {
         Array(
             messagesByRoom.values.joined().filter { $0.timestamp < cutoff && (room == nil || $0.roomID == room) }
-                .sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }.prefix(limit))
+                .sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }.prefix(limit).map(withNames))
     }
 
     public func copyToArchive(_ messages: [Message]) async throws {
@@ -218,11 +227,13 @@ public actor MemoryChatStore: ChatStore {
         let matching = archived.values.filter { message in
             (room == nil || message.roomID == room) && (from.map { message.timestamp >= $0 } ?? true) && (to.map { message.timestamp < $0 } ?? true)
         }
-        return Array(matching.sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }.prefix(limit))
+        return Array(matching.sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }.prefix(limit).map(withNames))
     }
 
     public func copyFromArchive(_ messages: [Message]) async throws {
-        for message in messages where !(messagesByRoom[message.roomID] ?? []).contains(where: { $0.id == message.id }) {
+        for var message in messages where !(messagesByRoom[message.roomID] ?? []).contains(where: { $0.id == message.id }) {
+            // Restored without a sequence number: the next of its room, as the real stores do.
+            if message.sequence <= 0 { message.sequence = (messagesByRoom[message.roomID]?.map(\.sequence).max() ?? 0) + 1 }
             messagesByRoom[message.roomID, default: []].append(message)
             messagesByRoom[message.roomID]!.sort { ($0.sequence, $0.timestamp) < ($1.sequence, $1.timestamp) }
         }
@@ -279,5 +290,20 @@ public actor MemoryChatStore: ChatStore {
 
     public func pendingEvents(before: Date, limit: Int) async throws -> [PendingEvent] {
         Array(pending.values.filter { $0.since < before }.sorted { ($0.since, $0.messageID.hex) < ($1.since, $1.messageID.hex) }.prefix(limit))
+    }
+
+    /// An actor: each call runs alone, so a mark is claimed by one caller.
+    public func claimPendingEvents(before: Date, now: Date, limit: Int) async throws -> [PendingEvent] {
+        let claimed = try await pendingEvents(before: before, limit: limit).map { event in
+            PendingEvent(messageID: event.messageID, roomID: event.roomID, since: now)
+        }
+        for event in claimed { pending[event.messageID] = event }
+        return claimed
+    }
+
+    public func refreshPendingEvents(messageIDs: [ObjectID], now: Date) async throws {
+        for id in messageIDs {
+            if let event = pending[id] { pending[id] = PendingEvent(messageID: id, roomID: event.roomID, since: now) }
+        }
     }
 }

@@ -49,7 +49,7 @@ public final class MemoryRecentCache: RecentMessageCache {
         }
     }
 
-    public func invalidate(room roomID: ObjectID) async {
+    public func invalidate(room roomID: ObjectID, name: String) async {
         entries.withLock { entries in
             var entry = entries[roomID] ?? Entry()
             entry.generation &+= 1

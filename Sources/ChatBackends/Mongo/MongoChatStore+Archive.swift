@@ -54,8 +54,30 @@ extension MongoChatStore {
         return try await find(MongoLayout.archivedMessages, filter, limit: limit)
     }
 
+    /// A copy without `seq` (the Go scheduler archives Go-written messages) takes the
+    /// next numbers of its room, in the order given (oldest first), so resume and gap
+    /// repair can find it once restored.
     public func copyFromArchive(_ messages: [Message]) async throws {
-        try await copy(messages, into: MongoLayout.messages)
+        var unnumbered: [ObjectID: Int64] = [:]
+        for message in messages where message.sequence <= 0 { unnumbered[message.roomID, default: 0] += 1 }
+        var next: [ObjectID: Int64] = [:]
+        try await mongo {
+            for (roomID, count) in unnumbered {
+                do {
+                    next[roomID] = try await reserveSequences(count, inRoom: roomID)
+                } catch let error as ChatError where error == .roomNotFound {
+                    // The room is gone: restored as they are (nothing can join it to read them).
+                }
+            }
+        }
+        let numbered = messages.map { message -> Message in
+            guard message.sequence <= 0, let sequence = next[message.roomID] else { return message }
+            var copy = message
+            copy.sequence = sequence
+            next[message.roomID] = sequence + 1
+            return copy
+        }
+        try await copy(numbered, into: MongoLayout.messages)
     }
 
     public func deleteArchived(ids: [ObjectID]) async throws -> Int {
@@ -69,10 +91,18 @@ extension MongoChatStore {
         }
     }
 
+    /// Messages with their rooms' names (one lookup for the batch).
     private func find(_ name: String, _ filter: BSONDocument, limit: Int) async throws -> [Message] {
         try await mongo {
-            try await collection(name).find(filter, options: .init(sort: ["timestamp": 1, "_id": 1], limit: limit)).map {
-                try MongoLayout.message($0, roomName: "", senderName: "")
+            let documents = try await collection(name).find(filter, options: .init(sort: ["timestamp": 1, "_id": 1], limit: limit))
+            guard !documents.isEmpty else { return [] }
+            let roomIDs = Array(Set(documents.compactMap { $0["room_id"] }))
+            var names: [BSONObjectID: String] = [:]
+            for room in try await collection(MongoLayout.rooms).find(["_id": ["$in": .array(roomIDs)]], options: .init(projection: ["name": 1])) {
+                if let id = room.objectID("_id") { names[id] = room.string("name") ?? "" }
+            }
+            return try documents.map { document in
+                try MongoLayout.message(document, roomName: document.objectID("room_id").flatMap { names[$0] } ?? "", senderName: "")
             }
         }
     }

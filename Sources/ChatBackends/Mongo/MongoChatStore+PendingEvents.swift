@@ -27,6 +27,30 @@ extension MongoChatStore {
         }
     }
 
+    /// Each mark is taken with a `findAndModify` conditioned on its old `since`, so of
+    /// several nodes claiming at once exactly one gets it.
+    public func claimPendingEvents(before: Date, now: Date, limit: Int) async throws -> [PendingEvent] {
+        let due = try await pendingEvents(before: before, limit: limit)
+        var claimed: [PendingEvent] = []
+        try await mongo {
+            for event in due {
+                let taken = try await collection(Self.pendingEventsCollection).findOneAndUpdate(
+                    ["_id": MongoLayout.value(event.messageID), "since": MongoLayout.value(event.since)],
+                    ["$set": ["since": MongoLayout.value(now)]])
+                if taken != nil { claimed.append(PendingEvent(messageID: event.messageID, roomID: event.roomID, since: now)) }
+            }
+        }
+        return claimed
+    }
+
+    public func refreshPendingEvents(messageIDs: [ObjectID], now: Date) async throws {
+        guard !messageIDs.isEmpty else { return }
+        _ = try await mongo {
+            try await collection(Self.pendingEventsCollection).update(
+                ["_id": ["$in": .array(messageIDs.map(MongoLayout.value))]], ["$set": ["since": MongoLayout.value(now)]], many: true)
+        }
+    }
+
     public func pendingEvents(before: Date, limit: Int) async throws -> [PendingEvent] {
         try await mongo {
             try await collection(Self.pendingEventsCollection).find(

@@ -133,10 +133,7 @@ public final class MongoChatStore: ChatStore {
             var next: [ObjectID: Int64] = [:]
             do {
                 for (roomID, count) in counts {
-                    let room = try await collection(MongoLayout.rooms).findOneAndUpdate(
-                        ["_id": MongoLayout.value(roomID)], ["$inc": ["last_seq": .int64(count)]])
-                    guard let last = room?.int("last_seq") else { throw ChatError.roomNotFound }
-                    next[roomID] = Int64(last) - count + 1
+                    next[roomID] = try await reserveSequences(count, inRoom: roomID)
                 }
                 let stored = fresh.map { message -> Message in
                     var copy = message
@@ -155,6 +152,15 @@ public final class MongoChatStore: ChatStore {
         }
     }
 
+    /// Takes `count` numbers from the room's counter (`rooms.last_seq`, one
+    /// `findAndModify`); returns the first.
+    func reserveSequences(_ count: Int64, inRoom roomID: ObjectID) async throws -> Int64 {
+        let room = try await collection(MongoLayout.rooms).findOneAndUpdate(
+            ["_id": MongoLayout.value(roomID)], ["$inc": ["last_seq": .int64(count)]])
+        guard let last = room?.int("last_seq") else { throw ChatError.roomNotFound }
+        return Int64(last) - count + 1
+    }
+
     public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] {
         try await mongo {
             let documents = try await collection(MongoLayout.messages).find(
@@ -171,10 +177,47 @@ public final class MongoChatStore: ChatStore {
         }
     }
 
+    /// The Go service writes this collection too, without `seq`: "recent" is by
+    /// `timestamp` (as the Go service sorts), whoever wrote the message; `seq` and `_id`
+    /// break ties within a millisecond.
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] {
         try await mongo {
             let documents = try await collection(MongoLayout.messages).find(
-                ["room_id": MongoLayout.value(roomID)], options: .init(sort: ["seq": -1, "timestamp": -1, "_id": -1], limit: limit))
+                ["room_id": MongoLayout.value(roomID)], options: .init(sort: MongoLayout.newestFirst, limit: limit))
+            return try await withNames(documents, roomID: roomID)
+        }
+    }
+
+    public func newestMessageID(inRoom roomID: ObjectID) async throws -> ObjectID? {
+        try await mongo {
+            try await collection(MongoLayout.messages).find(
+                ["room_id": MongoLayout.value(roomID)], options: .init(sort: MongoLayout.newestFirst, projection: ["_id": 1], limit: 1)
+            ).first.map { try MongoLayout.id($0, "_id") }
+        }
+    }
+
+    /// chatctl's messages after `last` by room sequence (exact across nodes, whatever
+    /// their clocks), and Go-written ones (no `seq`: their time is all there is) after it
+    /// by `timestamp`, ties by `_id`; merged oldest first by `timestamp`. When `last` is
+    /// Go-written, everything after it by `timestamp`.
+    public func messages(inRoom roomID: ObjectID, after last: Message, limit: Int) async throws -> [Message] {
+        let time = MongoLayout.value(last.timestamp)
+        let laterByTime: BSONValue = .array([
+            .document(["timestamp": ["$gt": time]]),
+            .document(["timestamp": time, "_id": ["$gt": MongoLayout.value(last.id)]]),
+        ])
+        var filter: BSONDocument = ["room_id": MongoLayout.value(roomID)]
+        if last.sequence > 0 {
+            filter["$or"] = .array([
+                .document(["seq": ["$gt": .int64(last.sequence)]]),
+                .document(["seq": ["$exists": false], "$or": laterByTime]),
+            ])
+        } else {
+            filter["$or"] = laterByTime
+        }
+        return try await mongo {
+            let documents = try await collection(MongoLayout.messages).find(
+                filter, options: .init(sort: ["timestamp": 1, "seq": 1, "_id": 1], limit: limit))
             return try await withNames(documents, roomID: roomID)
         }
     }

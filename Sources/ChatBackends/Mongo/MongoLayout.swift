@@ -87,6 +87,10 @@ enum MongoLayout {
             timestamp: date(document, "timestamp"), sequence: Int64(document.int("seq") ?? 0), clientID: document.string("client_id"))
     }
 
+    /// Newest first as the Go service sorts its history (`{timestamp: -1}`), then by
+    /// room sequence and id within a millisecond.
+    static let newestFirst: BSONDocument = ["timestamp": -1, "seq": -1, "_id": -1]
+
     // MARK: notifications {_id, content, sender_id, room_id, receiver_id, seen, timestamp}
 
     static func document(_ n: ChatNotification) -> BSONDocument {

@@ -22,6 +22,10 @@ struct LateConfirmations {
     /// Marks waiting to be cleared (for tests).
     var waitingCount: Int { recordedMarks.count }
 
+    /// The events whose marks this queue holds: refreshed in the store while they wait,
+    /// so that no other node's relay takes them over (`PendingEventLease`).
+    var heldMarks: Set<ObjectID> { Set(recordedMarks.map(\.id)) }
+
     /// The post's wait for `ticket` ended without a confirmation.
     mutating func gaveUp(on id: ObjectID, ticket: Int, confirmedThrough: Int) {
         if unrecorded.count >= limit { unrecorded = unrecorded.filter { $0.value > confirmedThrough } }

@@ -18,7 +18,10 @@ import Synchronization
 /// A post that stopped waiting for its event's confirmation records the message in the
 /// store's pending-event log (`PostMessage`); given that log, the queue clears such a
 /// mark once the buffer's publish of the event is confirmed, so the relay does not
-/// publish it a second time after an outage.
+/// publish it a second time after an outage. Meanwhile it refreshes such a mark (so no
+/// other node's relay takes it over), and an event the buffer already holds is never
+/// buffered again (a relay pass or a client's resend during an outage): each message
+/// reaches the broker once.
 public final class RabbitMQEventQueue: MessageEventQueue, Service {
     private let client: AMQPClient
     private let queueName: String
@@ -37,6 +40,12 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
 
     private struct Buffer {
         var events: [AMQPMessage] = []
+        /// The message id of each entry of `events`.
+        var ids: [ObjectID] = []
+        /// Events in the buffer, not yet confirmed, by message id: their tickets.
+        var held: [ObjectID: Int] = [:]
+        /// The last refresh of held marks failed (logged once until one succeeds).
+        var refreshFailing = false
         /// Index of the first event not yet confirmed (the array is compacted in batches).
         var head = 0
         var droppedInBurst = 0
@@ -104,16 +113,24 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     }
 
     /// Buffers the event; returns its ticket, or nil when the buffer was full (dropped).
+    /// An event already in the buffer keeps its place and ticket.
     private func enqueue(_ event: MessageEvent) -> Int? {
         let message = AMQPMessage(body: Self.encode(event), persistent: true, contentType: "application/json", messageID: event.id.hex)
-        let outcome = buffer.withLock { buffer -> (ticket: Int?, dropped: Int?) in
+        let outcome = buffer.withLock { buffer -> (ticket: Int?, dropped: Int?, alreadyHeld: Bool) in
+            if let ticket = buffer.held[event.id] { return (ticket, nil, true) }
             guard buffer.count < capacity else {
                 buffer.droppedInBurst += 1
-                return (nil, buffer.droppedInBurst)
+                return (nil, buffer.droppedInBurst, false)
             }
             buffer.events.append(message)
+            buffer.ids.append(event.id)
             buffer.enqueuedTotal += 1
-            return (buffer.enqueuedTotal, nil)
+            buffer.held[event.id] = buffer.enqueuedTotal
+            return (buffer.enqueuedTotal, nil, false)
+        }
+        if outcome.alreadyHeld {
+            metrics.eventsAlreadyBuffered.increment()
+            return outcome.ticket
         }
         if let dropped = outcome.dropped {
             metrics.eventsDropped.increment()
@@ -130,6 +147,18 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     }
 
     public func run() async throws {
+        await withTaskGroup(of: Void.self) { group in
+            if let pendingLog {
+                group.addTask {
+                    await Periodic.run(every: PendingEventLease.refreshInterval) { await self.refreshHeldMarks(in: pendingLog) }
+                }
+            }
+            group.addTask { await self.drain() }
+        }
+    }
+
+    /// Publishes the buffer as events arrive until shutdown, then flushes it (bounded).
+    private func drain() async {
         await withGracefulShutdownHandler {
             var failures = 0
             for await _ in wakeUp.cancelOnGracefulShutdown() {
@@ -148,6 +177,26 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
         await flushAtShutdown()
     }
 
+    /// Tells the store this node still holds the events of its marks.
+    private func refreshHeldMarks(in log: any PendingEventLog) async {
+        let ids = buffer.withLock { $0.late.heldMarks }
+        guard !ids.isEmpty else { return }
+        do {
+            try await log.refreshPendingEvents(messageIDs: Array(ids), now: Date())
+            buffer.withLock { $0.refreshFailing = false }
+        } catch {
+            let first = buffer.withLock { buffer in
+                defer { buffer.refreshFailing = true }
+                return !buffer.refreshFailing
+            }
+            if first {
+                logger.warning("could not refresh the pending marks of buffered message events; another node may publish them too", metadata: [
+                    "events": "\(ids.count)", "error": "\(error)",
+                ])
+            }
+        }
+    }
+
     /// Publishes the oldest events (up to a batch); true when the broker confirmed them.
     private func publishBatch() async -> Bool {
         let batch = buffer.withLock { buffer in Array(buffer.events[buffer.head..<min(buffer.head + batchSize, buffer.events.count)]) }
@@ -161,10 +210,12 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
         }
         outage.recovered()
         let (confirmedTotal, marksToClear) = buffer.withLock { buffer -> (Int, [ObjectID]) in
+            for id in buffer.ids[buffer.head..<buffer.head + batch.count] { buffer.held[id] = nil }
             buffer.head += batch.count
             buffer.droppedInBurst = 0
             if buffer.head >= 1024 || buffer.head == buffer.events.count {
                 buffer.events.removeFirst(buffer.head)
+                buffer.ids.removeFirst(buffer.head)
                 buffer.head = 0
             }
             return (buffer.confirmedThrough, buffer.late.confirmed(through: buffer.confirmedThrough))

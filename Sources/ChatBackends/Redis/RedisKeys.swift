@@ -1,7 +1,13 @@
 import ChatCore
 
-/// Every Redis key chatctl uses, in one place (prefix `chatctl:`).
+/// Every Redis key chatctl uses, in one place (prefix `chatctl:`), and the one key of
+/// the Go chat service it keeps true.
 enum RedisKeys {
+    /// The Go chat service's cached history of a room, by room name (a JSON string of
+    /// `[{type, content}]`); the Go service deletes it whenever it stores a message, and
+    /// so does chatctl, whenever it changes a room's history.
+    static func goRecentMessages(_ roomName: String) -> String { "cache:recentMessages:\(roomName)" }
+
     static let prefix = "chatctl:"
 
     /// The room's recent messages, newest first, ending with `recentEnd` (a list).

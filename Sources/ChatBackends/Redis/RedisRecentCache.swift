@@ -9,7 +9,10 @@ import RedisKit
 /// The list holds up to `capacity` JSON messages, newest first, then an end marker, so
 /// an empty room is cached too (Redis has no empty lists). A generation counter per
 /// room makes a fill that raced with a newer append a no-op (checked atomically in a
-/// Lua script). Entries expire after a day without posts. Redis failures are logged
+/// Lua script). Entries expire after a day without posts. Whatever changes a room's
+/// history also deletes the Go chat service's entry for it (`RedisKeys.goRecentMessages`),
+/// as the Go service itself does, so Go clients never read a stale history either.
+/// Redis failures are logged
 /// (once per outage) and treated as misses: the store stays the source of truth.
 public final class RedisRecentCache: RecentMessageCache {
     private let client: RedisClient
@@ -41,7 +44,7 @@ public final class RedisRecentCache: RecentMessageCache {
                 if bytes == Self.endMarker { break }
                 guard let message = try? RedisMessageCodec.decode(bytes) else {
                     // A wrong entry: drop it and rebuild from the store.
-                    await invalidate(room: roomID)
+                    await invalidate(room: roomID, name: "")
                     return .miss(fillToken: generation &+ 1)
                 }
                 messages.append(message)
@@ -89,6 +92,7 @@ public final class RedisRecentCache: RecentMessageCache {
                 [Array("LPUSHX".utf8), key, encoded],
                 [Array("LTRIM".utf8), key, Array("0".utf8), Array(String(capacity).utf8)],
                 [Array("EXPIRE".utf8), key, Array(String(ttlSeconds).utf8)],
+                [Array("DEL".utf8), Array(RedisKeys.goRecentMessages(message.roomName).utf8)],
             ])
             if let error = replies.first(where: { if case .error = $0 { true } else { false } }) {
                 throw RedisError(.server, "\(error)")
@@ -99,9 +103,11 @@ public final class RedisRecentCache: RecentMessageCache {
         }
     }
 
-    public func invalidate(room roomID: ObjectID) async {
+    public func invalidate(room roomID: ObjectID, name: String) async {
+        var commands: [[String]] = [["INCR", RedisKeys.recentGeneration(roomID)], ["DEL", RedisKeys.recent(roomID)]]
+        if !name.isEmpty { commands.append(["DEL", RedisKeys.goRecentMessages(name)]) }
         do {
-            _ = try await client.pipeline([["INCR", RedisKeys.recentGeneration(roomID)], ["DEL", RedisKeys.recent(roomID)]])
+            _ = try await client.pipeline(commands)
             outage.recovered()
         } catch {
             outage.failed(error)

@@ -24,7 +24,7 @@ extension SQLiteChatStore {
 
     public func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message] {
         try await pool.read { db in
-            var sql = "SELECT *, '' AS room_name, '' AS sender_name FROM messages WHERE timestamp < ?"
+            var sql = "SELECT *, \(Self.roomNameColumn) FROM messages WHERE timestamp < ?"
             var arguments: StatementArguments = [cutoff.millisecondsSince1970]
             if let room {
                 // One room: oldest first by the room's sequence (its index, early stop).
@@ -66,7 +66,7 @@ extension SQLiteChatStore {
                 conditions.append("timestamp < ?")
                 _ = arguments.append(contentsOf: [to.millisecondsSince1970])
             }
-            var sql = "SELECT *, '' AS room_name, '' AS sender_name FROM archived_messages"
+            var sql = "SELECT *, \(Self.roomNameColumn) FROM archived_messages"
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY timestamp, id LIMIT ?"
             _ = arguments.append(contentsOf: [limit])
@@ -97,8 +97,16 @@ extension SQLiteChatStore {
         try await pool.write { db in
             let statement = try db.cachedStatement(
                 sql: "INSERT OR IGNORE INTO \(table) (id, content, sender_id, room_id, timestamp, seq) VALUES (?, ?, ?, ?, ?, ?)")
+            // A message restored without a sequence number (archived before messages had
+            // one) takes the next of its room, so resume and gap repair can find it.
+            let nextSequence = table == "messages"
+                ? try db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?") : nil
             for m in messages {
-                try statement.execute(arguments: [m.id.hex, m.content, m.senderID.hex, m.roomID.hex, m.timestamp.millisecondsSince1970, m.sequence])
+                var sequence = m.sequence
+                if sequence <= 0, let nextSequence {
+                    sequence = try Int64.fetchOne(nextSequence, arguments: [m.roomID.hex]) ?? 1
+                }
+                try statement.execute(arguments: [m.id.hex, m.content, m.senderID.hex, m.roomID.hex, m.timestamp.millisecondsSince1970, sequence])
             }
         }
     }
@@ -116,9 +124,12 @@ extension SQLiteChatStore {
         }
     }
 
+    /// The room's name beside each row (empty when the room is gone).
+    static let roomNameColumn = "COALESCE((SELECT name FROM rooms WHERE rooms.id = room_id), '') AS room_name"
+
     static func archiveRow(_ row: Row) throws -> Message {
         Message(
-            id: try objectID(row, "id"), roomID: try objectID(row, "room_id"), roomName: "", senderID: try objectID(row, "sender_id"),
+            id: try objectID(row, "id"), roomID: try objectID(row, "room_id"), roomName: row["room_name"], senderID: try objectID(row, "sender_id"),
             senderName: "", content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]), sequence: row["seq"])
     }
 

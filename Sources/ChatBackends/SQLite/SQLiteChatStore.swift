@@ -216,6 +216,18 @@ public final class SQLiteChatStore: ChatStore {
         }
     }
 
+    /// Only chatctl writes a SQLite store: the room sequence after `last`'s.
+    public func messages(inRoom roomID: ObjectID, after last: Message, limit: Int) async throws -> [Message] {
+        try await messages(inRoom: roomID, afterSequence: last.sequence, limit: limit)
+    }
+
+    public func newestMessageID(inRoom roomID: ObjectID) async throws -> ObjectID? {
+        try await pool.read { db in
+            try String.fetchOne(db, sql: "SELECT id FROM messages WHERE room_id = ? ORDER BY seq DESC LIMIT 1", arguments: [roomID.hex])
+                .flatMap { ObjectID(hex: $0) }
+        }
+    }
+
     public func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? {
         try await pool.read { db in
             try Row.fetchOne(db, sql: Self.messageSelect + " WHERE m.id = ? AND m.room_id = ?", arguments: [id.hex, roomID.hex])

@@ -120,6 +120,21 @@ enum SQLiteSchema {
             // table in rowid order (the order messages were stored, so oldest first).
             try db.execute(sql: "DROP INDEX IF EXISTS messages_timestamp")
         }
+        migrator.registerMigration("v10-every-message-has-a-sequence") { db in
+            // Messages stored before v2 kept sequence 0, so resume and gap repair never
+            // found them. Each room that still has such a message is numbered again from 1
+            // in stored order (timestamp, then rowid); clients resume by message id, never
+            // by number, so renumbering loses no client's place.
+            try db.execute(sql: """
+                CREATE TEMP TABLE renumbered (message_rowid INTEGER PRIMARY KEY, seq INTEGER NOT NULL);
+                INSERT INTO renumbered
+                    SELECT rowid, ROW_NUMBER() OVER (PARTITION BY room_id ORDER BY timestamp, rowid) FROM messages
+                    WHERE room_id IN (SELECT DISTINCT room_id FROM messages WHERE seq <= 0);
+                UPDATE messages SET seq = (SELECT seq FROM renumbered WHERE message_rowid = messages.rowid)
+                    WHERE rowid IN (SELECT message_rowid FROM renumbered);
+                DROP TABLE renumbered;
+                """)
+        }
         return migrator
     }
 }

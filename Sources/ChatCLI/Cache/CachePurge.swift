@@ -25,7 +25,7 @@ struct CachePurge: AsyncParsableCommand {
         try await withClosing(backends, close: { await $0.close() }) { backends in
             let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
             if all { try Confirmation.require(yes: yes, question: "Drop the cached messages of all \(rooms.count) rooms?") }
-            for target in rooms { await backends.cache.invalidate(room: target.id) }
+            for target in rooms { await backends.cache.invalidate(room: target.id, name: target.name) }
             print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
         }
     }

@@ -24,6 +24,9 @@ public struct ChatMetrics: Sendable {
         public static let eventBufferDepth = "chatctl_event_buffer_depth"
         public static let eventPublishFailures = "chatctl_event_publish_failures_total"
         public static let eventsConsumed = "chatctl_events_consumed_total"
+        public static let cacheStale = "chatctl_cache_stale_total"
+        public static let eventsRepublished = "chatctl_events_republished_total"
+        public static let eventsAlreadyBuffered = "chatctl_events_already_buffered_total"
         public static let eventsDeadLettered = "chatctl_events_dead_lettered_total"
         public static let notificationsStored = "chatctl_notifications_stored_total"
         public static let notificationsPushed = "chatctl_notifications_pushed_total"
@@ -71,6 +74,14 @@ public struct ChatMetrics: Sendable {
     public let eventPublishFailures: CoreMetrics.Counter
     /// Events the notification service handled (acked).
     public let eventsConsumed: CoreMetrics.Counter
+    /// Cached histories found older than the store (`cache.verify_history`) and rebuilt.
+    public let cacheStale: CoreMetrics.Counter
+    /// Events of marks this node took over from a node that stopped holding them
+    /// (`RelayPendingEvents`), confirmed by the broker.
+    public let eventsRepublished: CoreMetrics.Counter
+    /// Publishes of an event the buffer already held (a relay pass, a client's resend):
+    /// not buffered a second time, so the broker gets it once.
+    public let eventsAlreadyBuffered: CoreMetrics.Counter
     /// Malformed events moved to the dead-letter queue.
     public let eventsDeadLettered: CoreMetrics.Counter
     public let notificationsStored: CoreMetrics.Counter
@@ -96,6 +107,9 @@ public struct ChatMetrics: Sendable {
         eventBufferDepth = Meter(label: Name.eventBufferDepth, factory: factory)
         eventPublishFailures = CoreMetrics.Counter(label: Name.eventPublishFailures, factory: factory)
         eventsConsumed = CoreMetrics.Counter(label: Name.eventsConsumed, factory: factory)
+        cacheStale = CoreMetrics.Counter(label: Name.cacheStale, factory: factory)
+        eventsRepublished = CoreMetrics.Counter(label: Name.eventsRepublished, factory: factory)
+        eventsAlreadyBuffered = CoreMetrics.Counter(label: Name.eventsAlreadyBuffered, factory: factory)
         eventsDeadLettered = CoreMetrics.Counter(label: Name.eventsDeadLettered, factory: factory)
         notificationsStored = CoreMetrics.Counter(label: Name.notificationsStored, factory: factory)
         notificationsPushed = CoreMetrics.Counter(label: Name.notificationsPushed, factory: factory)

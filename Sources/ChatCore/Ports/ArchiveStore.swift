@@ -26,13 +26,15 @@ public protocol ArchiveStore: Sendable {
     /// Per room: messages older than `cutoff` (all rooms, or one).
     func oldMessageSummary(olderThan cutoff: Date, room: ObjectID?) async throws -> [OldMessageSummary]
     /// Messages older than `cutoff`, at most `limit`, oldest first (on SQLite across
-    /// rooms: in stored order, where a restored message comes after newer ones).
+    /// rooms: in stored order, where a restored message comes after newer ones), with
+    /// their room's name (sender names are left empty).
     func oldMessages(olderThan cutoff: Date, room: ObjectID?, limit: Int) async throws -> [Message]
     /// Copies into `archived_messages`; ids already there are skipped.
     func copyToArchive(_ messages: [Message]) async throws
     /// Deletes from `messages`; returns how many were there.
     func deleteMessages(ids: [ObjectID]) async throws -> Int
-    /// Archived messages (all rooms or one) in a time range, oldest first, at most `limit`.
+    /// Archived messages (all rooms or one) in a time range, oldest first, at most `limit`,
+    /// with their room's name (sender names are left empty).
     func archivedMessages(room: ObjectID?, from: Date?, to: Date?, limit: Int) async throws -> [Message]
     /// Copies back into `messages`; ids already there are skipped.
     func copyFromArchive(_ messages: [Message]) async throws

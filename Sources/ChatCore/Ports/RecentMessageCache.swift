@@ -19,6 +19,8 @@ public protocol RecentMessageCache: Sendable {
     func fill(room roomID: ObjectID, messages: [Message], fillToken: UInt64) async
     /// Adds a just-stored message at the front of its room's list, trimmed to capacity.
     func append(_ message: Message) async
-    /// Drops a room's entry.
-    func invalidate(room roomID: ObjectID) async
+    /// Drops a room's entry, and the Go chat service's entry for the room (by `name`;
+    /// empty when unknown, then only chatctl's entry goes), so clients of either service
+    /// read the change from the store.
+    func invalidate(room roomID: ObjectID, name: String) async
 }

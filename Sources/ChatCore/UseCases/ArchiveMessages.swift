@@ -59,22 +59,24 @@ public struct ArchiveMessages: Sendable {
         let total = options.limit.map { min($0, candidates) } ?? candidates
         var moved = 0
         var batches = 0
-        var touched = Set<ObjectID>()
+        var touched: [ObjectID: String] = [:]
         while moved < total, !Task.isCancelled {
             let size = min(options.batchSize, total - moved)
             let batch = try await store.oldMessages(olderThan: options.cutoff, room: options.room, limit: size)
             guard !batch.isEmpty else { break }
             try await store.copyToArchive(batch)
             _ = try await store.deleteMessages(ids: batch.map(\.id))
-            for room in Set(batch.map(\.roomID)).subtracting(touched) { await cache.invalidate(room: room) }
-            touched.formUnion(batch.map(\.roomID))
+            for message in batch where touched[message.roomID] == nil {
+                touched[message.roomID] = message.roomName
+                await cache.invalidate(room: message.roomID, name: message.roomName)
+            }
             moved += batch.count
             batches += 1
             await progress(moved, total)
             if moved < total { try? await Task.sleep(for: options.pause) }
         }
         // A join that filled a cache while the batch was moving may have cached moved messages.
-        for room in touched { await cache.invalidate(room: room) }
+        for (room, name) in touched { await cache.invalidate(room: room, name: name) }
         return Report(cutoff: options.cutoff, dryRun: false, candidates: candidates, moved: moved, batches: batches, rooms: rooms)
     }
 }
@@ -101,16 +103,18 @@ public struct RestoreMessages: Sendable {
     ) async throws -> Report {
         var restored = 0
         var batches = 0
+        var roomName = ""
         while !Task.isCancelled {
             let batch = try await store.archivedMessages(room: room, from: from, to: to, limit: batchSize)
             guard !batch.isEmpty else { break }
             try await store.copyFromArchive(batch)
             _ = try await store.deleteArchived(ids: batch.map(\.id))
+            if roomName.isEmpty { roomName = batch[0].roomName }
             restored += batch.count
             batches += 1
             await progress(restored)
         }
-        await cache.invalidate(room: room)
+        await cache.invalidate(room: room, name: roomName)
         return Report(restored: restored, batches: batches)
     }
 }

@@ -19,6 +19,10 @@ public final class ChatPorts: Sendable {
     public let metrics: ChatMetrics
     /// Group-commits posted messages to `store`.
     public let messageWriter: GroupCommitWriter
+    /// Check a cached history against the store's newest message before serving it
+    /// (`RecentMessages`): on where another writer (the Go chat service) may store
+    /// messages without touching this cache.
+    public let verifyCachedHistory: Bool
 
     public init(
         store: any ChatStore,
@@ -29,8 +33,10 @@ public final class ChatPorts: Sendable {
         tokens: any TokenAuthority,
         revokedTokens: any RevokedTokens,
         logger: Logger,
-        metrics: ChatMetrics = .disabled
+        metrics: ChatMetrics = .disabled,
+        verifyCachedHistory: Bool = false
     ) {
+        self.verifyCachedHistory = verifyCachedHistory
         self.store = store
         self.cache = cache
         self.fanout = fanout

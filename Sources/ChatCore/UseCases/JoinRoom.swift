@@ -40,11 +40,10 @@ public struct JoinRoom: Sendable {
         func resync(_ reason: String) async throws -> Resumed {
             .resync(reason: reason, recent: try await RecentMessages(ports: ports)(room: room.id))
         }
-        // Messages the Go service wrote carry no sequence number: no order to resume from.
-        guard let last = try await ports.store.message(id: lastID, inRoom: room.id), last.sequence > 0 else {
+        guard let last = try await ports.store.message(id: lastID, inRoom: room.id) else {
             return try await resync("message \(lastID.hex) is no longer in this room's history")
         }
-        let missed = try await ports.store.messages(inRoom: room.id, afterSequence: last.sequence, limit: limit + 1)
+        let missed = try await ports.store.messages(inRoom: room.id, after: last, limit: limit + 1)
         guard missed.count <= limit else {
             return try await resync("more than \(limit) messages since \(lastID.hex)")
         }

@@ -1,41 +1,72 @@
 import Foundation
 import Logging
 
+/// How long a pending-event mark (`PendingEventLog`) stays its node's: the node that
+/// buffers an event refreshes its mark every `refreshInterval`; a mark not refreshed for
+/// `takeoverAge` is taken over by one other node's relay.
+public enum PendingEventLease {
+    public static let takeoverAge: TimeInterval = 10
+    /// Well under `takeoverAge`, so a busy node's late refresh does not lose its marks.
+    public static let refreshInterval: Duration = .seconds(2)
+}
+
 /// Republishes the events of messages whose event the broker never confirmed: a post
 /// made while RabbitMQ was away leaves its message in the store's pending-event log
 /// (`PostMessage`), and if the node that buffered the event dies before the broker
-/// returns, this — on any node — publishes it again. Notifications are idempotent per
-/// message and receiver, so an event published twice is delivered once.
+/// returns, this — on exactly one other node — publishes it again.
+///
+/// Marks are leases (`PendingEventLog`): the relay takes over only marks no live node
+/// refreshed for `PendingEventLease.takeoverAge`, each claim is atomic, and an event it
+/// could not get confirmed stays in its own buffer under a mark it now refreshes itself.
+/// So after an outage each stored message's event reaches the broker once; twice only
+/// where a confirmation was really lost (a node died between the broker's confirm and
+/// clearing the mark).
 public struct RelayPendingEvents: Sendable {
     let store: any ChatStore
     let events: any MessageEventQueue
     let logger: Logger
+    let metrics: ChatMetrics
 
-    public init(store: any ChatStore, events: any MessageEventQueue, logger: Logger) {
+    public init(store: any ChatStore, events: any MessageEventQueue, logger: Logger, metrics: ChatMetrics = .disabled) {
         self.store = store
         self.events = events
         self.logger = logger
+        self.metrics = metrics
     }
 
-    /// Republishes pending events older than `age` (the node that posted them had that
-    /// long to deliver them itself), up to `limit`; returns how many the broker confirmed.
+    /// Takes over pending marks older than `age`, up to `limit`, and publishes their
+    /// events; returns how many the broker confirmed.
     @discardableResult
-    public func callAsFunction(olderThan age: TimeInterval = 10, limit: Int = 500, confirmWait: Duration = .seconds(5)) async throws -> Int {
-        let pending = try await store.pendingEvents(before: Date().addingTimeInterval(-age), limit: limit)
+    public func callAsFunction(
+        olderThan age: TimeInterval = PendingEventLease.takeoverAge, limit: Int = 500, confirmWait: Duration = .seconds(5)
+    ) async throws -> Int {
+        let now = Date()
+        let claimed = try await store.claimPendingEvents(before: now.addingTimeInterval(-age), now: now, limit: limit)
         var done: [ObjectID] = []
         var confirmed = 0
-        for event in pending {
-            guard let message = try await store.message(id: event.messageID, inRoom: event.roomID) else {
-                done.append(event.messageID)  // archived or deleted meanwhile: nothing to notify
+        var held = 0
+        for pending in claimed {
+            guard let message = try await store.message(id: pending.messageID, inRoom: pending.roomID) else {
+                done.append(pending.messageID)  // archived or deleted meanwhile: nothing to notify
                 continue
             }
-            guard await events.publishConfirmed(MessageEvent(message: message), within: confirmWait) else { break }
-            done.append(event.messageID)
-            confirmed += 1
+            let event = MessageEvent(message: message)
+            if await events.publishConfirmed(event, within: confirmWait) {
+                done.append(pending.messageID)
+                confirmed += 1
+            } else {
+                // Buffered here now: this node's queue refreshes the mark and clears it
+                // once the broker confirms (it never buffers the same event twice).
+                await events.pendingEventRecorded(event)
+                held += 1
+            }
         }
         try await store.clearPendingEvents(messageIDs: done)
-        if confirmed > 0 {
-            logger.notice("republished message events RabbitMQ had not confirmed", metadata: ["events": "\(confirmed)"])
+        metrics.eventsRepublished.increment(by: confirmed)
+        if confirmed > 0 || held > 0 {
+            logger.notice("took over message events another node had not delivered", metadata: [
+                "confirmed": "\(confirmed)", "buffered_until_the_broker_returns": "\(held)",
+            ])
         }
         return confirmed
     }

@@ -80,7 +80,7 @@ public struct RoomAdministration: Sendable {
             await progress(done, max(total, done))
         }
         _ = try await store.deleteRoom(id: room.id)
-        await cache.invalidate(room: room.id)
+        await cache.invalidate(room: room.id, name: room.name)
         logger.info(
             "room deleted", metadata: ["room": "\(room.name)", "archived": "\(report.archived)", "deleted": "\(report.deleted)"])
         return report

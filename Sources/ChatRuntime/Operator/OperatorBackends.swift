@@ -40,5 +40,5 @@ struct NoCache: RecentMessageCache {
     func lookup(room roomID: ObjectID) async -> CacheLookup { .miss(fillToken: 0) }
     func fill(room roomID: ObjectID, messages: [Message], fillToken: UInt64) async {}
     func append(_ message: Message) async {}
-    func invalidate(room roomID: ObjectID) async {}
+    func invalidate(room roomID: ObjectID, name: String) async {}
 }

@@ -55,7 +55,8 @@ public struct ChatRuntime: Sendable {
             tokens: await JWTTokenAuthority(secret: secret, lifetime: settings.tokenLifetime),
             revokedTokens: shared.revokedTokens,
             logger: logger,
-            metrics: metrics.chat
+            metrics: metrics.chat,
+            verifyCachedHistory: settings.verifyCachedHistory
         )
         logger.info("backends connected", metadata: [
             "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "\(queue.description)",
@@ -175,7 +176,7 @@ public struct ChatRuntime: Sendable {
             sessionHubs.append(chat.hub)
             if amqp != nil {
                 services.append(PendingEventRelay(
-                    relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger), interval: .seconds(5), logger: logger))
+                    relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger, metrics: ports.metrics), interval: .seconds(5), logger: logger))
             }
         }
         if roles.contains(.notify) {

@@ -65,6 +65,8 @@ public struct SettingKey: Sendable, Hashable {
         help: "queue of message events (the Go system's send_notification)")
     public static let rabbitMQQueueDurable = SettingKey("rabbitmq.queue_durable", .bool, default: .bool(true),
         help: "declare the event queue durable; false only to reuse a non-durable queue the Go system left")
+    public static let cacheVerifyHistory = SettingKey("cache.verify_history", .string, default: .string("auto"),
+        help: "check a cached room history against the store's newest message before serving it (one indexed read per join), so messages the Go chat service wrote are never missing: auto (on with MongoDB, the store Go writes), true or false")
     public static let rabbitMQBufferEvents = SettingKey("rabbitmq.buffer_events", .int, default: .int(10_000),
         help: "events held while RabbitMQ is unreachable before new ones are dropped (counted and logged)")
     public static let logLevel = SettingKey("log.level", .string, default: .string("info"), legacy: "LOG_LEVEL",
@@ -101,7 +103,7 @@ public struct SettingKey: Sendable, Hashable {
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, notifyHost, notifyPort, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
-        rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
+        rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, cacheVerifyHistory, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
         resumeLimit, connectionsPerUser, roomsPerUser, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
     ]
 }

@@ -48,6 +48,15 @@ public struct Settings: Sendable {
     public var rabbitMQURL: String? { string(.rabbitMQURL) }
     public var rabbitMQQueue: String { string(.rabbitMQQueue) ?? "send_notification" }
     public var rabbitMQQueueDurable: Bool { bool(.rabbitMQQueueDurable) ?? true }
+    /// `cache.verify_history`; auto means on with MongoDB (the only store the Go chat
+    /// service can write, so the only one where the cache can miss a message) and off on SQLite.
+    public var verifyCachedHistory: Bool {
+        switch string(.cacheVerifyHistory)?.lowercased() {
+        case "true": true
+        case "false": false
+        default: mongoURI != nil
+        }
+    }
     public var rabbitMQBufferEvents: Int { int(.rabbitMQBufferEvents) ?? 10_000 }
     public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
     public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
@@ -96,6 +105,9 @@ public struct Settings: Sendable {
         }
         if let level = string(.logLevel), Logger.Level(rawValue: level.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logLevel.key, message: "'\(level)' (from \(origin(.logLevel))) is not one of trace, debug, info, notice, warning, error, critical")
+        }
+        if let verify = string(.cacheVerifyHistory), !["auto", "true", "false"].contains(verify.lowercased()) {
+            throw SettingsError(key: SettingKey.cacheVerifyHistory.key, message: "'\(verify)' (from \(origin(.cacheVerifyHistory))) is not one of auto, true, false")
         }
         if let format = string(.logFormat), LogFormat(rawValue: format.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logFormat.key, message: "'\(format)' (from \(origin(.logFormat))) is not one of logfmt, json")
