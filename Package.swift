@@ -158,7 +158,7 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatClientTests", dependencies: ["ChatClient"]),
-        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatRuntime", "ChatTestSupport", "MongoKit"]),
+        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatCore", "ChatRuntime", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit"]),
         .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatClient", "ChatTestSupport"]),
     ],
     swiftLanguageModes: [.v6]

@@ -78,7 +78,7 @@ struct RedisBackedContractTests {
         let room = ObjectID()
         guard case .miss(let token) = await f.cache.lookup(room: room) else { Issue.record("expected a miss"); return }
         await f.cache.fill(room: room, messages: [message("x", room: room)], fillToken: token)
-        await f.cache.invalidate(room: room)
+        await f.cache.invalidate(room: room, name: "")
         if case .hit = await f.cache.lookup(room: room) { Issue.record("still cached after invalidate") }
         await f.tearDown()
     }

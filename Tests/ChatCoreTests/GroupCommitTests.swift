@@ -39,6 +39,12 @@ actor GatedStore: MessageStore {
         try await base.recentMessages(inRoom: roomID, limit: limit)
     }
 
+    func newestMessageID(inRoom roomID: ObjectID) async throws -> ObjectID? { try await base.newestMessageID(inRoom: roomID) }
+
+    func messages(inRoom roomID: ObjectID, after last: Message, limit: Int) async throws -> [Message] {
+        try await base.messages(inRoom: roomID, after: last, limit: limit)
+    }
+
     func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? {
         try await base.message(id: id, inRoom: roomID)
     }

@@ -40,7 +40,7 @@ struct RecentCacheTests {
         #expect(try await RecentMessages(ports: t.ports)(room: room.id).map(\.content) == ["one"])
         _ = try await PostMessage(ports: t.ports)(content: "two", from: user, in: room)
         #expect(try await RecentMessages(ports: t.ports)(room: room.id).map(\.content) == ["two", "one"])
-        await t.ports.cache.invalidate(room: room.id)
+        await t.ports.cache.invalidate(room: room.id, name: room.name)
         #expect(try await RecentMessages(ports: t.ports)(room: room.id).map(\.content) == ["two", "one"])
     }
 }

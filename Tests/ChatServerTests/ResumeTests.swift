@@ -58,7 +58,7 @@ struct ResumeTests {
             // As archiving does: out of the store, and the room's cache dropped.
             #expect(try await chat.ports.store.deleteMessages(ids: [firstID]) == 1)
             let room = try #require(try await chat.ports.store.room(named: "lobby"))
-            await chat.ports.cache.invalidate(room: room.id)
+            await chat.ports.cache.invalidate(room: room.id, name: room.name)
             let resumed = chat.socket(room: "lobby&since=\(ids[0])", token: token)
             let resync = try await resumed.nextObject()
             #expect(resync["type"] as? String == "resync")

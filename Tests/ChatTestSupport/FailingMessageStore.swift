@@ -25,6 +25,10 @@ public actor FailingMessageStore: ChatStore {
     public func markEventsPending(_ events: [PendingEvent]) async throws { try await base.markEventsPending(events) }
     public func clearPendingEvents(messageIDs: [ObjectID]) async throws { try await base.clearPendingEvents(messageIDs: messageIDs) }
     public func pendingEvents(before: Date, limit: Int) async throws -> [PendingEvent] { try await base.pendingEvents(before: before, limit: limit) }
+    public func claimPendingEvents(before: Date, now: Date, limit: Int) async throws -> [PendingEvent] {
+        try await base.claimPendingEvents(before: before, now: now, limit: limit)
+    }
+    public func refreshPendingEvents(messageIDs: [ObjectID], now: Date) async throws { try await base.refreshPendingEvents(messageIDs: messageIDs, now: now) }
     public func sessionEnds(since: Date) async throws -> [SessionEnd] { try await base.sessionEnds(since: since) }
     public func insertRoom(_ room: Room) async throws { try await base.insertRoom(room) }
     public func room(named name: String) async throws -> Room? { try await base.room(named: name) }
@@ -34,6 +38,8 @@ public actor FailingMessageStore: ChatStore {
     public func insertMessages(_ messages: [Message]) async throws -> [Message] { throw Self.failure }
     public func messages(inRoom roomID: ObjectID, afterSequence sequence: Int64, limit: Int) async throws -> [Message] { [] }
     public func recentMessages(inRoom roomID: ObjectID, limit: Int) async throws -> [Message] { [] }
+    public func newestMessageID(inRoom roomID: ObjectID) async throws -> ObjectID? { nil }
+    public func messages(inRoom roomID: ObjectID, after last: Message, limit: Int) async throws -> [Message] { [] }
     public func message(id: ObjectID, inRoom roomID: ObjectID) async throws -> Message? { nil }
     public func insertNotifications(_ notifications: [ChatNotification]) async throws -> Int { 0 }
     public func notifications(for receiverID: ObjectID, query: NotificationQuery) async throws -> [ChatNotification] { [] }
