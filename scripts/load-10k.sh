@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The 10,000-connection load run (issue 10, item 6): one `chatctl serve chat` on the
+# The 10,000-connection load run: one `chatctl serve chat` on the
 # embedded store, 10,000 WebSockets from `chatctl bench fanout` over 100 rooms, held for
 # a minute with a trickle of traffic (20 senders at 1 message/s each), then the report:
 # connected, dropped, lost, latency, server CPU and RSS. Exit 0 only when every socket

@@ -1,4 +1,4 @@
-// Measures the two Redis pub/sub layouts for cross-node fan-out (issue 4):
+// Measures the two Redis pub/sub layouts for cross-node fan-out (figures in BENCHMARKS.md):
 //   one channel  — every node subscribes to `bench:fanout`, each message names its room,
 //                  and a node drops messages for rooms it has no sockets in;
 //   per room     — a node subscribes to `bench:room:<id>` for each room it hosts.
