@@ -102,4 +102,42 @@ struct PendingEventContractTests {
         try await store.clearPendingEvents(messageIDs: [old.messageID])
         #expect(try await store.pendingEvents(before: .distantFuture, limit: 10) == [newer])
     }
+
+    @Test("marks are leases: a claim takes only marks not refreshed since its cut-off, once; a refresh keeps a mark its holder's", arguments: StoreContractTests.kinds)
+    func claims(kind: StoreContractTests.Kind) async throws {
+        let store = try await StoreContractTests.makeStore(kind)
+        let room = ObjectID()
+        let stale = PendingEvent(messageID: ObjectID(), roomID: room, since: Date(timeIntervalSince1970: 1_000))
+        let held = PendingEvent(messageID: ObjectID(), roomID: room, since: Date(timeIntervalSince1970: 1_000))
+        let young = PendingEvent(messageID: ObjectID(), roomID: room, since: Date(timeIntervalSince1970: 9_000))
+        try await store.markEventsPending([stale, held, young])
+        // The holder of `held` is alive and says so.
+        try await store.refreshPendingEvents(messageIDs: [held.messageID, ObjectID()], now: Date(timeIntervalSince1970: 8_000))
+        let now = Date(timeIntervalSince1970: 10_000)
+        let claimed = try await store.claimPendingEvents(before: Date(timeIntervalSince1970: 5_000), now: now, limit: 10)
+        #expect(claimed == [PendingEvent(messageID: stale.messageID, roomID: room, since: now)], "only the mark nobody refreshed")
+        #expect(try await store.claimPendingEvents(before: Date(timeIntervalSince1970: 5_000), now: now, limit: 10).isEmpty, "taken once")
+        let all = try await store.pendingEvents(before: .distantFuture, limit: 10)
+        #expect(Set(all.map(\.messageID)) == [stale.messageID, held.messageID, young.messageID], "claiming keeps the marks")
+        #expect(all.first { $0.messageID == held.messageID }?.since == Date(timeIntervalSince1970: 8_000))
+    }
+
+    @Test("concurrent claims take each mark exactly once", arguments: StoreContractTests.kinds)
+    func concurrentClaims(kind: StoreContractTests.Kind) async throws {
+        let store = try await StoreContractTests.makeStore(kind)
+        let marks = (0..<40).map { _ in PendingEvent(messageID: ObjectID(), roomID: ObjectID(), since: Date(timeIntervalSince1970: 1_000)) }
+        try await store.markEventsPending(marks)
+        let taken = try await withThrowingTaskGroup(of: [ObjectID].self) { group in
+            for node in 0..<4 {
+                group.addTask {
+                    try await store.claimPendingEvents(before: Date(timeIntervalSince1970: 2_000), now: Date(timeIntervalSince1970: 3_000 + Double(node)), limit: 100)
+                        .map(\.messageID)
+                }
+            }
+            var all: [ObjectID] = []
+            for try await ids in group { all += ids }
+            return all
+        }
+        #expect(taken.count == marks.count && Set(taken) == Set(marks.map(\.messageID)), "each mark once: \(taken.count) claims")
+    }
 }

@@ -52,4 +52,19 @@ struct EventConfirmationTests {
             #expect(queue.pendingCount == 2, "both events stay buffered for later")
         }
     }
+
+    @Test("an event the buffer already holds (a relay pass, a resend during an outage) is not buffered again")
+    func heldOnce() async throws {
+        let port = try RedisTestServer.freePort()
+        try await withQueue(url: "amqp://guest:guest@127.0.0.1:\(port)/") { queue in
+            let event = event("once")
+            for _ in 0..<5 {
+                #expect(await queue.publishConfirmed(event, within: .milliseconds(100)) == false)
+                await queue.publish(event)
+            }
+            #expect(queue.pendingCount == 1, "one copy waits for the broker")
+            await queue.publish(self.event("another"))
+            #expect(queue.pendingCount == 2)
+        }
+    }
 }

@@ -1,4 +1,5 @@
 import ChatBackends
+import Foundation
 import ChatCore
 import Logging
 import Synchronization
@@ -66,6 +67,35 @@ struct PendingEventTests {
         #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).isEmpty)
         // A post while the broker is up leaves nothing pending.
         _ = try await PostMessage(ports: ports)(content: "up", from: user, in: room)
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).isEmpty)
+    }
+
+    @Test("a mark its holder keeps refreshing is never taken over; once the holder stops, exactly one relay takes it, once")
+    func leases() async throws {
+        let store = MemoryChatStore()
+        let events = SwitchableEvents()
+        let ports = await ports(store: store, events: events)
+        let user = try await SignUp(ports: ports)(username: "paz", email: "paz@example.com", password: "correct horse")
+        let room = try await CreateRoom(ports: ports)(name: "lobby", creator: user)
+        let message = try await PostMessage(ports: ports)(content: "while away", from: user, in: room)
+        let nodes = (0..<3).map { _ in RelayPendingEvents(store: store, events: events, logger: ports.logger) }
+        events.setUp(true)
+        // The holder refreshes its mark: no node's relay, however often it runs, takes it.
+        for _ in 0..<3 {
+            try await store.refreshPendingEvents(messageIDs: [message.id], now: Date())
+            for node in nodes { #expect(try await node(olderThan: 60) == 0) }
+        }
+        #expect(events.confirmed.isEmpty)
+        // The holder is gone: its mark ages; one relay takes it over and publishes it once.
+        try await store.refreshPendingEvents(messageIDs: [message.id], now: Date().addingTimeInterval(-120))
+        let confirmed = try await withThrowingTaskGroup(of: Int.self) { group in
+            for node in nodes { group.addTask { try await node(olderThan: 60) } }
+            var total = 0
+            for try await count in group { total += count }
+            return total
+        }
+        #expect(confirmed == 1)
+        #expect(events.confirmed.map(\.id) == [message.id], "published once across three nodes")
         #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).isEmpty)
     }
 

@@ -64,7 +64,7 @@ public struct RelayPendingEvents: Sendable {
         try await store.clearPendingEvents(messageIDs: done)
         metrics.eventsRepublished.increment(by: confirmed)
         if confirmed > 0 || held > 0 {
-            logger.notice("took over message events another node had not delivered", metadata: [
+            logger.notice("republished message events another node had not delivered", metadata: [
                 "confirmed": "\(confirmed)", "buffered_until_the_broker_returns": "\(held)",
             ])
         }
