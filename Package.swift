@@ -98,11 +98,13 @@ let package = Package(
 
         // A client of chatctl's own HTTP and WebSocket contract (doctor --e2e, bench).
         .target(name: "ChatClient", dependencies: [
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
         ]),
 
         // The command tree.
@@ -112,6 +114,7 @@ let package = Package(
             "ChatServer",
             "ChatClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "UnixSignals", package: "swift-service-lifecycle"),

@@ -1,3 +1,4 @@
+import HTTPTypes
 import HummingbirdWSClient
 import Logging
 import NIOCore
@@ -15,9 +16,10 @@ public final class ChatSocket: Sendable {
     /// Whether the connection has ended.
     private let finished: OnceFlag
 
-    /// Starts connecting to `url` (`ws://host:port/path?query`); the first `next` tells
-    /// whether it worked.
-    public init(url: String, maxFrameSize: Int = 1 << 22) {
+    /// Starts connecting to `url` (`ws://host:port/path?query`) with `headers` on the
+    /// upgrade request (`Authorization: Bearer …`, as the Go services require); the
+    /// first `next` tells whether it worked.
+    public init(url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 22) {
         let (outbox, outboxContinuation) = AsyncStream.makeStream(of: String.self)
         self.outbox = outboxContinuation
         var logger = Logger(label: "chatctl.socket")
@@ -32,7 +34,7 @@ public final class ChatSocket: Sendable {
                 finished.set()
                 Task { await frames.finish() }
             }
-            return try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: maxFrameSize), logger: logger) { inbound, outbound, _ in
+            return try await WebSocketClient.connect(url: url, configuration: .init(maxFrameSize: maxFrameSize, additionalHeaders: headers), logger: logger) { inbound, outbound, _ in
                 upgraded.set()
                 try await withThrowingTaskGroup(of: Void.self) { group in
                     group.addTask {

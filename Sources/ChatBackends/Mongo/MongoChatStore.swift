@@ -60,6 +60,18 @@ public final class MongoChatStore: ChatStore {
 
     public func ping() async throws { try await mongo { try await client.ping() } }
 
+    /// Whether `database` (this store's by default) holds any user or room: one
+    /// `findOne` each, cheap on any size of data.
+    public func hasUsersOrRooms(inDatabase database: String? = nil) async throws -> Bool {
+        try await mongo {
+            let name = database ?? self.database
+            for collection in [MongoLayout.clients, MongoLayout.rooms] {
+                if try await client.collection(collection, database: name).findOne([:], options: .init(projection: ["_id": 1])) != nil { return true }
+            }
+            return false
+        }
+    }
+
     /// Stops the client's threads.
     public func close() async { await client.close() }
 

@@ -1,5 +1,6 @@
 import ChatClient
 import Foundation
+import HTTPTypes
 
 /// `chatctl doctor --e2e`: a user's whole path through a running deployment, hop by
 /// hop with its latency — sign up two probe users, log in, create a probe room, join it
@@ -90,7 +91,9 @@ struct EndToEndProbe {
         guard await recorder.step(.createRoom, {
             try Self.expectSuccess(try await chat.send(.POST, "/api/room/create/", json: ["name": names.room], token: tokens[0]), "room creation")
         }) else { return sockets }
-        let roomSockets = tokens.map { ChatSocket(url: "\(chat.webSocketBase)/ws/join/?name=\(names.room)&token=\($0)") }
+        // The token in the Authorization header, the one way the Go services accept it
+        // (and kept out of URLs, which proxies log).
+        let roomSockets = tokens.map { ChatSocket(url: "\(chat.webSocketBase)/ws/join/?name=\(names.room)", headers: Self.bearer($0)) }
         sockets += roomSockets
         guard await recorder.step(.joinRoom, {
             for socket in roomSockets {
@@ -98,7 +101,7 @@ struct EndToEndProbe {
                 guard history.hasPrefix("[") else { throw ChatClientError("expected the recent-messages array, got \(history.prefix(200))") }
             }
         }) else { return sockets }
-        let inbox = ChatSocket(url: "\(notifyBase)/ws/join-notification/?token=\(tokens[1])")
+        let inbox = ChatSocket(url: "\(notifyBase)/ws/join-notification/", headers: Self.bearer(tokens[1]))
         sockets.append(inbox)
         guard await recorder.step(.joinNotifications, { try await inbox.open(within: timeout) }) else { return sockets }
 
@@ -177,4 +180,9 @@ extension Array {
         for element in self { mapped.append(try await transform(element)) }
         return mapped
     }
+}
+
+extension EndToEndProbe {
+    /// `Authorization: Bearer <token>` for a WebSocket upgrade.
+    static func bearer(_ token: String) -> HTTPFields { [.authorization: "Bearer \(token)"] }
 }

@@ -38,6 +38,7 @@ public struct ChatRuntime: Sendable {
             throw RuntimeError("no secret key: set SECRET_KEY (or CHATCTL_SECRET_KEY, or secret_key in the config file), or pass --dev to generate one")
         }
 
+        if needsSecret, let hint = GoDeploymentHints.broker(settings) { logger.warning("\(hint)") }
         if needsSecret, JWTTokenAuthority.isWeak(secret: secret) {
             logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
         }
@@ -135,6 +136,7 @@ public struct ChatRuntime: Sendable {
             do {
                 let store = try MongoChatStore(uri: uri, database: database)
                 try await store.ensureIndexes()
+                if let hint = await GoDeploymentHints.database(store) { logger.warning("\(hint)") }
                 return store
             } catch let error as ChatError {
                 throw RuntimeError("cannot use MongoDB (\(SettingKey.mongoURI.key)): \(error.detail ?? error.message)")
