@@ -33,13 +33,19 @@ struct CompatibilityTests {
     func issuedClaims() async throws {
         let authority = await JWTTokenAuthority(secret: Self.secret)
         let user = User(username: "wren", email: "w@example.com", passwordHash: "h")
+        let before = Date()
         let token = try await authority.issue(for: user)
+        let after = Date()
         let payload = try #require(Data(base64URL: String(token.split(separator: ".")[1])))
         let claims = try #require(try JSONSerialization.jsonObject(with: payload) as? [String: Any])
         #expect(claims["id"] as? String == user.id.hex)
         #expect(claims["username"] as? String == "wren")
         let exp = try #require(claims["exp"] as? Double)
-        #expect(abs(exp - Date().addingTimeInterval(12 * 3600).timeIntervalSince1970) < 5)
+        // 12 h from the moment of issue, in whole or fractional seconds: between the clock
+        // read before and after it (no allowance for how long issuing took).
+        let twelveHours: TimeInterval = 12 * 3600
+        #expect(exp >= (before.timeIntervalSince1970 + twelveHours).rounded(.down), "exp \(exp)")
+        #expect(exp <= (after.timeIntervalSince1970 + twelveHours).rounded(.up), "exp \(exp)")
         let header = try #require(Data(base64URL: String(token.split(separator: ".")[0])))
         #expect((try JSONSerialization.jsonObject(with: header) as? [String: Any])?["alg"] as? String == "HS256")
     }

@@ -1,4 +1,5 @@
 @testable import ChatBackends
+import ChatTestSupport
 import Testing
 
 /// Posts waiting for RabbitMQ's confirm: each resumed exactly once, by the confirm, its
@@ -18,7 +19,9 @@ struct ConfirmWaitersTests {
         let waiters = ConfirmWaiters()
         let early = Task { await waiters.wait(for: 1, timeout: .seconds(30)) }
         let late = Task { await waiters.wait(for: 5, timeout: .seconds(30)) }
-        for _ in 0..<200 where waiters.waitingCount < 2 { try await Task.sleep(for: .milliseconds(5)) }
+        // Both must be waiting before the confirm (a task can be slow to start).
+        let bothWaiting = try await waitUntil(every: .milliseconds(5)) { waiters.waitingCount == 2 }
+        try #require(bothWaiting)
         waiters.confirmed(through: 2)
         #expect(await early.value)
         #expect(waiters.waitingCount == 1)
@@ -40,7 +43,8 @@ struct ConfirmWaitersTests {
     func cancelled() async throws {
         let waiters = ConfirmWaiters()
         let waiting = Task { await waiters.wait(for: 1, timeout: .seconds(30)) }
-        for _ in 0..<200 where waiters.waitingCount < 1 { try await Task.sleep(for: .milliseconds(5)) }
+        let isWaiting = try await waitUntil(every: .milliseconds(5)) { waiters.waitingCount == 1 }
+        try #require(isWaiting)
         waiting.cancel()
         #expect(await waiting.value == false)
         #expect(waiters.waitingCount == 0)

@@ -33,7 +33,7 @@ struct EventConfirmationTests {
         let broker = try await RabbitMQTestServer.shared()
         try await withQueue(url: broker.url) { queue in
             for index in 0..<20 {
-                #expect(await queue.publishConfirmed(event("e\(index)"), within: .seconds(10)))
+                #expect(await queue.publishConfirmed(event("e\(index)"), within: .seconds(Patience.seconds)))
             }
             #expect(queue.pendingCount == 0)
         }
@@ -46,7 +46,7 @@ struct EventConfirmationTests {
             #expect(!queue.isBrokerAway)
             #expect(await queue.publishConfirmed(event("first"), within: .milliseconds(300)) == false)
             // Bounded wait for the first failed publish to mark the outage.
-            for _ in 0..<100 where !queue.isBrokerAway { try await Task.sleep(for: .milliseconds(50)) }
+            _ = try await waitUntil { queue.isBrokerAway }
             #expect(queue.isBrokerAway, "a failed publish marks the outage, so posts stop waiting")
             #expect(await queue.publishConfirmed(event("second"), within: .seconds(5)) == false)
             #expect(queue.pendingCount == 2, "both events stay buffered for later")

@@ -92,11 +92,7 @@ struct RedisBackedContractTests {
         try await f.revoked.revoke("a.b.past", until: Date().addingTimeInterval(-1))
         #expect(try await !f.revoked.isRevoked("a.b.past"))
         try await f.revoked.revoke("a.b.short", until: Date().addingTimeInterval(0.2))
-        var expired = false
-        for _ in 0..<100 where !expired {
-            try await Task.sleep(for: .milliseconds(50))
-            expired = try await !f.revoked.isRevoked("a.b.short")
-        }
+        let expired = try await waitUntil { try await !f.revoked.isRevoked("a.b.short") }
         #expect(expired)
         await f.tearDown()
     }
@@ -120,7 +116,9 @@ struct RedisFailureTests {
     @Test("Redis down: the cache misses and revoked tokens answer from this node; revocations reach Redis once it is back")
     func down() async throws {
         let server = try await RedisTestServer()
-        let client = try RedisClient(url: server.url, options: .init(connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(300)))
+        // Stopped, Redis refuses connections at once: the timeouts only bound a Redis that is
+        // up and slow (a loaded machine), so they are generous.
+        let client = try RedisClient(url: server.url, options: .init(connectTimeout: .seconds(5), commandTimeout: .seconds(10)))
         let cache = RedisRecentCache(client: client, logger: Logger(label: "test"))
         let revoked = RedisRevokedTokens(client: client, logger: Logger(label: "test"))
         server.stop()
@@ -133,11 +131,9 @@ struct RedisFailureTests {
 
         try await server.start()
         let other = RedisRevokedTokens(client: try RedisClient(url: server.url), logger: Logger(label: "test"))
-        var shared = false
-        for _ in 0..<100 where !shared {
+        let shared = try await waitUntil {
             _ = try await revoked.isRevoked("a.b.poke")  // a successful call flushes what waited
-            shared = try await other.isRevoked("a.b.during")
-            if !shared { try await Task.sleep(for: .milliseconds(50)) }
+            return try await other.isRevoked("a.b.during")
         }
         #expect(shared, "the revocation made during the outage reached Redis")
         await client.close()
@@ -189,9 +185,9 @@ struct LockContractTests {
         try await withLocks(kind) { a, b in
             let old = try #require(try await a.acquire("report", ttl: .milliseconds(100)))
             var taken: LockLease?
-            for _ in 0..<100 where taken == nil {
-                try await Task.sleep(for: .milliseconds(20))
+            _ = try await waitUntil(every: .milliseconds(20)) {
                 taken = try await b.acquire("report", ttl: .seconds(30))
+                return taken != nil
             }
             #expect(taken != nil)
             #expect(try await !a.renew(old, ttl: .seconds(30)))

@@ -1,5 +1,6 @@
 import ChatBackends
 import ChatCore
+import ChatTestSupport
 import Foundation
 import Logging
 import Testing
@@ -32,11 +33,7 @@ struct SQLiteCheckpointerTests {
         let checkpointer = SQLiteCheckpointer(store: store, interval: .milliseconds(50), logger: logger)
         let running = Task { try await checkpointer.run() }
         defer { running.cancel() }
-        var grown = false
-        for _ in 0..<100 where !grown {
-            try await Task.sleep(for: .milliseconds(50))
-            grown = Self.fileSize(path) > before + 400_000
-        }
+        let grown = try await waitUntil { Self.fileSize(path) > before + 400_000 }
         #expect(grown, "database file \(Self.fileSize(path)) bytes, was \(before)")
         #expect(try await store.messageCounts(room: room.id).live == 2000)
     }

@@ -109,12 +109,12 @@ struct CLITests {
         request.httpMethod = "POST"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         request.httpBody = Data(#"{"username":"cliuser","email":"cli@example.com","password":"correct horse"}"#.utf8)
-        request.timeoutInterval = 10
+        request.timeoutInterval = Patience.seconds
         let (_, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 201)
 
         server.stop()
-        #expect(try await server.waitForExit(seconds: 20) == 0)
+        #expect(try await server.waitForExit() == 0)
         #expect(server.stderr.contains("stopped"))
     }
 }

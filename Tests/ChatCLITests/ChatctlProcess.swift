@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 #if canImport(Glibc)
 import Glibc
@@ -60,13 +61,15 @@ final class ChatctlProcess: @unchecked Sendable {
     var stderr: String { (try? String(contentsOf: stderrFile, encoding: .utf8)) ?? "" }
 
     /// The exit status, waiting at most `seconds` (then the process is killed and this throws).
+    /// The default bounds a hung command, not a slow one: a one-shot command on a loaded
+    /// machine (or `doctor`, waiting out its own per-hop timeouts) can take a minute.
     ///
     /// Foundation's own report (the termination handler) is one source; a `waitid` peek
     /// that leaves the child for Foundation to reap is the other, so a report Foundation
     /// delays or misses under a loaded test run cannot turn into a false hang. A process
     /// that really is still running at the deadline is described (state, threads, and
     /// their stacks when gdb is installed) before it is killed.
-    func waitForExit(seconds: Double = 30) async throws -> Int32 {
+    func waitForExit(seconds: Double = 2 * Patience.seconds) async throws -> Int32 {
         let exited = self.exited
         return try await withThrowingTaskGroup(of: Int32?.self) { group in
             group.addTask { await exited.first { _ in true } }
@@ -114,7 +117,7 @@ final class ChatctlProcess: @unchecked Sendable {
     }
 
     /// Polls stderr (bounded) for a line matching `pattern`; returns the first capture group.
-    func waitForLog(_ pattern: String, seconds: Double = 30) async throws -> String {
+    func waitForLog(_ pattern: String, seconds: Double = Patience.seconds) async throws -> String {
         let regex = try NSRegularExpression(pattern: pattern)
         let deadline = ContinuousClock.now + .seconds(seconds)
         while ContinuousClock.now < deadline {

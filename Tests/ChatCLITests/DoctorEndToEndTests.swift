@@ -4,6 +4,12 @@ import Testing
 
 @Suite("chatctl doctor --e2e")
 struct DoctorEndToEndTests {
+    /// doctor's bound on each hop, in seconds. A healthy hop that takes longer fails the
+    /// probe, and on a loaded machine a signup (bcrypt) or the notification's trip through
+    /// the store, queue and notify service can take seconds: generous. The hop that is
+    /// meant to fail against a stopped broker waits it out.
+    static let hopTimeout = "30"
+
     static func hops(_ stdout: String) throws -> [[String: Any]] {
         try #require((try JSONSerialization.jsonObject(with: Data(stdout.utf8)) as? [String: Any])?["e2e"] as? [[String: Any]])
     }
@@ -17,7 +23,7 @@ struct DoctorEndToEndTests {
         defer { server.stop() }
         let chat = "http://127.0.0.1:\(try await server.waitForListeningPort())"
         let notify = "http://127.0.0.1:\(try await server.waitForNotifyPort())"
-        let probe = ["doctor", "--e2e", "--json", "--data-dir", dataDir, "--chat-url", chat, "--notify-url", notify, "--timeout", "3"]
+        let probe = ["doctor", "--e2e", "--json", "--data-dir", dataDir, "--chat-url", chat, "--notify-url", notify, "--timeout", Self.hopTimeout]
 
         let healthy = try await ChatctlProcess.run(probe)
         #expect(healthy.status == 0, "\(healthy.stdout)\(healthy.stderr)")
@@ -33,7 +39,7 @@ struct DoctorEndToEndTests {
 
         // No notification service where it is looked for: hop join-notifications, exit 24, and still cleaned up.
         let deadNotify = try await ChatctlProcess.run(
-            ["doctor", "--e2e", "--json", "--data-dir", dataDir, "--chat-url", chat, "--notify-url", "http://127.0.0.1:\(try RedisTestServer.freePort())", "--timeout", "3"])
+            ["doctor", "--e2e", "--json", "--data-dir", dataDir, "--chat-url", chat, "--notify-url", "http://127.0.0.1:\(try RedisTestServer.freePort())", "--timeout", Self.hopTimeout])
         #expect(deadNotify.status == 24, "\(deadNotify.stdout)\(deadNotify.stderr)")
         let failed = try Self.hops(deadNotify.stdout)
         #expect(failed.first { $0["ok"] as? Bool == false }?["hop"] as? String == "join-notifications")
@@ -61,7 +67,7 @@ struct DoctorEndToEndTests {
         defer { notifyProcess.stop() }
         let chat = "http://127.0.0.1:\(try await chatProcess.waitForListeningPort())"
         let notify = "http://127.0.0.1:\(try await notifyProcess.waitForNotifyPort())"
-        let probe = ["doctor", "--e2e", "--json", "--data-dir", dataDir, "--chat-url", chat, "--notify-url", notify, "--timeout", "3"]
+        let probe = ["doctor", "--e2e", "--json", "--data-dir", dataDir, "--chat-url", chat, "--notify-url", notify, "--timeout", Self.hopTimeout]
         let environment = ["RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": queue]
 
         let healthy = try await ChatctlProcess.run(probe, environment: environment)

@@ -45,7 +45,7 @@ struct GracefulShutdownTests {
 
         // Every socket reads until the server closes it.
         for (index, socket) in sockets.enumerated() {
-            while let object = try? await socket.nextObject("a message or the close", seconds: 15) {
+            while let object = try? await socket.nextObject("a message or the close") {
                 if let content = object["content"] as? String { seen[index].append(content) }
             }
         }
@@ -54,7 +54,7 @@ struct GracefulShutdownTests {
             let close = try await socket.closed.value
             #expect(close?.closeCode == .goingAway, "close frame: \(String(describing: close)); stderr:\n\(server.stderr.suffix(1500))")
         }
-        #expect(try await server.waitForExit(seconds: 30) == 0, "stderr:\n\(server.stderr)")
+        #expect(try await server.waitForExit() == 0, "stderr:\n\(server.stderr)")
         #expect(server.stderr.contains("websockets drained"), "stderr:\n\(server.stderr.suffix(2000))")
 
         let store = try SQLiteChatStore(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
@@ -95,24 +95,45 @@ struct GracefulShutdownTests {
         return queue
     }
 
+    /// Posts `content` from `socket` while the store is locked and returns once the post
+    /// is in flight. The server reads a socket's frames in order and starts a text frame's
+    /// post as it reads it (before the next frame); a binary frame after it is answered at
+    /// once with an error frame, so that answer means the post has started (and waits for
+    /// the lock). No "sleep and hope it got there".
+    static func startPost(_ content: String, on socket: TestSocket) async throws {
+        socket.send(#"{"type":"message","content":"\#(content)"}"#)
+        socket.sendBinary([0])
+        let answer = try await socket.nextObject("the answer to the binary frame")
+        try #require((answer["error"] as? String)?.contains("binary") == true, "expected the binary frame's error first, got \(answer)")
+    }
+
+    /// Waits for the server's 1001 close of `idle`, a socket with no post in flight: the
+    /// drain has started (the first SIGTERM was handled) and closes such sockets at once.
+    static func expectDrainStarted(_ idle: TestSocket, _ server: ChatctlProcess) async throws {
+        let close = try await idle.closeFrame()
+        #expect(close?.closeCode == .goingAway, "idle socket's close: \(String(describing: close)); stderr:\n\(server.stderr.suffix(1500))")
+    }
+
     @Test("the post in flight when SIGTERM arrives is stored and delivered before the 1001 close")
     func inFlightPostFinishes() async throws {
         let (server, dataDir, url, _) = try await Self.startWithRoom()
         defer { server.stop() }
         let socket = TestSocket(url: url)
+        let idle = TestSocket(url: url)
         _ = try await socket.nextArray()
+        _ = try await idle.nextArray()
         let lock = try await Self.lockStore(dataDir)
-        socket.send(#"{"type":"message","content":"in flight"}"#)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Self.startPost("in flight", on: socket)
         kill(server.process.processIdentifier, SIGTERM)
-        try await Task.sleep(for: .milliseconds(700))
+        // The drain has closed the idle socket, and still the process waits for the post.
+        try await Self.expectDrainStarted(idle, server)
         #expect(server.process.isRunning, "the drain waits for the post in flight")
         try await lock.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
 
-        let echo = try await socket.nextObject("the in-flight message", seconds: 10)
+        let echo = try await socket.nextObject("the in-flight message")
         #expect(echo["content"] as? String == "in flight")
         #expect(try await socket.closed.value?.closeCode == .goingAway)
-        #expect(try await server.waitForExit(seconds: 30) == 0, "stderr:\n\(server.stderr)")
+        #expect(try await server.waitForExit() == 0, "stderr:\n\(server.stderr)")
         let store = try SQLiteChatStore(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
         let room = try #require(try await store.room(named: "held"))
         #expect(try await store.messages(inRoom: room.id, afterSequence: 0, limit: 10).map(\.content) == ["in flight"])
@@ -124,15 +145,20 @@ struct GracefulShutdownTests {
         let (server, dataDir, url, _) = try await Self.startWithRoom()
         defer { server.stop() }
         let socket = TestSocket(url: url)
+        let idle = TestSocket(url: url)
         _ = try await socket.nextArray()
+        _ = try await idle.nextArray()
         let lock = try await Self.lockStore(dataDir)
-        socket.send(#"{"type":"message","content":"stuck"}"#)
-        try await Task.sleep(for: .milliseconds(300))
+        try await Self.startPost("stuck", on: socket)
         kill(server.process.processIdentifier, SIGTERM)
-        try await Task.sleep(for: .milliseconds(500))
+        // Only once the first signal has been handled does a second one count as second
+        // (two signals close together can reach the process as one).
+        try await Self.expectDrainStarted(idle, server)
         #expect(server.process.isRunning, "the first signal waits for the post in flight")
         kill(server.process.processIdentifier, SIGTERM)
-        #expect(try await server.waitForExit(seconds: 3) == 143)
+        // 143 (128 + SIGTERM) is the second signal's exit; the drain, had it ended instead,
+        // exits 0. The bound only ends a hang.
+        #expect(try await server.waitForExit(seconds: Patience.seconds) == 143)
         #expect(server.stderr.contains("second signal during shutdown"))
         try await lock.writeWithoutTransaction { try $0.execute(sql: "ROLLBACK") }
     }

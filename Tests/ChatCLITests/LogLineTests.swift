@@ -58,7 +58,7 @@ struct LogLineTests {
         defer { server.stop() }
         _ = try await server.waitForLog(#"("msg":"chat service listening")"#)
         server.stop()
-        #expect(try await server.waitForExit(seconds: 20) == 0)
+        #expect(try await server.waitForExit() == 0)
         let lines = server.stderr.split(separator: "\n")
         #expect(!lines.isEmpty)
         for line in lines {

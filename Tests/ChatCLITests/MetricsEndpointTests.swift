@@ -37,6 +37,23 @@ struct PrometheusText {
             (key == name || key.hasPrefix(name + "{")) && labels.allSatisfy { key.contains($0) }
         }?.value
     }
+
+    /// `base`/metrics of a running `chatctl`, parsed.
+    static func fetch(_ base: String) async throws -> PrometheusText {
+        let (data, _) = try await TestHTTP.get(URL(string: "\(base)/metrics")!)
+        return try PrometheusText(parsing: String(decoding: data, as: UTF8.self))
+    }
+
+    /// Waits (bounded) until `base`/metrics counts exactly `count` open WebSockets
+    /// (`chatctl_connections_open`: room and notification sockets of the process); returns
+    /// whether it did. A socket is counted once the server has registered it, which a
+    /// client cannot see otherwise (a notification socket gets no frame on joining), and
+    /// uncounted once the server has let go of it, which can be after the client's close.
+    static func waitForOpenConnections(_ count: Int, at base: String) async throws -> Bool {
+        try await waitUntil(every: .milliseconds(100)) {
+            try await Self.fetch(base).value("chatctl_connections_open") == Double(count)
+        }
+    }
 }
 
 @Suite("GET /metrics")
@@ -74,7 +91,17 @@ struct MetricsEndpointTests {
         for index in 0..<3 { sockets[0].send(#"{"type":"message","content":"m\#(index)"}"#) }
         for socket in sockets { for _ in 0..<3 { _ = try await socket.nextObject() } }
 
-        let (text, after) = try await Self.metrics(base)
+        // A broadcast is counted just after its frames are handed to the sockets' event
+        // loops, so a client can read the frames before the count moves: wait (bounded)
+        // until the broadcast figures are in, then check every figure.
+        var fetched: (String, PrometheusText)?
+        _ = try await waitUntil {
+            let current = try await Self.metrics(base)
+            fetched = current
+            return current.1.value("chatctl_messages_broadcast_total") == 3 && current.1.value("chatctl_deliveries_total") == 6
+                && current.1.value("chatctl_fanout_latency_seconds_count") == 3
+        }
+        let (text, after) = try #require(fetched)
         #expect(after.value("chatctl_messages_posted_total") == 3, "\(text)")
         #expect(after.value("chatctl_messages_broadcast_total") == 3)
         #expect(after.value("chatctl_deliveries_total") == 6)
@@ -88,11 +115,7 @@ struct MetricsEndpointTests {
         #expect(after.value("chatctl_http_requests_total", [#"route="/api/user/login""#, #"status="200""#]) == 1)
 
         for socket in sockets { await socket.close() }
-        var closed = false
-        for _ in 0..<100 where !closed {
-            closed = try await Self.metrics(base).1.value("chatctl_connections_open") == 0
-            if !closed { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        let closed = try await PrometheusText.waitForOpenConnections(0, at: base)
         #expect(closed, "connections_open back to 0 after the sockets closed")
     }
 }

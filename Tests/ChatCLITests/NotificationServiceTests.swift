@@ -38,18 +38,17 @@ struct NotificationServiceTests {
     static func list(_ notify: String, token: String, query: String = "") async throws -> (Int, [[String: Any]]) {
         var request = URLRequest(url: URL(string: "\(notify)/api/notifications/\(query)")!)
         request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.timeoutInterval = 10
+        request.timeoutInterval = Patience.seconds
         let (data, response) = try await URLSession.shared.data(for: request)
         return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? [])
     }
 
     /// Polls (bounded) until `token`'s list has `count` notifications.
-    static func waitForList(_ notify: String, token: String, count: Int, seconds: Int = 15) async throws -> [[String: Any]] {
+    static func waitForList(_ notify: String, token: String, count: Int, seconds: Double = Patience.seconds) async throws -> [[String: Any]] {
         var list: [[String: Any]] = []
-        for _ in 0..<(seconds * 20) {
+        _ = try await waitUntil(seconds: seconds) {
             list = try await Self.list(notify, token: token, query: "?limit=500").1
-            if list.count >= count { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return list.count >= count
         }
         return list
     }
@@ -66,7 +65,14 @@ struct NotificationServiceTests {
         let people = try await Self.members(["ann", "bob", "cat"], room: "lobby", chat: chat)
         let (ann, bob, cat) = (people[0], people[1], people[2])
 
+        // Bob's notification socket must be in the hub before Ann posts, or the
+        // notification is only stored, not pushed. It gets no frame on joining: wait for
+        // the process to count it (after letting go of the members' room sockets).
+        let idle = try await PrometheusText.waitForOpenConnections(0, at: notify)
+        try #require(idle, "the members' room sockets are still open")
         let bobSocket = TestSocket(url: "\(notify.replacingOccurrences(of: "http", with: "ws"))/ws/join-notification/?token=\(bob.token)")
+        let registered = try await PrometheusText.waitForOpenConnections(1, at: notify)
+        try #require(registered, "bob's notification socket was never registered")
         #expect(try await bobSocket.expectSilence(seconds: 0.3) == nil)
         let annChat = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=lobby&token=\(ann.token)")
         _ = try await annChat.nextArray()
@@ -98,8 +104,12 @@ struct NotificationServiceTests {
         #expect((error["error"] as? String)?.contains("nope") == true)
         #expect(try await Self.list(notify, token: bob.token, query: "?limit=0").0 == 400)
         #expect(try await Self.list(notify, token: "not-a-token").0 == 401)
-        let (metricsData, _) = try await TestHTTP.get(URL(string: "\(notify)/metrics")!)
-        let metrics = try PrometheusText(parsing: String(decoding: metricsData, as: UTF8.self))
+        // Counted after the store and the push: wait (bounded) for the figures, then check them.
+        var metrics = try await PrometheusText.fetch(notify)
+        _ = try await waitUntil {
+            metrics = try await PrometheusText.fetch(notify)
+            return metrics.value("chatctl_notifications_stored_total") == 2 && metrics.value("chatctl_notifications_pushed_total") == 1
+        }
         #expect(metrics.value("chatctl_notifications_stored_total") == 2)
         #expect(metrics.value("chatctl_notifications_pushed_total") == 1)
     }
@@ -152,18 +162,14 @@ struct NotificationRabbitMQTests {
         #expect(try await NotificationServiceTests.list(notify, token: people[0].token).1.isEmpty)
 
         var dead: [AMQPDelivery] = []
-        for _ in 0..<100 where dead.isEmpty {
+        _ = try await waitUntil {
             dead = (try? await client.peek("\(queue).dead", limit: 10)) ?? []
-            if dead.isEmpty { try await Task.sleep(for: .milliseconds(50)) }
+            return !dead.isEmpty
         }
         #expect(dead.count == 1)
         #expect(dead.first?.body == Array("{not json".utf8))
         #expect(dead.first?.headers["x-chatctl-reason"] == "not JSON")
-        var drained = false
-        for _ in 0..<100 where !drained {
-            drained = (try? await client.status(of: queue).messages) == 0
-            if !drained { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        let drained = try await waitUntil { (try? await client.status(of: queue).messages) == 0 }
         #expect(drained, "every event was acked")
     }
 
@@ -191,7 +197,7 @@ struct NotificationRabbitMQTests {
             #expect(try await poster.nextObject()["content"] as? String == "stream \(index)")
         }
         for member in people.dropFirst() {
-            let list = try await NotificationServiceTests.waitForList(notify, token: member.token, count: total, seconds: 60)
+            let list = try await NotificationServiceTests.waitForList(notify, token: member.token, count: total, seconds: 2 * Patience.seconds)
             let contents = list.compactMap { $0["Content"] as? String }
             #expect(contents.count == total, "exactly once each: \(contents.count)")
             #expect(Set(contents) == Set((0..<total).map { "stream \($0)" }))

@@ -59,10 +59,10 @@ struct QueuesCommandTests {
         let peek = try await ChatctlProcess.run(["queues", "peek", queue, "-n", "2", "--json"], environment: environment)
         let messages = try #require((try JSONSerialization.jsonObject(with: Data(peek.stdout.utf8)) as? [String: Any])?["messages"] as? [[String: Any]])
         #expect(messages.map { $0["messageID"] as? String } == ["m0", "m1"])
-        for _ in 0..<50 {
+        // The broker requeues what a peek took back asynchronously: wait (bounded) for the count.
+        _ = try await waitUntil {
             counts = try await ready()
-            if counts[queue] as? Int == 3 { break }
-            try await Task.sleep(for: .milliseconds(50))
+            return counts[queue] as? Int == 3
         }
         #expect(counts[queue] as? Int == 3, "peek lost nothing")
 

@@ -29,10 +29,11 @@ struct RabbitMQEventTests {
         return socket
     }
 
+    /// The queue's messages once it holds at least `count` (waiting, bounded, for them).
     static func waitForMessages(_ client: AMQPClient, queue: String, count: Int) async throws -> [AMQPDelivery] {
-        for _ in 0..<200 {
-            if let status = try? await client.status(of: queue), status.messages >= count { break }
-            try await Task.sleep(for: .milliseconds(50))
+        _ = try await waitUntil {
+            if let status = try? await client.status(of: queue), status.messages >= count { return true }
+            return false
         }
         return try await client.peek(queue, limit: count + 10)
     }
@@ -83,11 +84,9 @@ struct RabbitMQEventTests {
             socket.send(#"{"type":"message","content":"during \#(index)"}"#)
             #expect(try await socket.nextObject()["content"] as? String == "during \(index)", "posts go on without RabbitMQ")
         }
-        var notReady = false
-        for _ in 0..<50 where !notReady {
+        let notReady = try await waitUntil(every: .milliseconds(100)) {
             let (status, body) = try await TwoProcessTests.request("GET", "\(base)/readyz")
-            notReady = status == 503 && (body["failing"] as? [String]) == ["rabbitmq"]
-            if !notReady { try await Task.sleep(for: .milliseconds(100)) }
+            return status == 503 && (body["failing"] as? [String]) == ["rabbitmq"]
         }
         #expect(notReady, "/readyz answers 503 naming rabbitmq")
 
@@ -97,10 +96,8 @@ struct RabbitMQEventTests {
         let events = try await Self.waitForMessages(client, queue: queue, count: 6)
         let contents = try events.map { try #require(try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])["Content"] as? String }
         #expect(contents == ["before"] + (0..<5).map { "during \($0)" })
-        var ready = false
-        for _ in 0..<50 where !ready {
-            ready = try await TwoProcessTests.request("GET", "\(base)/readyz").0 == 200
-            if !ready { try await Task.sleep(for: .milliseconds(100)) }
+        let ready = try await waitUntil(every: .milliseconds(100)) {
+            try await TwoProcessTests.request("GET", "\(base)/readyz").0 == 200
         }
         #expect(ready, "/readyz back to 200 by itself")
         #expect(server.stderr.components(separatedBy: "unavailable; carrying on").count == 2, "the outage is logged once:\n\(server.stderr)")

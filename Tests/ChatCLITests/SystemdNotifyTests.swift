@@ -24,11 +24,11 @@ final class NotifySocket: @unchecked Sendable {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(fd, $0, socklen_t(MemoryLayout<sockaddr_un>.size)) }
         }
         guard bound == 0 else { throw CLIError("cannot bind \(path)") }
-        var timeout = timeval(tv_sec: 20, tv_usec: 0)
+        var timeout = timeval(tv_sec: Int(Patience.seconds), tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
     }
 
-    /// The next datagram (bounded: 20 s), received off the cooperative pool.
+    /// The next datagram (bounded: `Patience.seconds`), received off the cooperative pool.
     func receive() async -> String? {
         let fd = self.fd
         return await withCheckedContinuation { continuation in
@@ -71,7 +71,7 @@ struct SystemdNotifyTests {
         server.stop()
         while !messages.contains("STOPPING=1"), let message = await notify.receive() { messages.append(message) }
         #expect(messages.contains("STOPPING=1"))
-        #expect(try await server.waitForExit(seconds: 20) == 0)
+        #expect(try await server.waitForExit() == 0)
     }
 
     @Test("a notify socket nobody reads (its queue full of watchdog pings) never stalls the server; STOPPING=1 still arrives")
@@ -98,7 +98,7 @@ struct SystemdNotifyTests {
         server.stop()
         while !messages.contains("STOPPING=1"), let message = await notify.receive() { messages.append(message) }
         #expect(messages.contains("STOPPING=1"), "the queue drains as it is read; STOPPING=1 waits for room")
-        #expect(try await server.waitForExit(seconds: 20) == 0)
+        #expect(try await server.waitForExit() == 0)
     }
 
     @Test("/readyz answers 200 with every check ok; 503 naming Redis when Redis is gone",
@@ -123,11 +123,7 @@ struct SystemdNotifyTests {
         #expect(downStatus == 503)
         #expect(down["failing"] as? [String] == ["redis"])
         try await redis.start()
-        var back = false
-        for _ in 0..<100 where !back {
-            back = try await readyz().0 == 200
-            if !back { try await Task.sleep(for: .milliseconds(100)) }
-        }
+        let back = try await waitUntil(every: .milliseconds(100)) { try await readyz().0 == 200 }
         #expect(back, "ready again once Redis is back")
         redis.stop()
     }

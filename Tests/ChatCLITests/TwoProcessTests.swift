@@ -13,7 +13,7 @@ struct TwoProcessTests {
     static func request(_ method: String, _ url: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> (Int, [String: Any]) {
         var request = URLRequest(url: URL(string: url)!)
         request.httpMethod = method
-        request.timeoutInterval = 10
+        request.timeoutInterval = Patience.seconds
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
         if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
@@ -49,30 +49,28 @@ struct TwoProcessTests {
         let onB = TestSocket(url: "ws://127.0.0.1:\(portB)/ws/join/?name=lobby&token=\(token)")
         let elsewhere = TestSocket(url: "ws://127.0.0.1:\(portB)/ws/join/?name=quiet&token=\(token)")
         for socket in [onA, onB, elsewhere] { _ = try await socket.nextArray() }
-        // Both subscriptions in place: a probe from A reaches both.
-        var ready = false
-        for attempt in 0..<50 where !ready {
-            onA.send(#"{"type":"message","content":"probe-\#(attempt)"}"#)
-            let gotA = (try? await onA.next("probe", seconds: 0.3)) != nil
-            let gotB = (try? await onB.next("probe", seconds: 0.3)) != nil
-            ready = gotA && gotB
-        }
-        #expect(ready)
-        while (try? await onA.next("drain", seconds: 0.3)) != nil {}
-        while (try? await onB.next("drain", seconds: 0.3)) != nil {}
+        // Both subscriptions in place: probes from A until both have one, then a barrier
+        // that both read up to, so no probe (however late) is left to be counted below.
+        try await TestSocket.awaitDelivery(from: onA, to: [onA, onB])
 
         for index in 0..<6 {
             (index.isMultiple(of: 2) ? onA : onB).send(#"{"type":"message","content":"x\#(index)"}"#)
         }
         var seenA: [String] = [], seenB: [String] = []
         for _ in 0..<6 {
-            seenA.append(try await onA.nextObject()["content"] as? String ?? "")
-            seenB.append(try await onB.nextObject()["content"] as? String ?? "")
+            seenA.append(try await onA.nextMessageContent())
+            seenB.append(try await onB.nextMessageContent())
         }
         let expected = Set((0..<6).map { "x\($0)" })
         #expect(Set(seenA) == expected && seenA.count == 6)
         #expect(Set(seenB) == expected && seenB.count == 6)
         #expect(seenA == seenB, "both nodes deliver in the same (sequence) order")
+        // Nothing twice, and nothing in the other room: a barrier posted after the messages
+        // comes with nothing before it (and nothing legitimate can follow it).
+        let extras = try await TestSocket.barrier(from: onA, to: [onA, onB])
+        #expect(extras == [[], []], "duplicates: \(extras)")
+        let elsewhereExtras = try await TestSocket.barrier(from: elsewhere, to: [elsewhere])
+        #expect(elsewhereExtras == [[]], "the other room received: \(elsewhereExtras)")
         #expect(try await onA.expectSilence(seconds: 0.3) == nil)
         #expect(try await onB.expectSilence(seconds: 0.3) == nil)
         #expect(try await elsewhere.expectSilence(seconds: 0.3) == nil)
@@ -88,7 +86,7 @@ struct TwoProcessTests {
         }
         nodeA.stop()
         nodeB.stop()
-        #expect(try await nodeA.waitForExit(seconds: 20) == 0)
-        #expect(try await nodeB.waitForExit(seconds: 20) == 0)
+        #expect(try await nodeA.waitForExit() == 0)
+        #expect(try await nodeB.waitForExit() == 0)
     }
 }

@@ -65,7 +65,15 @@ struct UsersCommandTests {
         let ned = TestSocket(url: "\(ws)/ws/join/?name=plaza&token=\(people[1].token)")
         _ = try await mia.nextArray()
         _ = try await ned.nextArray()
+        // Mia's notification socket must be in the hub before the disable, or it is not
+        // there to close (and a later upgrade is refused). It gets no frame on joining: wait
+        // for the process to count it beside the two room sockets (once it has let go of
+        // the members' earlier ones).
+        let roomSocketsOnly = try await PrometheusText.waitForOpenConnections(2, at: chat)
+        try #require(roomSocketsOnly, "the members' earlier room sockets are still open")
         let miaNotifications = TestSocket(url: "\(notify)/ws/join-notification/?token=\(people[0].token)")
+        let registered = try await PrometheusText.waitForOpenConnections(3, at: chat)
+        try #require(registered, "mia's notification socket was never registered")
         #expect(try await miaNotifications.expectSilence(seconds: 0.2) == nil)
 
         let disable = try await ChatctlProcess.run(["users", "disable", "mia"] + store)

@@ -1,5 +1,6 @@
 import ChatBackends
 import ChatCore
+import ChatTestSupport
 import Foundation
 import Synchronization
 import Testing
@@ -67,7 +68,7 @@ struct GroupCommitTests {
             for (index, message) in messages.enumerated() {
                 group.addTask { ((try? await writer.write(message)) != nil ? (index, true) : (index, false)) }
             }
-            let deadline = ContinuousClock.now + .seconds(10)
+            let deadline = ContinuousClock.now + .seconds(Patience.seconds)
             while await writer.waitingCount < count - 1 {
                 guard ContinuousClock.now < deadline else { throw ChatError(.internalError, message: "writers never queued") }
                 try await Task.sleep(for: .milliseconds(5))

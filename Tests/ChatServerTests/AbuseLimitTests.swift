@@ -1,5 +1,6 @@
 import ChatCore
 import ChatServer
+import ChatTestSupport
 import Foundation
 import Testing
 
@@ -42,12 +43,9 @@ struct AbuseLimitTests {
             let someoneElse = chat.socket(room: "lobby", token: other)
             _ = try await someoneElse.nextArray()
             await first.close()
-            // The slot comes back when the server sees the connection close.
-            var admitted = false
-            for _ in 0..<100 where !admitted {
-                let attempt = try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token)
-                admitted = attempt.status == 101
-                if !admitted { try await Task.sleep(for: .milliseconds(50)) }
+            // The slot comes back when the server sees the connection close (bounded wait).
+            let admitted = try await waitUntil {
+                try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token).status == 101
             }
             #expect(admitted)
             await second.close()
@@ -65,10 +63,8 @@ struct AbuseLimitTests {
             defer { first.close() }
             #expect(try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token).status == 429)
             first.shutdownWrite()
-            var admitted = false
-            for _ in 0..<100 where !admitted {
-                admitted = try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token).status == 101
-                if !admitted { try await Task.sleep(for: .milliseconds(50)) }
+            let admitted = try await waitUntil {
+                try await RawUpgrade.attempt(port: chat.port, path: "/ws/join/?name=lobby", token: token).status == 101
             }
             #expect(admitted, "the half-closed socket still holds the user's only slot")
         }

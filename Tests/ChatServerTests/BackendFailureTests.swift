@@ -40,6 +40,10 @@ struct BackendFailureTests {
                 sender.send(#"{"type":"message","content":"will not store"}"#)
                 #expect(try await sender.nextObject()["error"] as? String == "the database is unavailable; try again later")
             }
+            // A broadcast of an unstored message would have reached `other` before the sender's
+            // error frame: the server's answer to a binary frame, queued behind anything the
+            // room handed to `other`, comes with nothing ahead of it.
+            #expect(try await other.framesBeforeBinaryAnswer() == [])
             #expect(try await other.expectSilence(seconds: 0.3) == nil)
             await sender.close()
             await other.close()

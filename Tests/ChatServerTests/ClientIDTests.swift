@@ -33,6 +33,9 @@ struct ClientIDTests {
             // The other member saw each message once.
             #expect(try await watcher.nextObject()["content"] as? String == "hello")
             #expect(try await watcher.nextObject()["content"] as? String == "next")
+            // Nothing more on its way: the server's answer to a binary frame, queued behind
+            // anything the room handed to the watcher, comes with nothing ahead of it.
+            #expect(try await watcher.framesBeforeBinaryAnswer() == [])
             #expect(try await watcher.expectSilence(seconds: 0.3) == nil)
             let room = try #require(try await chat.ports.store.room(named: "lobby"))
             #expect(try await chat.ports.store.messageCounts(room: room.id).live == 2)

@@ -1,4 +1,5 @@
 import ChatServer
+import ChatTestSupport
 import Foundation
 import NIOPosix
 import Testing
@@ -8,11 +9,12 @@ import Glibc
 
 @Suite("socket keepalive pings")
 struct KeepAliveTests {
-    /// Opcodes of the frames a raw client reads after the upgrade, until `stop` says so or 10 s pass.
+    /// Opcodes of the frames a raw client reads after the upgrade, until `stop` says so or
+    /// `Patience.seconds` pass without a byte.
     static func readFrames(port: Int, path: String, token: String, until stop: @escaping @Sendable ([UInt8]) -> Bool) async throws -> [UInt8] {
         try await NIOThreadPool.singleton.runIfActive {
             let fd = try LoopbackSocket.connect(port: port) { fd in
-                var timeout = timeval(tv_sec: 10, tv_usec: 0)
+                var timeout = timeval(tv_sec: Int(Patience.seconds), tv_usec: 0)
                 setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             }
             defer { close(fd) }

@@ -1,3 +1,4 @@
+import ChatTestSupport
 import Foundation
 import NIOPosix
 #if canImport(Glibc)
@@ -18,7 +19,9 @@ struct RawUpgrade {
 
     private static func blockingAttempt(port: Int, path: String, token: String?, origin: String?) throws -> RawUpgrade {
         let fd = try LoopbackSocket.connect(port: port) { fd in
-            var timeout = timeval(tv_sec: 10, tv_usec: 0)
+            // Bounds a server that never answers; every answer here is a closed refusal or
+            // a 101 (the read stops after its head), so this costs nothing when it works.
+            var timeout = timeval(tv_sec: Int(Patience.seconds), tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         }
         defer { close(fd) }

@@ -61,8 +61,9 @@ struct TwoNodeTests {
             let onB = nodeB.socket(room: "shared", token: tokenB)
             let otherRoom = nodeB.socket(room: "elsewhere", token: tokenB)
             for socket in [onA, onB, otherRoom] { _ = try await socket.nextArray() }
-            // Give both subscriptions a moment to be in place (bounded): publish probes until both see one.
-            try await waitUntilSubscribed(onA, onB)
+            // Both subscriptions in place: probes from A until both see one, then a barrier
+            // both read up to, so that no probe (however late) is left among the messages.
+            try await TestSocket.awaitDelivery(from: onA, to: [onA, onB])
 
             for index in 0..<10 {
                 (index.isMultiple(of: 2) ? onA : onB).send(#"{"type":"message","content":"n\#(index)"}"#)
@@ -74,6 +75,12 @@ struct TwoNodeTests {
             }
             #expect(Set(seenA) == Set((0..<10).map { "n\($0)" }) && seenA.count == 10, "\(seenA)")
             #expect(Set(seenB) == Set((0..<10).map { "n\($0)" }) && seenB.count == 10, "\(seenB)")
+            // A barrier posted after the messages comes with nothing before it: no duplicates,
+            // nothing in the other room (and nothing legitimate can follow it).
+            let extras = try await TestSocket.barrier(from: onA, to: [onA, onB])
+            #expect(extras == [[], []], "no duplicates: \(extras)")
+            let otherRoomExtras = try await TestSocket.barrier(from: otherRoom, to: [otherRoom])
+            #expect(otherRoomExtras == [[]], "another room received: \(otherRoomExtras)")
             #expect(try await Self.silenceButProbes(onA) == nil, "no duplicates")
             #expect(try await Self.silenceButProbes(onB) == nil, "no duplicates")
             #expect(try await otherRoom.expectSilence(seconds: 0.3) == nil)
@@ -91,36 +98,18 @@ struct TwoNodeTests {
         }
     }
 
-    /// Sends probe messages from A until both sockets have received one; drains them.
-    /// The next message's content, skipping late echoes of `waitUntilSubscribed`'s probes
-    /// (under load one can arrive after its drain window).
+    /// The next message's content, skipping probe and barrier echoes (the barrier of
+    /// `TestSocket.awaitDelivery` consumes the probes; this is the second line of defence).
     static func nextMessage(_ socket: TestSocket) async throws -> String {
-        while true {
-            let content = try await socket.nextObject()["content"] as? String ?? ""
-            if !content.hasPrefix("probe-") { return content }
-        }
+        try await socket.nextMessageContent()
     }
 
-    /// Nil when nothing but late probe echoes arrives for `seconds`; else what arrived.
+    /// Nil when nothing but probe or barrier echoes arrives for `seconds`; else what arrived.
     static func silenceButProbes(_ socket: TestSocket, seconds: Double = 0.3) async throws -> String? {
         while let frame = try await socket.expectSilence(seconds: seconds) {
-            if !frame.contains("\"probe-") { return frame }
+            if !TestSocket.isProbe(frame) { return frame }
         }
         return nil
-    }
-
-    func waitUntilSubscribed(_ a: TestSocket, _ b: TestSocket) async throws {
-        for attempt in 0..<50 {
-            a.send(#"{"type":"message","content":"probe-\#(attempt)"}"#)
-            let gotA = (try? await a.next("probe", seconds: 0.2)) != nil
-            let gotB = (try? await b.next("probe", seconds: 0.2)) != nil
-            if gotA && gotB {
-                while (try? await a.next("drain", seconds: 0.2)) != nil {}
-                while (try? await b.next("drain", seconds: 0.2)) != nil {}
-                return
-            }
-        }
-        throw ChatError(.internalError, message: "the two nodes never both received a probe")
     }
 }
 
@@ -129,7 +118,9 @@ struct RedisOutageTests {
     @Test("Redis killed during posts: no post fails, the room keeps flowing, joins still work, Redis is used again once back")
     func outage() async throws {
         let server = try await RedisTestServer()
-        let redis = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(300)))
+        // Killed, Redis refuses connections at once: the timeouts only bound a Redis that
+        // is up and slow, as it can be on a loaded machine, so they are generous.
+        let redis = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .seconds(5), commandTimeout: .seconds(10)))
         let (ports, fanout) = await TwoNodeTests.node(store: MemoryChatStore(), redis: redis)
         try await withThrowingTaskGroup(of: Void.self) { group in
             group.addTask { try await fanout.run() }
@@ -161,25 +152,27 @@ struct RedisOutageTests {
                     socket.send(#"{"type":"message","content":"after-\#(index)"}"#)
                     #expect(try await Self.nextContent(socket) == "after-\(index)")
                 }
+                // Nothing twice: a barrier comes with nothing before it (and nothing after).
+                let twice = try await TestSocket.barrier(from: socket, to: [socket])
+                #expect(twice == [[]], "nothing twice: \(twice)")
                 var extra: [String] = []
                 while let text = try await socket.expectSilence(seconds: 0.3) {
-                    if !text.contains(#""content":"probe-"#) { extra.append(text) }
+                    if !TestSocket.isProbe(text) { extra.append(text) }
                 }
                 #expect(extra.isEmpty, "nothing twice")
                 // The command pool may still be in its reconnect backoff (the subscriber came
                 // back first), so the posts above may have skipped the cache: post and ask
                 // again, bounded, until the cache is in Redis.
                 let key = "chatctl:recent-gen:" + (try await chat.ports.store.room(named: "sturdy"))!.id.hex
-                var exists: Int64?
-                for attempt in 0..<50 where exists != 1 {
-                    exists = try? await redis.command(["EXISTS", key]).int
-                    if exists != 1 {
-                        socket.send(#"{"type":"message","content":"later-\#(attempt)"}"#)
-                        _ = try? await socket.next("later", seconds: 1)
-                        try await Task.sleep(for: .milliseconds(100))
-                    }
+                var attempt = 0
+                let cached = try await waitUntil(every: .milliseconds(100)) {
+                    if (try? await redis.command(["EXISTS", key]).int) == 1 { return true }
+                    socket.send(#"{"type":"message","content":"later-\#(attempt)"}"#)
+                    attempt += 1
+                    _ = try? await socket.next("later", seconds: 1)
+                    return false
                 }
-                #expect(exists == 1, "the cache is written to Redis again")
+                #expect(cached, "the cache is written to Redis again")
                 await socket.close()
             }
             group.cancelAll()
@@ -188,26 +181,16 @@ struct RedisOutageTests {
         server.stop()
     }
 
-    /// The next frame's content that is not a late probe echo (a loaded machine can deliver
-    /// one after the drain window of `waitForSubscription`).
+    /// The next frame's content that is not a probe or barrier echo (the barrier of
+    /// `waitForSubscription` consumes the probes; this is the second line of defence).
     static func nextContent(_ socket: TestSocket) async throws -> String? {
-        for _ in 0..<200 {
-            let content = try await socket.nextObject()["content"] as? String
-            if content?.hasPrefix("probe-") != true { return content }
-        }
-        return nil
+        try await socket.nextMessageContent()
     }
 
-    /// Posts probes until one comes back through Redis (the subscription is in place), draining the rest.
+    /// Posts probes until one comes back through Redis (the subscription is in place), then
+    /// a barrier read up to, which consumes every probe still on its way.
     static func waitForSubscription(_ socket: TestSocket) async throws {
-        for attempt in 0..<100 {
-            socket.send(#"{"type":"message","content":"probe-\#(attempt)"}"#)
-            if (try? await socket.next("probe", seconds: 0.2)) != nil {
-                while (try? await socket.next("drain", seconds: 0.3)) != nil {}
-                return
-            }
-        }
-        throw ChatError(.internalError, message: "the subscription never came back")
+        try await TestSocket.awaitDelivery(from: socket, to: [socket], attempts: 100)
     }
 }
 
@@ -229,26 +212,35 @@ struct GapRepairTests {
                     _ = try await nodeA.createRoom("lossy", token: token)
                     let onB = nodeB.socket(room: "lossy", token: token)
                     _ = try await onB.nextArray()
-                    // Node B has seen the room (a probe from A reached it).
+                    // Node B has seen the room (a probe from A reached it); then a barrier from
+                    // A that B reads up to, so no probe (however late) is left among the messages.
                     let room = try #require(try await store.room(named: "lossy"))
                     let user = try #require(try await store.user(named: "gus"))
+                    let postOnA = PostMessage(ports: portsA)
                     var probed = false
-                    for _ in 0..<100 where !probed {
-                        _ = try await PostMessage(ports: portsA)(content: "probe", from: user, in: room)
-                        probed = (try? await onB.next("probe", seconds: 0.2)) != nil
+                    for attempt in 0..<60 where !probed {
+                        _ = try await postOnA(content: "\(TestSocket.probePrefix)\(attempt)", from: user, in: room)
+                        probed = (try? await onB.next("probe", seconds: 1)) != nil
                     }
-                    #expect(probed)
-                    while (try? await onB.next("drain", seconds: 0.3)) != nil {}
+                    try #require(probed)
+                    let probesDone = "\(TestSocket.probePrefix)barrier-\(UUID().uuidString)"
+                    _ = try await postOnA(content: probesDone, from: user, in: room)
+                    _ = try await onB.frames(before: probesDone)
 
                     try await admin.command(["CLIENT", "KILL", "TYPE", "pubsub"])
                     for index in 0..<100 {
                         _ = try await PostMessage(ports: portsA)(content: "m\(index)", from: user, in: room)
                     }
                     var received: [String] = []
-                    while received.count < 100, let frame = try? await onB.nextObject("message \(received.count)", seconds: 10) {
+                    while received.count < 100, let frame = try? await onB.nextObject("message \(received.count)") {
                         received.append(frame["content"] as? String ?? "?")
                     }
                     #expect(received == (0..<100).map { "m\($0)" })
+                    // None twice: a barrier posted after them comes with nothing before it.
+                    let last = "\(TestSocket.probePrefix)barrier-\(UUID().uuidString)"
+                    _ = try await postOnA(content: last, from: user, in: room)
+                    let twice = try await onB.frames(before: last)
+                    #expect(twice.isEmpty, "none twice: \(twice)")
                     #expect(try await onB.expectSilence(seconds: 0.5) == nil, "none twice")
                     // Whether the cut lost anything depends on how fast B resubscribed (on a
                     // loaded CI box, sometimes before A's first post): the outcome above is

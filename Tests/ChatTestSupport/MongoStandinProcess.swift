@@ -22,7 +22,8 @@ public final class MongoStandinProcess: @unchecked Sendable {
     public var uri: String { "mongodb://127.0.0.1:\(port)/?appname=chatctl-fault-tests&serverSelectionTimeoutMS=30000&socketTimeoutMS=60000" }
     public var pid: Int32 { process.processIdentifier }
 
-    /// Starts it on a free port; waits (bounded, 30 s) for its ready line.
+    /// Starts it on a free port; waits (bounded, `Patience.seconds`: Python and its imports
+    /// start slowly on a loaded machine) for its ready line.
     public init() async throws {
         guard let python = Self.python, let script = Self.script else {
             throw RedisTestServer.Missing(description: "MONGO_STANDIN_PYTHON/MONGO_STANDIN_SCRIPT unset (CI=true): scripts/test.sh must export them")
@@ -36,14 +37,14 @@ public final class MongoStandinProcess: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         process.standardInput = FileHandle.nullDevice
         try process.run()
-        let deadline = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + .seconds(Patience.seconds)
         while ContinuousClock.now < deadline {
             if ((try? String(contentsOf: output, encoding: .utf8)) ?? "").contains(" ready on ") { return }
             guard process.isRunning else { break }
             try await Task.sleep(for: .milliseconds(100))
         }
         stop()
-        throw RedisTestServer.Missing(description: "mongo-standin did not start within 30 s")
+        throw RedisTestServer.Missing(description: "mongo-standin did not start within \(Patience.seconds) s")
     }
 
     /// SIGSTOP: the server stops answering (connections stay open) until `resume()`.

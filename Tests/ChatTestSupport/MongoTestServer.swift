@@ -4,8 +4,29 @@ import Foundation
 /// stand-in that `scripts/test.sh` starts). In CI a missing server is a failure;
 /// locally the tests are skipped with a message saying what to start.
 public enum MongoTestServer {
+    /// `MONGODB_TEST_URI`, with patient timeouts unless it sets its own.
     public static var uri: String? {
-        ProcessInfo.processInfo.environment["MONGODB_TEST_URI"].flatMap { $0.isEmpty ? nil : $0 }
+        ProcessInfo.processInfo.environment["MONGODB_TEST_URI"].flatMap { $0.isEmpty ? nil : withPatientTimeouts($0) }
+    }
+
+    /// `uri` with 30 s server selection and connect timeouts where it names none. The
+    /// driver's 5 s defaults fail the first query of a test when the server (the Python
+    /// stand-in, on two loaded cores) is slow to answer its handshake; a test against a
+    /// server that is up must wait, not fail. Tests of a dead server set their own.
+    static func withPatientTimeouts(_ uri: String) -> String {
+        var result = uri
+        for option in ["serverSelectionTimeoutMS", "connectTimeoutMS"] where !uri.lowercased().contains(option.lowercased() + "=") {
+            let separator: String
+            if result.contains("?") {
+                separator = "&"
+            } else if let scheme = result.range(of: "://"), result[scheme.upperBound...].contains("/") {
+                separator = "?"
+            } else {
+                separator = "/?"
+            }
+            result += "\(separator)\(option)=30000"
+        }
+        return result
     }
 
     public static var isCI: Bool { ProcessInfo.processInfo.environment["CI"] == "true" }

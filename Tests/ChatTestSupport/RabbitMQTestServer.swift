@@ -22,7 +22,7 @@ public final class RabbitMQTestServer: @unchecked Sendable {
 
     public var url: String { "amqp://guest:guest@127.0.0.1:\(port)/" }
 
-    /// Starts a node; waits (bounded, 90 s) until it accepts AMQP connections.
+    /// Starts a node; waits (bounded, 3 × `Patience.seconds`) until it accepts AMQP connections.
     public init() async throws {
         guard Self.isInstalled else { throw RedisTestServer.Missing(description: "rabbitmq-server is not installed (CI=true): the test script must install it") }
         port = try RedisTestServer.freePort()
@@ -57,8 +57,10 @@ public final class RabbitMQTestServer: @unchecked Sendable {
     }
 
     /// Runs `rabbitmqctl` (or another script) against this node; returns its exit status.
+    /// Each run boots an Erlang VM, which on a loaded machine takes many seconds: the
+    /// default bound is generous.
     @discardableResult
-    public func control(_ arguments: [String], tool: String = "rabbitmqctl", timeout: Duration = .seconds(30)) async throws -> Int32 {
+    public func control(_ arguments: [String], tool: String = "rabbitmqctl", timeout: Duration = .seconds(2 * Patience.seconds)) async throws -> Int32 {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "\(Self.libexec)/\(tool)")
         process.arguments = (tool == "rabbitmq-server" ? [] : ["-n", nodeName]) + arguments
@@ -117,14 +119,14 @@ public final class RabbitMQTestServer: @unchecked Sendable {
 
     private func waitUntilAccepting() async throws {
         // Bounded, but generous: several nodes starting at once on two cores are slow.
-        let deadline = ContinuousClock.now + .seconds(90)
+        let deadline = ContinuousClock.now + .seconds(3 * Patience.seconds)
         while ContinuousClock.now < deadline {
             // A slow `rabbitmqctl` (it boots an Erlang VM too) is a "not yet", not a failure.
-            if (try? await control(["-q", "await_startup"], timeout: .seconds(20))) == 0, RedisTestServer.accepts(port: port) { return }
+            if (try? await control(["-q", "await_startup"], timeout: .seconds(Patience.seconds))) == 0, RedisTestServer.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(300))
         }
         stop()
-        throw RedisTestServer.Missing(description: "rabbitmq-server node \(nodeName) did not start within 90 s (logs in \(directory.path)/log)")
+        throw RedisTestServer.Missing(description: "rabbitmq-server node \(nodeName) did not start within \(3 * Patience.seconds) s (logs in \(directory.path)/log)")
     }
 
     /// `rabbitmqctl stop_app`: the broker stops serving (connections drop), the node stays.

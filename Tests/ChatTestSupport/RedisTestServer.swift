@@ -19,7 +19,7 @@ public final class RedisTestServer: @unchecked Sendable {
     public static var shouldRun: Bool { binary != nil || MongoTestServer.isCI }
     public static let skipReason = "no redis-server: apt-get install redis-server (scripts/test.sh does)"
 
-    /// Starts a server; waits (bounded, 10 s) until it answers.
+    /// Starts a server; waits (bounded, `Patience.seconds`) until it answers.
     public init(password: String? = nil) async throws {
         port = try Self.freePort()
         directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-redis-\(UUID().uuidString)")
@@ -44,13 +44,13 @@ public final class RedisTestServer: @unchecked Sendable {
         process.standardError = FileHandle.nullDevice
         try process.run()
         self.process = process
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(Patience.seconds)
         while ContinuousClock.now < deadline {
             if Self.accepts(port: port) { return }
             try await Task.sleep(for: .milliseconds(20))
         }
         stop()
-        throw Missing(description: "redis-server did not accept connections on \(port) within 10 s")
+        throw Missing(description: "redis-server did not accept connections on \(port) within \(Patience.seconds) s")
     }
 
     /// Kills the server at once (as a crash would).
@@ -62,7 +62,7 @@ public final class RedisTestServer: @unchecked Sendable {
     }
 
     /// Stops the server the way an operator would: `redis-cli shutdown nosave`, then waits
-    /// (bounded, 10 s) for the process to exit. Falls back to SIGKILL if it does not.
+    /// (bounded, `Patience.seconds`) for the process to exit. Falls back to SIGKILL if it does not.
     public func shutdownNoSave() async throws {
         guard let process, process.isRunning else { return }
         let cli = Process()
@@ -74,13 +74,13 @@ public final class RedisTestServer: @unchecked Sendable {
         cli.standardError = FileHandle.nullDevice
         try cli.run()
         cli.waitUntilExit()
-        let deadline = ContinuousClock.now + .seconds(10)
+        let deadline = ContinuousClock.now + .seconds(Patience.seconds)
         while process.isRunning, ContinuousClock.now < deadline {
             try await Task.sleep(for: .milliseconds(20))
         }
         if process.isRunning {
             stop()
-            throw Missing(description: "redis-server on \(port) ignored `shutdown nosave` for 10 s")
+            throw Missing(description: "redis-server on \(port) ignored `shutdown nosave` for \(Patience.seconds) s")
         }
         self.process = nil
     }

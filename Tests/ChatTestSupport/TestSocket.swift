@@ -7,7 +7,8 @@ import NIOCore
 import NIOWebSocket
 
 /// A WebSocket client for tests: frames received are queued for `next()`, frames to
-/// send go through `send(_:)`; every wait is bounded.
+/// send go through `send(_:)`; every wait is bounded (by `Patience.seconds` unless a
+/// test says otherwise: a bound only ever ends a failing wait).
 public final class TestSocket: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case timedOut(String)
@@ -64,7 +65,7 @@ public final class TestSocket: Sendable {
     }
 
     /// The server's close frame (nil: closed without one), waiting at most `seconds`.
-    public func closeFrame(seconds: Double = 10) async throws -> WebSocketCloseFrame? {
+    public func closeFrame(seconds: Double = Patience.seconds) async throws -> WebSocketCloseFrame? {
         let closed = self.closed
         return try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { group in
             group.addTask { try await closed.value }
@@ -90,7 +91,7 @@ public final class TestSocket: Sendable {
     }
 
     /// The next text frame, or `Failure.timedOut` after `seconds`.
-    public func next(_ what: String = "a frame", seconds: Double = 10) async throws -> String {
+    public func next(_ what: String = "a frame", seconds: Double = Patience.seconds) async throws -> String {
         switch await queue.next(timeout: .seconds(seconds)) {
         case .item(let text): return text
         case .closed: throw Failure.closed
@@ -99,7 +100,7 @@ public final class TestSocket: Sendable {
     }
 
     /// The next frame decoded as a JSON object.
-    public func nextObject(_ what: String = "a JSON object", seconds: Double = 10) async throws -> [String: Any] {
+    public func nextObject(_ what: String = "a JSON object", seconds: Double = Patience.seconds) async throws -> [String: Any] {
         let text = try await next(what, seconds: seconds)
         guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
             throw Failure.timedOut("\(what) (got \(text))")
@@ -108,7 +109,7 @@ public final class TestSocket: Sendable {
     }
 
     /// The next frame decoded as a JSON array of objects (the history frame).
-    public func nextArray(seconds: Double = 10) async throws -> [[String: Any]] {
+    public func nextArray(seconds: Double = Patience.seconds) async throws -> [[String: Any]] {
         let text = try await next("the history frame", seconds: seconds)
         guard let array = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [[String: Any]] else {
             throw Failure.timedOut("a JSON array (got \(text))")
@@ -123,6 +124,101 @@ public final class TestSocket: Sendable {
         } catch Failure.timedOut {
             return nil
         }
+    }
+
+    // MARK: Probes and barriers
+    //
+    // A fixed time window ("read for 0.3 s, then count") assumes an idle machine: under
+    // load a frame arrives after its window and is read as the next thing the test
+    // counts. Instead, a test waits for a frame it made itself: a barrier message (or the
+    // server's answer to a binary frame), which the server delivers after everything it
+    // delivered before, so what precedes it is exactly what there was.
+
+    /// The start of every probe's and barrier's content; reads that count messages skip them.
+    public static let probePrefix = "probe-"
+
+    /// A client's message frame with `content` (plain text: no JSON escaping).
+    public static func message(_ content: String) -> String { #"{"type":"message","content":"\#(content)"}"# }
+
+    /// The `content` of a frame, if it is a JSON object with one.
+    public static func content(of frame: String) -> String? {
+        ((try? JSONSerialization.jsonObject(with: Data(frame.utf8))) as? [String: Any])?["content"] as? String
+    }
+
+    /// Whether `frame` is the echo of a probe or a barrier.
+    public static func isProbe(_ frame: String) -> Bool { content(of: frame)?.hasPrefix(probePrefix) == true }
+
+    /// The next frame's content, skipping probe and barrier echoes (one arriving late must
+    /// not count as a message); "" for a frame without content.
+    public func nextMessageContent(_ what: String = "a message", seconds: Double = Patience.seconds) async throws -> String {
+        while true {
+            let frame = try await next(what, seconds: seconds)
+            if !Self.isProbe(frame) { return Self.content(of: frame) ?? "" }
+        }
+    }
+
+    /// The frames before the first one that `isLast` accepts (`what`; read too), in
+    /// order; waits at most `seconds` in all.
+    public func frames(until what: String, seconds: Double = Patience.seconds, isLast: (String) -> Bool) async throws -> [String] {
+        let deadline = ContinuousClock.now + .seconds(seconds)
+        var before: [String] = []
+        while true {
+            switch await queue.next(timeout: deadline - ContinuousClock.now) {
+            case .item(let text):
+                if isLast(text) { return before }
+                before.append(text)
+            case .closed: throw Failure.closed
+            case .timedOut: throw Failure.timedOut("\(what) (\(before.count) other frames came first)")
+            }
+        }
+    }
+
+    /// The frames before the echo of a message whose content is `marker`.
+    public func frames(before marker: String, seconds: Double = Patience.seconds) async throws -> [String] {
+        try await frames(until: "the message \(marker)", seconds: seconds) { Self.content(of: $0) == marker }
+    }
+
+    /// Sends a binary frame, which a chat room socket answers at once with an error frame
+    /// to this socket alone, and returns the frames that came before that answer. The
+    /// answer is written on the socket's event loop behind every frame the room handed
+    /// to it before, so an empty result shows that nothing else was on its way.
+    public func framesBeforeBinaryAnswer(seconds: Double = Patience.seconds) async throws -> [String] {
+        sendBinary([0])
+        return try await frames(until: "the answer to a binary frame", seconds: seconds) { frame in
+            (((try? JSONSerialization.jsonObject(with: Data(frame.utf8))) as? [String: Any])?["error"] as? String)?.contains("binary") == true
+        }
+    }
+
+    /// Posts a barrier (a message with a fresh `probe-barrier-…` content, skipped by the
+    /// probe filters) from `sender` and reads each of `readers` up to its echo; returns,
+    /// per reader, the frames before it that are not probes. Every message posted before
+    /// the barrier and delivered at all is delivered before it.
+    @discardableResult
+    public static func barrier(from sender: TestSocket, to readers: [TestSocket], seconds: Double = Patience.seconds) async throws -> [[String]] {
+        let marker = "\(probePrefix)barrier-\(UUID().uuidString)"
+        sender.send(Self.message(marker))
+        var extras: [[String]] = []
+        for reader in readers {
+            extras.append(try await reader.frames(before: marker, seconds: seconds).filter { !Self.isProbe($0) })
+        }
+        return extras
+    }
+
+    /// Posts probes (`probe-N`) from `sender`, waiting up to `window` seconds at each
+    /// reader for one, until every reader has received a probe (the nodes' subscriptions
+    /// are in place; a probe posted before that is lost, hence several), then posts a
+    /// barrier and reads every reader up to it: the probes still on their way, however
+    /// late, are consumed here and cannot be counted as the test's messages.
+    public static func awaitDelivery(from sender: TestSocket, to readers: [TestSocket], attempts: Int = 60, window: Double = 1) async throws {
+        var reached = Array(repeating: false, count: readers.count)
+        for attempt in 0..<attempts where reached.contains(false) {
+            sender.send(Self.message("\(probePrefix)\(attempt)"))
+            for (index, reader) in readers.enumerated() where !reached[index] {
+                reached[index] = (try? await reader.next("a probe", seconds: window)) != nil
+            }
+        }
+        guard !reached.contains(false) else { throw Failure.timedOut("a probe at every socket (\(attempts) probes sent)") }
+        try await barrier(from: sender, to: readers)
     }
 
     /// Closes our side and waits (bounded) for the connection to end.

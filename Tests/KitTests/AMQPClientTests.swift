@@ -24,22 +24,22 @@ struct AMQPClientTests {
 
     static func nextDelivery(_ queue: TimedQueue<AMQPConsumer.Event>) async throws -> AMQPDelivery {
         while true {
-            switch await queue.next(timeout: .seconds(20)) {
+            switch await queue.next(timeout: .seconds(Patience.seconds)) {
             case .item(.delivery(let delivery)): return delivery
             case .item: continue
             case .closed: throw AMQPError(.closed, "consumer ended")
-            case .timedOut: throw AMQPError(.timeout, "no delivery within 20 s")
+            case .timedOut: throw AMQPError(.timeout, "no delivery within \(Patience.seconds) s")
             }
         }
     }
 
     static func waitFor(_ wanted: (AMQPConsumer.Event) -> Bool, in queue: TimedQueue<AMQPConsumer.Event>) async throws {
         while true {
-            switch await queue.next(timeout: .seconds(30)) {
+            switch await queue.next(timeout: .seconds(Patience.seconds)) {
             case .item(let event) where wanted(event): return
             case .item: continue
             case .closed: throw AMQPError(.closed, "consumer ended")
-            case .timedOut: throw AMQPError(.timeout, "event not seen within 30 s")
+            case .timedOut: throw AMQPError(.timeout, "event not seen within \(Patience.seconds) s")
             }
         }
     }
@@ -67,11 +67,9 @@ struct AMQPClientTests {
             #expect(!delivery.redelivered)
             consumer.ack(delivery)
         }
-        var empty = false
-        for _ in 0..<100 where !empty {
+        let empty = try await waitUntil {
             let status = try await client.status(of: queue.name)
-            empty = status.messages == 0 && status.consumers == 1
-            if !empty { try await Task.sleep(for: .milliseconds(50)) }
+            return status.messages == 0 && status.consumers == 1
         }
         #expect(empty, "acked messages leave the queue")
         consumer.stop()
@@ -102,11 +100,7 @@ struct AMQPClientTests {
         let peeked = try await client.peek(name, limit: 2)
         #expect(peeked.map { String(decoding: $0.body, as: UTF8.self) } == ["p0", "p1"])
         // The requeue is asynchronous on the broker: the count comes back within moments.
-        var back = false
-        for _ in 0..<100 where !back {
-            back = try await client.status(of: name).messages == 4
-            if !back { try await Task.sleep(for: .milliseconds(20)) }
-        }
+        let back = try await waitUntil(every: .milliseconds(20)) { try await client.status(of: name).messages == 4 }
         #expect(back, "peeked messages are back in the queue")
         let again = try await client.peek(name, limit: 10)
         #expect(again.map { String(decoding: $0.body, as: UTF8.self) } == ["p0", "p1", "p2", "p3"], "order kept after a peek")
@@ -166,10 +160,8 @@ struct AMQPClientTests {
         try await Self.waitFor({ if case .disconnected = $0 { true } else { false } }, in: events)
 
         try await server.startApp()
-        var published = false
-        for _ in 0..<100 where !published {
-            published = (try? await client.publish([AMQPMessage(body: Array("after".utf8))], to: queue.name)) != nil
-            if !published { try await Task.sleep(for: .milliseconds(100)) }
+        let published = try await waitUntil(every: .milliseconds(100)) {
+            (try? await client.publish([AMQPMessage(body: Array("after".utf8))], to: queue.name)) != nil
         }
         #expect(published)
         let delivery = try await Self.nextDelivery(events)

@@ -51,18 +51,16 @@ struct RedisClientTests {
     @Test("`redis-cli shutdown nosave` and a restart: calls fail fast while it is down, then succeed again without a new client")
     func reconnect() async throws {
         let server = try await RedisTestServer()
-        let client = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .milliseconds(200), commandTimeout: .milliseconds(500)))
+        // Shut down, Redis refuses connections at once (that is the fast failure tested): the
+        // timeouts only bound a Redis that is up and slow (a loaded machine), so they are generous.
+        let client = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .seconds(5), commandTimeout: .seconds(10)))
         try await client.command(["SET", "k", "1"])
         try await server.shutdownNoSave()
         let down = await #expect(throws: RedisError.self) { try await client.command(["GET", "k"]) }
         #expect(down?.kind == .unavailable)
         try await server.start()
         // The backoff is at most a few hundred ms after one failure; retry within a bound.
-        var recovered = false
-        for _ in 0..<100 where !recovered {
-            recovered = (try? await client.ping()) != nil
-            if !recovered { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        let recovered = try await waitUntil { (try? await client.ping()) != nil }
         #expect(recovered)
         #expect(try await client.command(["GET", "k"]).isNull, "a fresh server (no persistence)")
         await client.close()
@@ -84,11 +82,11 @@ struct RedisSubscriberTests {
 
     func next(_ queue: TimedQueue<RedisSubscriber.Event>, skippingDisconnects: Bool = true) async throws -> RedisSubscriber.Event {
         while true {
-            switch await queue.next(timeout: .seconds(10)) {
+            switch await queue.next(timeout: .seconds(Patience.seconds)) {
             case .item(.disconnected) where skippingDisconnects: continue
             case .item(let event): return event
             case .closed: throw RedisError(.closed, "subscription ended")
-            case .timedOut: throw RedisError(.unavailable, "no event within 10 s")
+            case .timedOut: throw RedisError(.unavailable, "no event within \(Patience.seconds) s")
             }
         }
     }
@@ -126,11 +124,8 @@ struct RedisSubscriberTests {
         try await server.shutdownNoSave()
         try await server.start()
         #expect(try await next(queue) == .subscribed)
-        var delivered = false
-        for _ in 0..<50 where !delivered {
-            delivered = (try? await client.command(["PUBLISH", "news", "again"]))?.int == 1
-            if !delivered { try await Task.sleep(for: .milliseconds(50)) }
-        }
+        // Until a PUBLISH reaches the subscriber (bounded); each one that does is received.
+        _ = try await waitUntil { (try? await client.command(["PUBLISH", "news", "again"]))?.int == 1 }
         #expect(try await next(queue) == .message(channel: "news", payload: Array("again".utf8)))
 
         subscriber.stop()

@@ -33,6 +33,9 @@ final class FaultSender: Sendable {
 
     var snapshot: Stats { stats.withLock { $0 } }
 
+    /// How many of this sender's messages have been acknowledged so far.
+    var acknowledgedCount: Int { stats.withLock { $0.acknowledged.count } }
+
     /// A node is gone for good: connect elsewhere from now on.
     func forget(node: String) { nodes.withLock { $0.removeAll { $0 == node } } }
 

@@ -47,7 +47,15 @@ struct FaultSuiteTests {
         var phases: [String] = []
         try await withThrowingTaskGroup(of: Void.self) { group in
             for sender in senders { group.addTask { await sender.run() } }
-            func steady() async throws { try await Task.sleep(for: .seconds(2)) }
+            /// A steady phase: 2 s of posting (pace), and until the stream has moved on by
+            /// at least 10 acknowledged messages (bounded): on a loaded machine 2 s alone can
+            /// see next to none, and every fault must meet, and be followed by, a flowing stream.
+            func steady() async throws {
+                let acknowledgedSoFar = { senders.map(\.acknowledgedCount).reduce(0, +) }
+                let before = acknowledgedSoFar()
+                try await Task.sleep(for: .seconds(2))
+                _ = try await waitUntil(seconds: 2 * Patience.seconds, every: .milliseconds(100)) { acknowledgedSoFar() - before >= 10 }
+            }
 
             try await steady()
             phases.append("kill -9 notify")
@@ -95,11 +103,10 @@ struct FaultSuiteTests {
         let expectedNotifications = acknowledged.count * (names.count - 1)
         var messages: [BSONDocument] = []
         var notifications: [BSONDocument] = []
-        for _ in 0..<600 {
+        _ = try await waitUntil(seconds: 3 * Patience.seconds, every: .milliseconds(100)) {
             messages = try await client.collection("messages", database: database).find(["room_id": roomID])
             notifications = try await client.collection("notifications", database: database).find(["room_id": roomID])
-            if notifications.count >= expectedNotifications && messages.count >= acknowledged.count { break }
-            try await Task.sleep(for: .milliseconds(100))
+            return notifications.count >= expectedNotifications && messages.count >= acknowledged.count
         }
         // Let late duplicates (redeliveries) show up if there were any.
         try await Task.sleep(for: .seconds(1))

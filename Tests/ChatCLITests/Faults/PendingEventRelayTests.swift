@@ -59,12 +59,15 @@ struct PendingEventRelayTests {
         let notify = "http://127.0.0.1:\(try await notifyProcess.waitForNotifyPort())"
         for member in people.dropFirst() {
             // The relay takes events at least 10 s old, every 5 s.
-            let list = try await NotificationServiceTests.waitForList(notify, token: member.token, count: total, seconds: 60)
+            let list = try await NotificationServiceTests.waitForList(notify, token: member.token, count: total, seconds: 2 * Patience.seconds)
             let contents = list.compactMap { $0["Content"] as? String }
             #expect(Set(contents) == Set((0..<total).map { "during the outage \($0)" }), "\(contents)")
             #expect(contents.count == total, "each once")
         }
-        #expect(nodeB.stderr.contains("republished message events"), "stderr:\n\(nodeB.stderr.suffix(1500))")
+        // Logged once the broker confirmed and the marks are cleared, which can be after
+        // the notify service stored what the relay published: wait (bounded) for the line.
+        let logged = try await waitUntil(every: .milliseconds(100)) { nodeB.stderr.contains("republished message events") }
+        #expect(logged, "stderr:\n\(nodeB.stderr.suffix(1500))")
     }
 
     @Test("posts acknowledged while RabbitMQ is stopped, node alive: its buffer publishes them once the broker is back and clears their pending marks, so the relay publishes nothing twice")
@@ -74,25 +77,47 @@ struct PendingEventRelayTests {
         let (broker, queue, dataDir, node, people) = (outage.broker, outage.queue, outage.dataDir, outage.node, outage.people)
         defer { broker.stop() }
         defer { node.stop() }
-        let store = try DatabaseQueue(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
+        // The test writes to the node's store too (below): wait for its locks, never fail on them.
+        var configuration = Configuration()
+        configuration.busyMode = .timeout(Patience.seconds)
+        let store = try DatabaseQueue(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"), configuration: configuration)
         let pending = { try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_events") ?? -1 } }
+        /// Waits for a relay pass, observed instead of slept for: a mark of the test's own,
+        /// dated long ago, for a message that does not exist, which a pass clears without
+        /// publishing or logging anything. Passes run one after another, so once it is gone
+        /// every pass that began before it was added has ended too.
+        func relayPass(sentinel id: String) async throws -> Bool {
+            try await store.write { db in
+                try db.execute(sql: "INSERT INTO pending_events (message_id, room_id, since) VALUES (?, ?, 0)", arguments: [id, id])
+            }
+            return try await waitUntil(every: .milliseconds(100)) {
+                try await store.read { db in try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM pending_events WHERE message_id = ?", arguments: [id]) ?? -1 } == 0
+            }
+        }
         #expect(try await pending() == total, "each post recorded its unconfirmed event")
+        // The relay takes marks at least 10 s old. The posts (each waits out its confirm)
+        // and restarting the broker can take that long on a loaded machine, and then the
+        // relay may rightly publish these events before the buffer does. Dated an hour
+        // ahead, the marks are the buffer's alone to clear, which is what this test is
+        // about; a relay pass that had taken them before ends (unconfirmed: the broker is
+        // down) before the broker comes back.
+        let anHourAhead = Int64((Date().timeIntervalSince1970 + 3600) * 1000)
+        try await store.write { db in try db.execute(sql: "UPDATE pending_events SET since = ?", arguments: [anHourAhead]) }
+        let earlierPassesOver = try await relayPass(sentinel: "00000000000000000000bee1")
+        try #require(earlierPassesOver, "the relay never cleared the sentinel mark")
         try await broker.startApp()
 
         let notifyProcess = try NotificationRabbitMQTests.serve("notify", broker: broker, queue: queue, dataDir: dataDir)
         defer { notifyProcess.stop() }
         let notify = "http://127.0.0.1:\(try await notifyProcess.waitForNotifyPort())"
-        let list = try await NotificationServiceTests.waitForList(notify, token: people[1].token, count: total, seconds: 60)
+        let list = try await NotificationServiceTests.waitForList(notify, token: people[1].token, count: total, seconds: 2 * Patience.seconds)
         #expect(list.count == total)
-        // The buffer's confirmation clears the marks (bounded wait); the relay, which
-        // takes marks at least 10 s old every 5 s, then has nothing to publish again.
-        var left = try await pending()
-        for _ in 0..<200 where left != 0 {
-            try await Task.sleep(for: .milliseconds(100))
-            left = try await pending()
-        }
-        #expect(left == 0, "pending marks left after the buffer published their events")
-        try await Task.sleep(for: .seconds(6))
+        // The buffer's confirmation clears the marks (bounded wait); the relay then has
+        // nothing to publish again: a relay pass since then logged nothing.
+        _ = try await waitUntil(every: .milliseconds(100)) { try await pending() == 0 }
+        #expect(try await pending() == 0, "pending marks left after the buffer published their events")
+        let relayRan = try await relayPass(sentinel: "00000000000000000000bee2")
+        #expect(relayRan, "the relay never cleared the sentinel mark")
         #expect(!node.stderr.contains("republished message events"), "stderr:\n\(node.stderr.suffix(1500))")
     }
 }
