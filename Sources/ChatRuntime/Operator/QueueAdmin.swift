@@ -77,5 +77,5 @@ public struct QueueAdmin: Sendable {
         }
     }
 
-    private func durable(_ name: String) -> Bool { name == settings.rabbitMQQueue ? settings.rabbitMQQueueDurable : true }
+    private func durable(_ name: String) -> Bool { name == settings.rabbitMQQueue ? settings.rabbitMQQueueDurability.preferred : true }
 }
