@@ -135,6 +135,79 @@ struct QueueDurabilityTests {
         #expect(try await client.declare(AMQPQueue(name: queue, durable: false)).durable == false)
     }
 
+    @Test("doctor declares the queues as the services do: auto reports the Go queue non-durable (exit 0); rabbitmq.queue_durable=true exits 12 naming the mismatch; a missing queue is reported, not created")
+    func doctor() async throws {
+        let broker = try await RabbitMQTestServer.shared()
+        let (client, queue) = try await Self.goQueue(broker, prefix: "go-doctor")
+        defer { client.close() }
+        let dataDir = Self.dataDir()
+        let environment = ["RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": queue]
+
+        let auto = try await ChatctlProcess.run(["doctor", "--json", "--data-dir", dataDir], environment: environment)
+        #expect(auto.status == 0, "\(auto.stdout)\(auto.stderr)")
+        let checks = try #require((try JSONSerialization.jsonObject(with: Data(auto.stdout.utf8)) as? [String: Any])?["checks"] as? [[String: Any]])
+        let rabbitMQ = try #require(checks.first { $0["name"] as? String == "rabbitmq" })
+        #expect(rabbitMQ["ok"] as? Bool == true)
+        #expect((rabbitMQ["target"] as? String)?.hasSuffix("queue \(queue) non-durable") == true, "\(rabbitMQ)")
+
+        let strict = try await ChatctlProcess.run(
+            ["doctor", "--data-dir", dataDir], environment: environment.merging(["CHATCTL_RABBITMQ_QUEUE_DURABLE": "true"]) { $1 })
+        #expect(strict.status == 12, "\(strict.stdout)\(strict.stderr)")
+        #expect(strict.stdout.contains("FAILED"))
+        #expect(strict.stdout.contains("queue \(queue) is non-durable, but rabbitmq.queue_durable=true (from CHATCTL_RABBITMQ_QUEUE_DURABLE)"), "\(strict.stdout)")
+
+        let relaxed = try await ChatctlProcess.run(
+            ["doctor", "--data-dir", dataDir], environment: environment.merging(["CHATCTL_RABBITMQ_QUEUE_DURABLE": "false"]) { $1 })
+        #expect(relaxed.status == 0, "\(relaxed.stdout)\(relaxed.stderr)")
+
+        let missing = "go-doctor-missing-\(UUID().uuidString.prefix(8))"
+        let fresh = try await ChatctlProcess.run(["doctor", "--data-dir", dataDir], environment: ["RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": missing])
+        #expect(fresh.status == 0, "\(fresh.stdout)\(fresh.stderr)")
+        #expect(fresh.stdout.contains("queue \(missing) not declared yet"))
+        let notCreated = await #expect(throws: AMQPError.self) { try await client.status(of: missing) }
+        #expect(notCreated?.kind == .closedByBroker(code: 404), "doctor creates nothing")
+    }
+
+    @Test("queues list shows each queue's durability; a mismatch with rabbitmq.queue_durable exits 1 with the reason, in text and JSON")
+    func list() async throws {
+        let broker = try await RabbitMQTestServer.shared()
+        let (client, queue) = try await Self.goQueue(broker, prefix: "go-list", events: ["a", "b"])
+        defer { client.close() }
+        let environment = ["RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": queue]
+        func rows(_ result: (status: Int32, stdout: String, stderr: String)) throws -> [String: [String: Any]] {
+            let rows = try #require((try JSONSerialization.jsonObject(with: Data(result.stdout.utf8)) as? [String: Any])?["queues"] as? [[String: Any]])
+            return Dictionary(uniqueKeysWithValues: rows.map { ($0["name"] as? String ?? "", $0) })
+        }
+
+        let auto = try await ChatctlProcess.run(["queues", "list", "--json"], environment: environment)
+        #expect(auto.status == 0, "\(auto.stderr)")
+        let autoRows = try rows(auto)
+        #expect(autoRows[queue]?["durable"] as? Bool == false)
+        #expect(autoRows[queue]?["wanted"] as? String == "either")
+        #expect(autoRows[queue]?["ready"] as? Int == 2)
+        #expect(autoRows[queue]?["problem"] == nil)
+        #expect(autoRows["\(queue).dead"]?["exists"] as? Bool == false)
+        #expect(autoRows["\(queue).dead"]?["durable"] == nil)
+        let text = try await ChatctlProcess.run(["queues", "list"], environment: environment)
+        #expect(text.status == 0)
+        #expect(text.stdout.contains("DURABLE"))
+        #expect(text.stdout.contains("non-durable: its events are lost if the broker restarts"))
+
+        let strictEnvironment = environment.merging(["CHATCTL_RABBITMQ_QUEUE_DURABLE": "true"]) { $1 }
+        let strict = try await ChatctlProcess.run(["queues", "list"], environment: strictEnvironment)
+        #expect(strict.status == 1, "\(strict.stdout)\(strict.stderr)")
+        #expect(strict.stdout.contains("\(queue): queue \(queue) is non-durable, but rabbitmq.queue_durable=true"), "\(strict.stdout)")
+        let strictJSON = try await ChatctlProcess.run(["queues", "list", "--json"], environment: strictEnvironment)
+        #expect(strictJSON.status == 1)
+        let strictRows = try rows(strictJSON)
+        #expect(strictRows[queue]?["wanted"] as? String == "durable")
+        #expect((strictRows[queue]?["problem"] as? String)?.contains("requires a durable queue") == true)
+
+        let relaxed = try await ChatctlProcess.run(["queues", "list"], environment: environment.merging(["CHATCTL_RABBITMQ_QUEUE_DURABLE": "false"]) { $1 })
+        #expect(relaxed.status == 0, "\(relaxed.stdout)")
+        #expect(try await client.status(of: queue).messages == 2, "listing moved nothing")
+    }
+
 }
 
 /// rabbitmq.queue_durable's values, without a broker.
