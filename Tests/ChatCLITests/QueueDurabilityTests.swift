@@ -208,6 +208,82 @@ struct QueueDurabilityTests {
         #expect(try await client.status(of: queue).messages == 2, "listing moved nothing")
     }
 
+    @Test("queues migrate moves every event of the Go queue into a durable queue of the same name, in order, none lost; refuses while it has consumers; --dry-run changes nothing; a second run has nothing to do")
+    func migrate() async throws {
+        let broker = try await RabbitMQTestServer.shared()
+        let total = 300
+        let events = (0..<total).map { #"{"ID":"000000000000000000000000","Content":"event \#($0)"}"# }
+        let (client, queue) = try await Self.goQueue(broker, prefix: "go-migrate", events: events)
+        defer { client.close() }
+        let environment = ["RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": queue]
+
+        let dryRun = try await ChatctlProcess.run(["queues", "migrate", "--dry-run"], environment: environment)
+        #expect(dryRun.status == 0, "\(dryRun.stdout)\(dryRun.stderr)")
+        #expect(dryRun.stdout.contains("dry run: nothing changed") && dryRun.stdout.contains("(\(total) now)"), "\(dryRun.stdout)")
+        #expect(try await client.inspect(AMQPQueue(name: queue, durable: false, acceptsOtherDurability: true)) == AMQPQueueStatus(messages: total, consumers: 0, durable: false))
+
+        // A notification service still consuming: refused, nothing moved.
+        let consumer = AMQPConsumer(endpoint: client.endpoint, queue: AMQPQueue(name: queue, durable: false), prefetch: 1, heartbeat: 10)
+        defer { consumer.stop() }
+        consumer.startIfNeeded()
+        var attached = false
+        for _ in 0..<200 where !attached {
+            attached = try await client.status(of: queue).consumers == 1
+            if !attached { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(attached)
+        let refused = try await ChatctlProcess.run(["queues", "migrate"], environment: environment)
+        consumer.stop()
+        #expect(refused.status == 3, "\(refused.stdout)\(refused.stderr)")
+        #expect(refused.stderr.contains("1 consumer") && refused.stderr.contains("nothing was moved"))
+        var back = false
+        for _ in 0..<100 where !back {
+            back = try await client.status(of: queue) == AMQPQueueStatus(messages: total, consumers: 0)
+            if !back { try await Task.sleep(for: .milliseconds(50)) }
+        }
+        #expect(back, "all \(total) still there")
+
+        let migrated = try await ChatctlProcess.run(["queues", "migrate", "--json"], environment: environment)
+        #expect(migrated.status == 0, "\(migrated.stdout)\(migrated.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(migrated.stdout.utf8)) as? [String: Any])
+        #expect(report["wasDurable"] as? Bool == false)
+        #expect(report["durable"] as? Bool == true)
+        #expect(report["moved"] as? Int == total)
+        // Durable now: a durable declare, which the broker refused before (406), succeeds.
+        #expect(try await client.declare(AMQPQueue(name: queue, durable: true)) == AMQPQueueStatus(messages: total, consumers: 0, durable: true))
+        #expect(try await client.peek(queue, limit: total + 10).map { String(decoding: $0.body, as: UTF8.self) } == events, "every event once, in order")
+        let temporary = await #expect(throws: AMQPError.self) { try await client.status(of: "\(queue).migrating") }
+        #expect(temporary?.kind == .closedByBroker(code: 404), "the temporary queue is gone")
+
+        let again = try await ChatctlProcess.run(["queues", "migrate"], environment: environment)
+        #expect(again.status == 0)
+        #expect(again.stdout.contains("nothing to do: \(queue) is durable already"), "\(again.stdout)")
+        let listed = try await ChatctlProcess.run(["queues", "list", "--json"], environment: environment.merging(["CHATCTL_RABBITMQ_QUEUE_DURABLE": "true"]) { $1 })
+        #expect(listed.status == 0, "durable now, as rabbitmq.queue_durable=true requires: \(listed.stdout)")
+    }
+
+    @Test("queues migrate after a killed run: the events left in QUEUE.migrating are moved back first, and none is lost")
+    func migrateAfterKill() async throws {
+        let broker = try await RabbitMQTestServer.shared()
+        let (client, queue) = try await Self.goQueue(broker, prefix: "go-rerun", events: (0..<5).map { "left in the queue \($0)" })
+        defer { client.close() }
+        // What a run killed while draining leaves: some events already in the durable temporary queue.
+        let temporary = "\(queue).migrating"
+        _ = try await client.declare(AMQPQueue(name: temporary, durable: true))
+        try await client.publish((0..<3).map { AMQPMessage(body: Array("moved before the kill \($0)".utf8)) }, to: temporary)
+
+        let migrated = try await ChatctlProcess.run(["queues", "migrate", "--json"], environment: ["RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": queue])
+        #expect(migrated.status == 0, "\(migrated.stdout)\(migrated.stderr)")
+        let report = try #require(try JSONSerialization.jsonObject(with: Data(migrated.stdout.utf8)) as? [String: Any])
+        #expect(report["recovered"] as? Int == 3)
+        #expect(report["moved"] as? Int == 8)
+        #expect(try await client.declare(AMQPQueue(name: queue, durable: true)).messages == 8)
+        let bodies = try await client.peek(queue, limit: 20).map { String(decoding: $0.body, as: UTF8.self) }
+        #expect(Set(bodies) == Set((0..<5).map { "left in the queue \($0)" } + (0..<3).map { "moved before the kill \($0)" }))
+        #expect(bodies.count == 8)
+        let gone = await #expect(throws: AMQPError.self) { try await client.status(of: temporary) }
+        #expect(gone?.kind == .closedByBroker(code: 404))
+    }
 }
 
 /// rabbitmq.queue_durable's values, without a broker.
