@@ -310,6 +310,10 @@ struct QueueDurabilitySettingTests {
         try "secret_key: s\nrabbitmq:\n  queue_durable: false\n".write(to: yaml, atomically: true, encoding: .utf8)
         #expect(try await ChatctlProcess.run(["config", "check", yaml.path]).status == 0)
 
+        for oldSpelling in ["yes", "0", "TRUE"] {
+            let result = try await ChatctlProcess.run(["config", "check"], environment: ["SECRET_KEY": "s", "CHATCTL_RABBITMQ_QUEUE_DURABLE": oldSpelling])
+            #expect(result.status == 0, "\(oldSpelling), as a bool variable took it: \(result.stderr)")
+        }
         let bad = try await ChatctlProcess.run(["config", "check"], environment: ["SECRET_KEY": "s", "CHATCTL_RABBITMQ_QUEUE_DURABLE": "maybe"])
         #expect(bad.status == 1)
         #expect(bad.stderr.contains("rabbitmq.queue_durable") && bad.stderr.contains("auto, true, false"), "\(bad.stderr)")

@@ -17,12 +17,14 @@ public enum QueueDurability: Sendable, Equatable, CustomStringConvertible {
     /// The values `rabbitmq.queue_durable` accepts.
     public static let choices = ["auto", "true", "false"]
 
-    /// `auto`, `true` or `false` (any case); nil for anything else.
+    /// `auto`, `true` or `false` (any case); nil for anything else. The other spellings
+    /// the setting took while it was a bool still mean what they meant (an environment
+    /// variable's yes/no/1/0, YAML's on/off/y/n).
     public init?(settingValue: String) {
         switch settingValue.lowercased() {
         case "auto": self = .auto
-        case "true": self = .required(durable: true)
-        case "false": self = .required(durable: false)
+        case "true", "yes", "y", "on", "1": self = .required(durable: true)
+        case "false", "no", "n", "off", "0": self = .required(durable: false)
         default: return nil
         }
     }

@@ -12,8 +12,8 @@ public struct SettingKey: Sendable, Hashable {
     public let isSecret: Bool
     /// The Go system's environment variable for this setting, if it had one.
     public let legacyEnvironment: String?
-    /// The only values a word setting accepts (any case; checked by `Settings.validate`).
-    /// When they include `true` and `false`, a file may also give a JSON boolean: such a
+    /// The words a word setting takes, for messages (`Settings.validate` checks them).
+    /// When they include `true` and `false`, a file may also give a boolean: such a
     /// setting was a bool before it gained another word (`rabbitmq.queue_durable`: auto).
     public let choices: [String]?
     public let help: String

@@ -105,10 +105,10 @@ public struct Settings: Sendable {
         if let format = string(.logFormat), LogFormat(rawValue: format.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logFormat.key, message: "'\(format)' (from \(origin(.logFormat))) is not one of logfmt, json")
         }
-        for setting in SettingKey.all {
-            if let choices = setting.choices, let value = string(setting), !choices.contains(value.lowercased()) {
-                throw SettingsError(key: setting.key, message: "'\(value)' (from \(origin(setting))) is not one of \(choices.joined(separator: ", "))")
-            }
+        if let value = string(.rabbitMQQueueDurable), QueueDurability(settingValue: value) == nil {
+            throw SettingsError(
+                key: SettingKey.rabbitMQQueueDurable.key,
+                message: "'\(value)' (from \(origin(.rabbitMQQueueDurable))) is not one of \(QueueDurability.choices.joined(separator: ", "))")
         }
         if let timeout = int(.shutdownTimeoutSeconds), !(1...3600).contains(timeout) {
             throw SettingsError(key: SettingKey.shutdownTimeoutSeconds.key, message: "must be between 1 and 3600 seconds")
