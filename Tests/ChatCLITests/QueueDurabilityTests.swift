@@ -46,7 +46,7 @@ struct QueueDurabilityTests {
 
     static func occurrences(_ text: String, in log: String) -> Int { log.components(separatedBy: text).count - 1 }
 
-    /// The body and durability of what `client` finds in `queue` once it holds `count`.
+    /// The bodies `client` finds in `queue` once it holds `count` messages (bounded wait).
     static func contents(_ client: AMQPClient, queue: String, count: Int) async throws -> [String] {
         try await RabbitMQEventTests.waitForMessages(client, queue: queue, count: count).map { String(decoding: $0.body, as: UTF8.self) }
     }
