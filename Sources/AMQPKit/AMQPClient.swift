@@ -2,8 +2,8 @@ import Foundation
 import Synchronization
 
 /// Request/response work on RabbitMQ — declare, status, publish with confirms, peek,
-/// purge — on one connection owned by a dedicated thread (librabbitmq blocks and is not
-/// thread-safe, so no call runs on an event loop or the cooperative pool).
+/// purge, move, delete — on one connection owned by a dedicated thread (librabbitmq
+/// blocks and is not thread-safe, so no call runs on an event loop or the cooperative pool).
 ///
 /// Calls are served in order. A dropped connection fails the call in progress with
 /// `.unavailable` and is re-opened (with backoff) by the next call; while idle the
@@ -15,16 +15,21 @@ public final class AMQPClient: Sendable {
         public var confirmTimeout: Duration
         /// Queues declared on every (re)connect, before any call: a queue deleted while the
         /// broker was away is back before the first publish (the default exchange drops
-        /// messages for a missing queue, and confirms them anyway).
+        /// messages for a missing queue, and confirms them anyway). Declared again, too,
+        /// when a publish to one comes back unroutable (deleted under a live connection).
         public var declareOnConnect: [AMQPQueue]
+        /// Told how each of those declares went (which durability, or why it was refused).
+        public var onDeclare: AMQPDeclareObserver?
 
         public init(
-            heartbeat: Int = 30, connectTimeout: Duration = .seconds(2), confirmTimeout: Duration = .seconds(5), declareOnConnect: [AMQPQueue] = []
+            heartbeat: Int = 30, connectTimeout: Duration = .seconds(2), confirmTimeout: Duration = .seconds(5), declareOnConnect: [AMQPQueue] = [],
+            onDeclare: AMQPDeclareObserver? = nil
         ) {
             self.heartbeat = heartbeat
             self.connectTimeout = connectTimeout
             self.confirmTimeout = confirmTimeout
             self.declareOnConnect = declareOnConnect
+            self.onDeclare = onDeclare
         }
     }
 
@@ -63,7 +68,7 @@ public final class AMQPClient: Sendable {
 
     // MARK: - Operations
 
-    /// Declares `queue` (creating it if needed) and returns its counts.
+    /// Declares `queue` (creating it if needed) and returns its counts and durability.
     public func declare(_ queue: AMQPQueue) async throws(AMQPError) -> AMQPQueueStatus {
         try await run { worker throws(AMQPError) in try worker.connection().declare(queue) }
     }
@@ -73,18 +78,112 @@ public final class AMQPClient: Sendable {
         try await run { worker throws(AMQPError) in try worker.connection().declare(AMQPQueue(name: queueName, durable: durable), passive: true) }
     }
 
+    /// The counts and durability of an existing queue, or nil when there is none — without
+    /// creating it: a passive declare first, then a declare with `queue`'s arguments, which
+    /// changes nothing on an existing queue and (with `acceptsOtherDurability`) finds its
+    /// durability, which a passive declare does not report. Only a queue deleted between
+    /// the two steps would be created again by the second.
+    public func inspect(_ queue: AMQPQueue) async throws(AMQPError) -> AMQPQueueStatus? {
+        try await run { worker throws(AMQPError) -> AMQPQueueStatus? in
+            let connection = try worker.connection()
+            do throws(AMQPError) {
+                _ = try connection.declare(queue, passive: true)
+            } catch {
+                guard error.kind == .closedByBroker(code: 404) else { throw error }
+                try connection.reopenChannel()
+                return nil
+            }
+            return try connection.declare(queue)
+        }
+    }
+
     /// Publishes `messages` in order to the default exchange (routing key = queue name)
     /// and returns once the broker confirmed every one (it then has them: persistent
     /// messages on a durable queue survive a broker restart).
+    ///
+    /// Publishes are mandatory: a message no queue took is returned by the broker (and
+    /// confirmed anyway), never silently dropped. When the queue is one of
+    /// `declareOnConnect` — deleted under this live connection, say by `chatctl queues
+    /// migrate` — it is declared again as on connect and only the returned messages are
+    /// published again (twice at most); otherwise, or if they still come back, this
+    /// throws `.unroutable` (and the caller's retry publishes the batch again).
     public func publish(_ messages: [AMQPMessage], to queueName: String) async throws(AMQPError) {
         guard !messages.isEmpty else { return }
         let timeout = options.confirmTimeout
-        try await run { worker throws(AMQPError) in
+        let redeclare = options.declareOnConnect.first { $0.name == queueName }
+        try await run { worker throws(AMQPError) -> Void in
             let connection = try worker.connection()
-            var last: UInt64 = 0
-            for message in messages { last = try connection.publish(message, routingKey: queueName) }
-            try connection.waitForConfirms(upTo: last, timeout: timeout)
+            var pending = messages
+            var rounds = 0
+            while true {
+                var last: UInt64 = 0
+                for message in pending { last = try connection.publish(message, routingKey: queueName, mandatory: true) }
+                let returned = try connection.waitForConfirms(upTo: last, timeout: timeout)
+                if returned.isEmpty { return }
+                rounds += 1
+                guard let redeclare, rounds <= 2, let unrouted = Self.unrouted(returned, of: pending) else {
+                    throw AMQPError(
+                        .unroutable, "RabbitMQ returned \(returned.count) of \(pending.count) messages published to \(queueName): no such queue")
+                }
+                _ = try worker.declare(redeclare, on: connection)
+                pending = unrouted
+            }
         }
+    }
+
+    /// Moves up to `limit` messages from the head of `source` to the end of
+    /// `destination`, in order, and returns how many (0: `source` is empty). Nothing is
+    /// lost: the messages are taken unsettled, published (persistent, mandatory) and
+    /// confirmed, and only then acknowledged on `source`; on any failure the taken ones
+    /// go back to `source`. A process killed between the confirm and the acks leaves
+    /// that batch in both queues (the broker requeues what was never acknowledged).
+    /// Properties kept: body, message id, content type, string headers.
+    public func move(from source: String, to destination: String, limit: Int) async throws(AMQPError) -> Int {
+        let timeout = options.confirmTimeout
+        return try await run { worker throws(AMQPError) -> Int in
+            let connection = try worker.connection()
+            var taken: [AMQPDelivery] = []
+            do throws(AMQPError) {
+                while taken.count < limit, let delivery = try connection.get(source, generation: worker.generation) {
+                    taken.append(delivery)
+                }
+                guard !taken.isEmpty else { return 0 }
+                var last: UInt64 = 0
+                for delivery in taken {
+                    let copy = AMQPMessage(
+                        body: delivery.body, persistent: true, contentType: delivery.contentType, messageID: delivery.messageID, headers: delivery.headers)
+                    last = try connection.publish(copy, routingKey: destination, mandatory: true)
+                }
+                let returned = try connection.waitForConfirms(upTo: last, timeout: timeout)
+                guard returned.isEmpty else {
+                    throw AMQPError(.unroutable, "RabbitMQ returned the messages moved to \(destination): no such queue")
+                }
+                for delivery in taken { try connection.ack(delivery.deliveryTag) }
+            } catch {
+                // Unsettled messages go back to `source` when the channel closes.
+                worker.drop()
+                throw error
+            }
+            return taken.count
+        }
+    }
+
+    /// Deletes a queue and returns how many messages it held. `ifUnused` / `ifEmpty`:
+    /// the broker refuses (`.closedByBroker(406)`) while it has consumers / messages.
+    public func delete(_ queueName: String, ifUnused: Bool = false, ifEmpty: Bool = false) async throws(AMQPError) -> Int {
+        try await run { worker throws(AMQPError) in try worker.connection().delete(queueName, ifUnused: ifUnused, ifEmpty: ifEmpty) }
+    }
+
+    /// The messages of `batch` the broker returned, in publish order, matched by message
+    /// id and body; nil when one cannot be matched (then the whole batch is retried).
+    static func unrouted(_ returned: [AMQPDelivery], of batch: [AMQPMessage]) -> [AMQPMessage]? {
+        var matched = Set<Int>()
+        for delivery in returned {
+            let index = batch.indices.first { !matched.contains($0) && batch[$0].messageID == delivery.messageID && batch[$0].body == delivery.body }
+            guard let index else { return nil }
+            matched.insert(index)
+        }
+        return matched.sorted().map { batch[$0] }
     }
 
     /// Up to `limit` messages from the head of the queue, returned to it unchanged
@@ -138,6 +237,9 @@ public final class AMQPClient: Sendable {
         private var current: AMQPConnection?
         private var failures = 0
         private var retryAt = ContinuousClock.now
+        /// Why the last connect failed: repeated while waiting to retry (a declare the
+        /// broker refuses is not "unreachable").
+        private var lastFailure: AMQPError?
         private(set) var generation = 0
 
         init(endpoint: AMQPEndpoint, options: Options) {
@@ -149,19 +251,34 @@ public final class AMQPClient: Sendable {
             if let current, current.isOpen { return current }
             current = nil
             guard ContinuousClock.now >= retryAt else {
+                if let lastFailure, lastFailure.kind != .unavailable { throw AMQPError(lastFailure.kind, "\(lastFailure.message); retrying shortly") }
                 throw AMQPError(.unavailable, "RabbitMQ at \(endpoint.host):\(endpoint.port) is unreachable; retrying shortly")
             }
             do throws(AMQPError) {
                 let connection = try AMQPConnection(endpoint: endpoint, heartbeat: options.heartbeat, connectTimeout: options.connectTimeout)
                 try connection.enableConfirms()
-                for queue in options.declareOnConnect { _ = try connection.declare(queue) }
+                for queue in options.declareOnConnect { _ = try declare(queue, on: connection) }
                 failures = 0
+                lastFailure = nil
                 generation += 1
                 current = connection
                 return connection
             } catch {
                 failures += 1
+                lastFailure = error
                 retryAt = ContinuousClock.now + AMQPBackoff.delay(afterFailures: failures)
+                throw error
+            }
+        }
+
+        /// Declares one of `declareOnConnect` and tells `onDeclare` how it went.
+        func declare(_ queue: AMQPQueue, on connection: AMQPConnection) throws(AMQPError) -> AMQPQueueStatus {
+            do throws(AMQPError) {
+                let status = try connection.declare(queue)
+                options.onDeclare?(queue, .success(status))
+                return status
+            } catch {
+                options.onDeclare?(queue, .failure(error))
                 throw error
             }
         }
@@ -181,7 +298,8 @@ public final class AMQPClient: Sendable {
                 do throws(AMQPError) {
                     continuation.resume(returning: .success(try body(worker)))
                 } catch {
-                    if error.kind != .nacked && error.kind != .timeout { worker.drop() }
+                    // The connection stays for answers about messages (refused, late, unroutable).
+                    if error.kind != .nacked && error.kind != .timeout && error.kind != .unroutable { worker.drop() }
                     continuation.resume(returning: .failure(error))
                 }
             }

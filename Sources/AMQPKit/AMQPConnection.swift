@@ -8,12 +8,19 @@ import Foundation
 /// it is `@unchecked Sendable` only to be handed to that thread. Every call blocks.
 final class AMQPConnection: @unchecked Sendable {
     private let state: amqp_connection_state_t
-    private let channel: amqp_channel_t = 1
+    /// 1, then a fresh number each time the broker closes the channel (`reopenChannel`).
+    private var channel: amqp_channel_t = 1
     private let endpoint: AMQPEndpoint
     private(set) var isOpen = false
     private var confirmMode = false
     /// Delivery tag of the last publish in confirm mode.
     private var publishedTag: UInt64 = 0
+    /// Every publish up to this tag is settled (acked, or nacked and reported) ...
+    private var settledThrough: UInt64 = 0
+    /// ... and these beyond it: acks may come out of order (the broker acks an
+    /// unroutable message at once, a persistent one in a durable queue once it is
+    /// written), so the largest tag acked so far is not "everything before it".
+    private var settledBeyond: Set<UInt64> = []
 
     /// Connects, logs in and opens channel 1.
     /// - Parameter heartbeat: seconds; the peer is considered dead after two missed ones.
@@ -56,14 +63,61 @@ final class AMQPConnection: @unchecked Sendable {
 
     // MARK: - Queues
 
-    /// Declares a queue (or, `passive`, checks it exists) and returns its counts.
+    /// Declares a queue (or, `passive`, checks it exists) and returns its counts; a
+    /// non-passive declare also tells the durability the queue has.
+    ///
+    /// A queue that `acceptsOtherDurability` and exists with the other durability is
+    /// refused first (406, which closes the channel), then declared with the other on a
+    /// fresh channel: the only way to learn it, as a passive declare does not say.
     func declare(_ queue: AMQPQueue, passive: Bool = false) throws(AMQPError) -> AMQPQueueStatus {
-        let ok = Self.withBytes(queue.name) { name in
-            amqp_queue_declare(state, channel, name, passive ? 1 : 0, queue.durable ? 1 : 0, 0, 0, amqp_empty_table)
+        do throws(AMQPError) {
+            return try declare(queue.name, durable: queue.durable, passive: passive)
+        } catch {
+            guard !passive, queue.acceptsOtherDurability, error.kind == .closedByBroker(code: 406) else { throw error }
+            try reopenChannel()
+            return try declare(queue.name, durable: !queue.durable, passive: false)
         }
-        try check(doing: passive ? "check queue \(queue.name)" : "declare queue \(queue.name)")
-        guard let ok else { throw AMQPError(.unavailable, "no reply to the declare of \(queue.name)") }
-        return AMQPQueueStatus(messages: Int(ok.pointee.message_count), consumers: Int(ok.pointee.consumer_count))
+    }
+
+    private func declare(_ name: String, durable: Bool, passive: Bool) throws(AMQPError) -> AMQPQueueStatus {
+        let ok = Self.withBytes(name) { nameBytes in
+            amqp_queue_declare(state, channel, nameBytes, passive ? 1 : 0, durable ? 1 : 0, 0, 0, amqp_empty_table)
+        }
+        try check(doing: passive ? "check queue \(name)" : "declare queue \(name) \(durable ? "durable" : "non-durable")")
+        guard let ok else { throw AMQPError(.unavailable, "no reply to the declare of \(name)") }
+        return AMQPQueueStatus(
+            messages: Int(ok.pointee.message_count), consumers: Int(ok.pointee.consumer_count), durable: passive ? nil : durable)
+    }
+
+    /// Deletes a queue; returns how many messages it held. With `ifUnused` / `ifEmpty`
+    /// the broker refuses (406) while the queue has consumers / ready messages — checked
+    /// by the broker in the same step, so nothing can slip in between a look and the delete.
+    func delete(_ queueName: String, ifUnused: Bool, ifEmpty: Bool) throws(AMQPError) -> Int {
+        let ok = Self.withBytes(queueName) { amqp_queue_delete(state, channel, $0, ifUnused ? 1 : 0, ifEmpty ? 1 : 0) }
+        try check(doing: "delete queue \(queueName)")
+        return Int(ok?.pointee.message_count ?? 0)
+    }
+
+    /// After the broker closed the channel (a channel error such as 406 or 404; the
+    /// connection is fine), acknowledges the close and goes on with a fresh channel —
+    /// in confirm mode again if the old one was, its delivery tags starting over.
+    func reopenChannel() throws(AMQPError) {
+        var closeOK = amqp_channel_close_ok_t()
+        let sent = amqp_send_method(state, channel, CHATCTL_CHANNEL_CLOSE_OK_METHOD, &closeOK)
+        guard sent == AMQP_STATUS_OK.rawValue else { throw fail("acknowledge a channel close", status: sent) }
+        channel += 1
+        amqp_channel_open(state, channel)
+        if let error = Self.replyError(amqp_get_rpc_reply(state), state: state, doing: "open a channel") {
+            markClosed(error)
+            throw error
+        }
+        isOpen = true
+        if confirmMode {
+            publishedTag = 0
+            settledThrough = 0
+            settledBeyond = []
+            try enableConfirms()
+        }
     }
 
     /// Removes every ready message; returns how many.
@@ -84,14 +138,17 @@ final class AMQPConnection: @unchecked Sendable {
 
     /// Publishes to the default exchange with `routingKey` = queue name. In confirm mode,
     /// returns the message's delivery tag (pass it to `waitForConfirms`).
+    ///
+    /// - Parameter mandatory: a message no queue takes comes back (basic.return, read by
+    ///   `waitForConfirms`) instead of being dropped — and confirmed all the same.
     @discardableResult
-    func publish(_ message: AMQPMessage, routingKey: String, exchange: String = "") throws(AMQPError) -> UInt64 {
+    func publish(_ message: AMQPMessage, routingKey: String, exchange: String = "", mandatory: Bool = false) throws(AMQPError) -> UInt64 {
         let status = Self.withBytes(exchange) { exchangeBytes in
             Self.withBytes(routingKey) { keyBytes in
                 withProperties(message) { properties in
                     message.body.withUnsafeBytes { body in
                         amqp_basic_publish(
-                            state, channel, exchangeBytes, keyBytes, 0, 0, properties,
+                            state, channel, exchangeBytes, keyBytes, mandatory ? 1 : 0, 0, properties,
                             amqp_bytes_t(len: body.count, bytes: UnsafeMutableRawPointer(mutating: body.baseAddress)))
                     }
                 }
@@ -104,10 +161,17 @@ final class AMQPConnection: @unchecked Sendable {
 
     /// Waits until the broker confirmed every publish up to `tag` (ack, possibly
     /// `multiple`); throws `.nacked` if it refused one, `.timeout` after `timeout`.
-    func waitForConfirms(upTo tag: UInt64, timeout: Duration) throws(AMQPError) {
-        var confirmed: UInt64 = 0
+    ///
+    /// Returns the messages the broker returned as unroutable (mandatory publishes no
+    /// queue took), in the order they were published. The broker sends a message's
+    /// basic.return before its basic.ack, so every return is in by the last ack; the
+    /// return carries no delivery tag, so a returned message is known by its content
+    /// (the deliveries' tags here are 0).
+    @discardableResult
+    func waitForConfirms(upTo tag: UInt64, timeout: Duration) throws(AMQPError) -> [AMQPDelivery] {
+        var returned: [AMQPDelivery] = []
         let deadline = ContinuousClock.now + timeout
-        while confirmed < tag {
+        while settledThrough < tag {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw AMQPError(.timeout, "RabbitMQ did not confirm publishes within \(timeout)") }
             var frame = amqp_frame_t()
@@ -116,16 +180,31 @@ final class AMQPConnection: @unchecked Sendable {
             if status == AMQP_STATUS_TIMEOUT.rawValue { continue }
             guard status == AMQP_STATUS_OK.rawValue else { throw fail("wait for publisher confirms", status: status) }
             guard frame.frame_type == AMQP_FRAME_METHOD else { continue }
+            // A closed channel's late acks are not this channel's (tags start over on each).
+            guard frame.channel == channel || frame.channel == 0 else { continue }
             let method = frame.payload.method
             switch method.id {
             case CHATCTL_BASIC_ACK_METHOD:
                 let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-                confirmed = max(confirmed, ack.delivery_tag)
+                settle(ack.delivery_tag, multiple: ack.multiple != 0)
             case CHATCTL_BASIC_NACK_METHOD:
                 let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
+                // Settled all the same, so later waits do not wait for it.
+                settle(nack.delivery_tag, multiple: nack.multiple != 0)
                 throw AMQPError(.nacked, "RabbitMQ refused a published message (delivery tag \(nack.delivery_tag))")
             case CHATCTL_BASIC_RETURN_METHOD:
-                continue  // not published with `mandatory`; ignore
+                // The returned message's header and body frames follow the method.
+                let bounce = method.decoded!.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+                let exchange = Self.text(bounce.exchange)
+                let routingKey = Self.text(bounce.routing_key)
+                var message = amqp_message_t()
+                let read = amqp_read_message(state, frame.channel, &message, 0)
+                defer { amqp_destroy_message(&message) }
+                if let error = Self.replyError(read, state: state, doing: "read a returned message") {
+                    markClosed(error)
+                    throw error
+                }
+                returned.append(Self.delivery(tag: 0, generation: 0, redelivered: false, exchange: exchange, routingKey: routingKey, message: message))
             case CHATCTL_CHANNEL_CLOSE_METHOD, CHATCTL_CONNECTION_CLOSE_METHOD:
                 isOpen = false
                 let close = method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
@@ -134,6 +213,17 @@ final class AMQPConnection: @unchecked Sendable {
                 continue
             }
         }
+        return returned
+    }
+
+    private func settle(_ tag: UInt64, multiple: Bool) {
+        if multiple {
+            settledThrough = max(settledThrough, tag)
+            settledBeyond = settledBeyond.filter { $0 > settledThrough }
+        } else if tag > settledThrough {
+            settledBeyond.insert(tag)
+        }
+        while settledBeyond.remove(settledThrough + 1) != nil { settledThrough += 1 }
     }
 
     // MARK: - Getting and consuming

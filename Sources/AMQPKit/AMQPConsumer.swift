@@ -3,9 +3,9 @@ import Synchronization
 
 /// Consumes a queue with manual acks on a dedicated thread, as an `AsyncSequence`.
 ///
-/// The thread declares the queue, sets the prefetch, consumes, and after a dropped
-/// connection reconnects with backoff, declares again and resumes (emitting
-/// `.connected` each time). Unsettled deliveries of a dropped connection are
+/// The thread declares the queue (telling `onDeclare` how that went), sets the
+/// prefetch, consumes, and after a dropped connection reconnects with backoff, declares
+/// again and resumes (emitting `.connected` each time). Unsettled deliveries of a dropped connection are
 /// redelivered by the broker, so their late `ack`s are ignored (generation check).
 /// `stop()` (or cancelling the consuming task) shuts the socket down at once.
 public final class AMQPConsumer: AsyncSequence, Sendable {
@@ -23,6 +23,7 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
     private let queue: AMQPQueue
     private let prefetch: Int
     private let heartbeat: Int
+    private let onDeclare: AMQPDeclareObserver?
     private let events: AsyncStream<Event>
     private let continuation: AsyncStream<Event>.Continuation
     private let shared = Mutex(Shared())
@@ -41,11 +42,12 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
         case nack(requeue: Bool)
     }
 
-    public init(endpoint: AMQPEndpoint, queue: AMQPQueue, prefetch: Int = 100, heartbeat: Int = 30) {
+    public init(endpoint: AMQPEndpoint, queue: AMQPQueue, prefetch: Int = 100, heartbeat: Int = 30, onDeclare: AMQPDeclareObserver? = nil) {
         self.endpoint = endpoint
         self.queue = queue
         self.prefetch = prefetch
         self.heartbeat = heartbeat
+        self.onDeclare = onDeclare
         (events, continuation) = AsyncStream.makeStream(of: Event.self)
     }
 
@@ -116,7 +118,13 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
         }
         guard let generation else { return }
         defer { shared.withLock { $0.fd = -1 } }
-        _ = try connection.declare(queue)
+        do throws(AMQPError) {
+            let status = try connection.declare(queue)
+            onDeclare?(queue, .success(status))
+        } catch {
+            onDeclare?(queue, .failure(error))
+            throw error
+        }
         try connection.setPrefetch(prefetch)
         try connection.consume(queue.name)
         onConnected()

@@ -13,6 +13,8 @@ public struct AMQPError: Error, Sendable, Equatable, CustomStringConvertible {
         case timeout
         /// The broker refused (nack) a published message.
         case nacked
+        /// No queue took a published message (it was returned: the queue does not exist).
+        case unroutable
         /// This client was stopped.
         case closed
     }

@@ -15,8 +15,12 @@ struct EventConfirmationTests {
 
     /// Runs the queue's publishing service around `body`.
     func withQueue(url: String, _ body: @Sendable (RabbitMQEventQueue) async throws -> Void) async throws {
-        let client = AMQPClient(endpoint: try AMQPEndpoint(parsing: url), options: .init(heartbeat: 10, connectTimeout: .milliseconds(300)))
         let queueName = "confirm-test-\(UUID().uuidString.prefix(8))"
+        // Declared as the services declare it: publishes are mandatory, so a publish to a
+        // queue that does not exist is refused (unroutable), not confirmed and dropped.
+        let client = AMQPClient(
+            endpoint: try AMQPEndpoint(parsing: url),
+            options: .init(heartbeat: 10, connectTimeout: .milliseconds(300), declareOnConnect: [AMQPQueue(name: queueName)]))
         var logger = Logger(label: "confirm-test")
         logger.logLevel = .critical
         let queue = RabbitMQEventQueue(client: client, queue: queueName, logger: logger)
@@ -36,6 +40,24 @@ struct EventConfirmationTests {
                 #expect(await queue.publishConfirmed(event("e\(index)"), within: .seconds(Patience.seconds)))
             }
             #expect(queue.pendingCount == 0)
+        }
+    }
+
+    @Test("an event the broker returns as unroutable is not confirmed: publishConfirmed says false and the event stays buffered")
+    func unroutableIsNotConfirmed() async throws {
+        let broker = try await RabbitMQTestServer.shared()
+        let client = AMQPClient(endpoint: try AMQPEndpoint(parsing: broker.url), options: .init(heartbeat: 10, connectTimeout: .milliseconds(300)))
+        defer { client.close() }
+        var logger = Logger(label: "confirm-test")
+        logger.logLevel = .critical
+        // No queue by this name, and nothing declares one.
+        let queue = RabbitMQEventQueue(
+            client: client, queue: "confirm-missing-\(UUID().uuidString.prefix(8))", flushTimeout: .milliseconds(200), logger: logger)
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            group.addTask { try await queue.run() }
+            #expect(await queue.publishConfirmed(event("nowhere"), within: .seconds(2)) == false)
+            #expect(queue.pendingCount == 1)
+            group.cancelAll()
         }
     }
 

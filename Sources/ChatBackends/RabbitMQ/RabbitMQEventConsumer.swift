@@ -23,12 +23,14 @@ public final class RabbitMQEventConsumer: Service {
     private let metrics: ChatMetrics
     private let outage: OutageLog
 
-    /// - Parameter client: publishes to the dead-letter queue (declared on connect).
+    /// - Parameters:
+    ///   - client: publishes to the dead-letter queue (declared on connect).
+    ///   - onDeclare: told how each declare of `queue` went, on every (re)connect.
     public init(
         endpoint: AMQPEndpoint, queue: AMQPQueue, deadLetterQueue: String, client: AMQPClient, prefetch: Int = 50,
-        logger: Logger, metrics: ChatMetrics = .disabled, handler: @escaping MessageEventHandler
+        logger: Logger, metrics: ChatMetrics = .disabled, onDeclare: AMQPDeclareObserver? = nil, handler: @escaping MessageEventHandler
     ) {
-        self.consumer = AMQPConsumer(endpoint: endpoint, queue: queue, prefetch: prefetch)
+        self.consumer = AMQPConsumer(endpoint: endpoint, queue: queue, prefetch: prefetch, onDeclare: onDeclare)
         self.client = client
         self.queue = queue
         self.deadLetterQueue = deadLetterQueue

@@ -17,7 +17,8 @@ struct DoctorCommand: AsyncParsableCommand {
 
             \(EndToEndProbe.Hop.allCases.map { "  \($0.exitCode) \($0.rawValue): \($0.summary)" }.joined(separator: "\n"))
 
-            Exit codes: 0 all well; 10 the store failed; 11 Redis failed; 12 RabbitMQ failed; \
+            Exit codes: 0 all well; 10 the store failed; 11 Redis failed; 12 RabbitMQ failed, or a queue \
+            of chatctl's has a durability the services cannot declare (see rabbitmq.queue_durable); \
             20-27 the end-to-end hop above failed (the first failure in this order decides); \
             1 other errors; 64 usage.
             """

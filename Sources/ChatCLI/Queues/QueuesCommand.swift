@@ -5,7 +5,7 @@ import ChatRuntime
 struct QueuesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "queues",
-        abstract: "Inspect and empty chatctl's RabbitMQ queues (the event queue and its dead-letter queue).",
-        subcommands: [QueuesList.self, QueuesPeek.self, QueuesPurge.self]
+        abstract: "Inspect, empty and migrate chatctl's RabbitMQ queues (the event queue and its dead-letter queue).",
+        subcommands: [QueuesList.self, QueuesPeek.self, QueuesPurge.self, QueuesMigrate.self]
     )
 }

@@ -5,7 +5,8 @@ import Logging
 import RedisKit
 
 /// `chatctl doctor`: each configured backend reached the way the services reach it,
-/// with the round-trip time.
+/// with the round-trip time; for RabbitMQ, also chatctl's queues as the services
+/// declare them (a durability they cannot use fails the check).
 public enum Doctor {
     /// One backend's result.
     public struct Check: Sendable, Encodable {
@@ -44,12 +45,18 @@ public enum Doctor {
         }
         if let url = settings.rabbitMQURL {
             let endpoint = try? AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
-            checks.append(await timed("rabbitmq", endpoint.map { "\($0)" } ?? "rabbitmq") {
-                guard let endpoint else { throw RuntimeError("\(SettingKey.rabbitMQURL.key) is not a valid amqp:// URL") }
-                let client = AMQPClient(endpoint: endpoint, options: .init(connectTimeout: .seconds(2)))
-                defer { client.close() }
-                try await client.ping()
-                return nil
+            let target = endpoint.map { "\($0)" } ?? "rabbitmq"
+            checks.append(await timed("rabbitmq", target) {
+                guard endpoint != nil else { throw RuntimeError("\(SettingKey.rabbitMQURL.key) is not a valid amqp:// URL") }
+                // The queues as the services declare them: a durability they cannot use
+                // fails here, not as a service that publishes nothing.
+                let admin = try QueueAdmin(settings: settings)
+                defer { admin.close() }
+                var found: [QueueAdmin.Status] = []
+                for name in admin.queueNames { found.append(try await admin.status(of: name)) }
+                if let problem = found.compactMap(\.problem).first { throw RuntimeError(problem) }
+                let event = found[0]
+                return "\(target) queue \(event.name) " + (event.durable.map { $0 ? "durable" : "non-durable" } ?? "not declared yet")
             })
         }
         return checks

@@ -1,18 +1,26 @@
 import AMQPKit
 import Foundation
 
-/// The queue commands' view of RabbitMQ: chatctl's queues, their counts, a peek that
-/// loses nothing, and purge — over the same AMQPKit client the services use.
+/// The queue commands' view of RabbitMQ: chatctl's queues with their counts and
+/// durability, a peek that loses nothing, purge, and the move of the event queue to a
+/// durable one (`QueueAdmin+Migration.swift`) — over the same AMQPKit client the services use.
 public struct QueueAdmin: Sendable {
     let client: AMQPClient
     let settings: Settings
 
-    /// One queue's counts (nil: it does not exist on the broker).
+    /// One queue as `queues list` and `doctor` show it.
     public struct Status: Sendable, Encodable {
         public var name: String
         public var exists: Bool
+        /// How the queue is declared (nil: it does not exist).
+        public var durable: Bool?
+        /// What the services need: `durable`, `non-durable`, or `either`
+        /// (`rabbitmq.queue_durable` = auto, for the event queue).
+        public var wanted: String
         public var ready: Int?
         public var consumers: Int?
+        /// Why the services cannot declare the queue as it exists, and what to do.
+        public var problem: String?
     }
 
     /// A message as `queues peek` shows it.
@@ -41,22 +49,47 @@ public struct QueueAdmin: Sendable {
 
     public func close() { client.close() }
 
+    /// Where (credentials redacted).
+    public var endpoint: AMQPEndpoint { client.endpoint }
+
     /// chatctl's queues: the event queue and its dead-letter queue.
     public var queueNames: [String] { [settings.rabbitMQQueue, settings.rabbitMQQueue + ".dead"] }
 
+    /// Counts, durability, and whether the services can declare the queue as it is.
+    ///
+    /// Creates nothing: a passive declare finds the counts, then a declare with the
+    /// services' arguments — first the durability they prefer, then the other (a 406
+    /// names the mismatch; RabbitMQ logs it as a channel error) — finds the durability,
+    /// which a passive declare does not report, and changes nothing on an existing queue.
     public func status(of name: String) async throws -> Status {
+        let isEventQueue = name == settings.rabbitMQQueue
+        let isDeadLetterQueue = name == settings.rabbitMQQueue + ".dead"
+        // Another queue (`queues purge` takes any name) needs nothing in particular.
+        let durability: QueueDurability = isEventQueue ? settings.rabbitMQQueueDurability : (isDeadLetterQueue ? .required(durable: true) : .auto)
+        let found: AMQPQueueStatus?
         do {
-            let status = try await client.status(of: name, durable: durable(name))
-            return Status(name: name, exists: true, ready: status.messages, consumers: status.consumers)
-        } catch let error where error.kind == .closedByBroker(code: 404) {
-            return Status(name: name, exists: false)
+            found = try await client.inspect(AMQPQueue(name: name, durable: durability.preferred, acceptsOtherDurability: true))
         } catch {
             throw RuntimeError(error.message)
         }
+        guard let found else { return Status(name: name, exists: false, wanted: durability.wanted) }
+        var status = Status(
+            name: name, exists: true, durable: found.durable, wanted: durability.wanted, ready: found.messages, consumers: found.consumers)
+        if let durable = found.durable {
+            if isEventQueue {
+                status.problem = durability.mismatch(queue: name, durable: durable, origin: settings.origin(of: .rabbitMQQueueDurable))
+            } else if isDeadLetterQueue, !durable {
+                status.problem = """
+                    queue \(name) is non-durable, but chatctl declares its dead-letter queue durable: the services cannot declare it; \
+                    move its messages elsewhere and delete it (rabbitmqctl delete_queue \(name))
+                    """
+            }
+        }
+        return status
     }
 
     public func peek(_ name: String, limit: Int) async throws -> [PeekedMessage] {
-        guard try await status(of: name).exists else { throw RuntimeError("queue '\(name)' does not exist on the broker") }
+        guard try await counts(of: name) != nil else { throw RuntimeError("queue '\(name)' does not exist on the broker") }
         do {
             return try await client.peek(name, limit: limit).enumerated().map { index, delivery in
                 PeekedMessage(
@@ -69,7 +102,7 @@ public struct QueueAdmin: Sendable {
     }
 
     public func purge(_ name: String) async throws -> Int {
-        guard try await status(of: name).exists else { throw RuntimeError("queue '\(name)' does not exist on the broker") }
+        guard try await counts(of: name) != nil else { throw RuntimeError("queue '\(name)' does not exist on the broker") }
         do {
             return try await client.purge(name)
         } catch {
@@ -77,5 +110,14 @@ public struct QueueAdmin: Sendable {
         }
     }
 
-    private func durable(_ name: String) -> Bool { name == settings.rabbitMQQueue ? settings.rabbitMQQueueDurable : true }
+    /// A passive declare's counts; nil when the queue does not exist.
+    func counts(of name: String) async throws -> AMQPQueueStatus? {
+        do {
+            return try await client.status(of: name)
+        } catch let error where error.kind == .closedByBroker(code: 404) {
+            return nil
+        } catch {
+            throw RuntimeError(error.message)
+        }
+    }
 }

@@ -18,7 +18,8 @@ struct EventBackend {
     var description: String
 
     enum Source {
-        case rabbitMQ(endpoint: AMQPEndpoint, queue: AMQPQueue, deadLetterQueue: String, client: AMQPClient)
+        /// `declared`: the durability log the consumer reports its declares to.
+        case rabbitMQ(endpoint: AMQPEndpoint, queue: AMQPQueue, deadLetterQueue: String, client: AMQPClient, declared: AMQPDeclareObserver)
         case inProcess(InProcessEventQueue)
     }
 
@@ -46,9 +47,16 @@ struct EventBackend {
         } catch {
             throw RuntimeError("\(SettingKey.rabbitMQURL.key): \(error)")
         }
-        let queue = AMQPQueue(name: settings.rabbitMQQueue, durable: settings.rabbitMQQueueDurable)
+        // The event queue as rabbitmq.queue_durable says (auto: as it exists); the
+        // dead-letter queue is chatctl's own, always durable. Both are declared on every
+        // (re)connect of the client and of the consumer, which say once which durability.
+        let durability = settings.rabbitMQQueueDurability
+        let queue = durability.queue(named: settings.rabbitMQQueue)
         let deadLetterQueue = queue.name + ".dead"
-        let client = AMQPClient(endpoint: endpoint, options: .init(declareOnConnect: [queue, AMQPQueue(name: deadLetterQueue)]))
+        let declared = QueueDurabilityLog(
+            queueName: queue.name, durability: durability, origin: settings.origin(of: .rabbitMQQueueDurable), logger: logger
+        ).observer
+        let client = AMQPClient(endpoint: endpoint, options: .init(declareOnConnect: [queue, AMQPQueue(name: deadLetterQueue)], onDeclare: declared))
         var backend = EventBackend(
             events: DiscardingEventQueue(logger: logger), services: [], source: nil, client: client, description: "\(endpoint) queue \(queue.name)")
         if roles.contains(.chat) {
@@ -59,7 +67,7 @@ struct EventBackend {
             backend.services = [publisher]
         }
         if roles.contains(.notify) {
-            backend.source = .rabbitMQ(endpoint: endpoint, queue: queue, deadLetterQueue: deadLetterQueue, client: client)
+            backend.source = .rabbitMQ(endpoint: endpoint, queue: queue, deadLetterQueue: deadLetterQueue, client: client, declared: declared)
         }
         return backend
     }
@@ -67,9 +75,10 @@ struct EventBackend {
     /// The consumer service feeding `handler`, if this process runs the notification service.
     func consumer(logger: Logger, metrics: ChatMetrics, handler: @escaping MessageEventHandler) -> (any Service)? {
         switch source {
-        case .rabbitMQ(let endpoint, let queue, let deadLetterQueue, let client):
+        case .rabbitMQ(let endpoint, let queue, let deadLetterQueue, let client, let declared):
             RabbitMQEventConsumer(
-                endpoint: endpoint, queue: queue, deadLetterQueue: deadLetterQueue, client: client, logger: logger, metrics: metrics, handler: handler)
+                endpoint: endpoint, queue: queue, deadLetterQueue: deadLetterQueue, client: client, logger: logger, metrics: metrics,
+                onDeclare: declared, handler: handler)
         case .inProcess(let queue):
             InProcessEventConsumer(queue: queue, logger: logger, metrics: metrics, handler: handler)
         case nil:

@@ -12,14 +12,22 @@ public struct SettingKey: Sendable, Hashable {
     public let isSecret: Bool
     /// The Go system's environment variable for this setting, if it had one.
     public let legacyEnvironment: String?
+    /// The words a word setting takes, for messages (`Settings.validate` checks them).
+    /// When they include `true` and `false`, a file may also give a boolean: such a
+    /// setting was a bool before it gained another word (`rabbitmq.queue_durable`: auto).
+    public let choices: [String]?
     public let help: String
 
-    init(_ key: String, _ type: ConfigType, default defaultValue: ConfigContent?, secret: Bool = false, legacy: String? = nil, help: String) {
+    init(
+        _ key: String, _ type: ConfigType, default defaultValue: ConfigContent?, secret: Bool = false, legacy: String? = nil,
+        choices: [String]? = nil, help: String
+    ) {
         self.key = key
         self.type = type
         self.defaultValue = defaultValue
         self.isSecret = secret
         self.legacyEnvironment = legacy
+        self.choices = choices
         self.help = help
     }
 
@@ -63,9 +71,9 @@ public struct SettingKey: Sendable, Hashable {
         help: "RabbitMQ password, when the URL carries none")
     public static let rabbitMQQueue = SettingKey("rabbitmq.queue", .string, default: .string("send_notification"),
         help: "queue of message events (the Go system's send_notification)")
-    public static let rabbitMQQueueDurable = SettingKey("rabbitmq.queue_durable", .bool, default: .bool(true),
-        help: "declare the event queue durable; false only to reuse a non-durable queue the Go system left")
-    public static let cacheVerifyHistory = SettingKey("cache.verify_history", .string, default: .string("auto"),
+    public static let rabbitMQQueueDurable = SettingKey("rabbitmq.queue_durable", .string, default: .string("auto"), choices: QueueDurability.choices,
+        help: "auto: use the event queue as it exists (the Go services declare it non-durable), create it durable; true or false: require that durability, a queue with the other is an error")
+    public static let cacheVerifyHistory = SettingKey("cache.verify_history", .string, default: .string("auto"), choices: ["auto", "true", "false"],
         help: "check a cached room history against the store's newest message before serving it (one indexed read per join), so messages the Go chat service wrote are never missing: auto (on with MongoDB, the store Go writes), true or false")
     public static let rabbitMQBufferEvents = SettingKey("rabbitmq.buffer_events", .int, default: .int(10_000),
         help: "events held while RabbitMQ is unreachable before new ones are dropped (counted and logged)")

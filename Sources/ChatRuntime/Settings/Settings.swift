@@ -47,7 +47,6 @@ public struct Settings: Sendable {
     public var redisURI: String? { string(.redisURI) }
     public var rabbitMQURL: String? { string(.rabbitMQURL) }
     public var rabbitMQQueue: String { string(.rabbitMQQueue) ?? "send_notification" }
-    public var rabbitMQQueueDurable: Bool { bool(.rabbitMQQueueDurable) ?? true }
     /// `cache.verify_history`; auto means on with MongoDB (the only store the Go chat
     /// service can write, so the only one where the cache can miss a message) and off on SQLite.
     public var verifyCachedHistory: Bool {
@@ -57,6 +56,12 @@ public struct Settings: Sendable {
         default: mongoURI != nil
         }
     }
+    /// `rabbitmq.queue_durable` (auto unless set to true or false).
+    public var rabbitMQQueueDurability: QueueDurability {
+        string(.rabbitMQQueueDurable).flatMap { QueueDurability(settingValue: $0) } ?? .auto
+    }
+    /// Where a setting's value came from, for messages: `--flag`, a variable, a file, `built-in`.
+    public func origin(of setting: SettingKey) -> String { resolved[setting.key]?.origin ?? "built-in" }
     public var rabbitMQBufferEvents: Int { int(.rabbitMQBufferEvents) ?? 10_000 }
     public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
     public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
@@ -111,6 +116,11 @@ public struct Settings: Sendable {
         }
         if let format = string(.logFormat), LogFormat(rawValue: format.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logFormat.key, message: "'\(format)' (from \(origin(.logFormat))) is not one of logfmt, json")
+        }
+        if let value = string(.rabbitMQQueueDurable), QueueDurability(settingValue: value) == nil {
+            throw SettingsError(
+                key: SettingKey.rabbitMQQueueDurable.key,
+                message: "'\(value)' (from \(origin(.rabbitMQQueueDurable))) is not one of \(QueueDurability.choices.joined(separator: ", "))")
         }
         if let timeout = int(.shutdownTimeoutSeconds), !(1...3600).contains(timeout) {
             throw SettingsError(key: SettingKey.shutdownTimeoutSeconds.key, message: "must be between 1 and 3600 seconds")

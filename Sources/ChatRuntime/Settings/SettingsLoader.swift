@@ -104,7 +104,11 @@ public struct SettingsLoader: Sendable {
             do {
                 result = try layer.provider.value(forKey: key, type: setting.type)
             } catch {
-                throw SettingsError(key: setting.key, message: "\(layer.origin(setting, setting.environmentName)) must be \(Self.typeName(setting.type))")
+                // A word setting that used to be a bool: a JSON file's `true` still reads.
+                guard setting.choices?.contains("true") == true, let asBool = try? layer.provider.value(forKey: key, type: .bool) else {
+                    throw SettingsError(key: setting.key, message: "\(layer.origin(setting, setting.environmentName)) must be \(Self.typeName(setting))")
+                }
+                result = asBool
             }
             if let value = result.value {
                 let text = Self.text(value.content)
@@ -115,8 +119,9 @@ public struct SettingsLoader: Sendable {
         return ResolvedSetting(setting: setting, value: nil, source: nil, origin: nil)
     }
 
-    static func typeName(_ type: ConfigType) -> String {
-        switch type {
+    static func typeName(_ setting: SettingKey) -> String {
+        if let choices = setting.choices { return "one of \(choices.joined(separator: ", "))" }
+        return switch setting.type {
         case .int: "an integer"
         case .bool: "true or false"
         case .double: "a number"
