@@ -10,11 +10,18 @@ final class NotificationConnection: WebSocketSession {
     let receiverID: ObjectID
     let channel: any Channel
     private let hub: NotificationHub
-    private let state = Mutex(State())
+    private let state = Mutex(State.open)
 
-    private struct State {
-        var closed = false
-        var goingAway = false
+    /// The states a notification socket can be in.
+    private enum State {
+        /// Frames are written.
+        case open
+        /// Its close frame is asked for (drain or session end): frames already handed to
+        /// the event loop still go out, new ones are refused.
+        case closing
+        /// No more frames: the channel closed, or it stopped being writable and is being
+        /// closed without a close frame.
+        case closed
     }
 
     init(receiverID: ObjectID, channel: any Channel, hub: NotificationHub) {
@@ -25,13 +32,13 @@ final class NotificationConnection: WebSocketSession {
 
     /// Writes a frame (from any thread) unless the socket is closing; false if it is.
     func enqueue(_ frame: ByteBuffer) -> Bool {
-        guard !state.withLock({ $0.closed || $0.goingAway }) else { return false }
+        guard state.withLock({ $0 == .open }) else { return false }
         channel.eventLoop.execute {
             enum Outcome { case write, overflow, skip }
             let outcome = self.state.withLock { state -> Outcome in
-                guard !state.closed else { return .skip }
+                guard state != .closed else { return .skip }
                 guard self.channel.isWritable else {
-                    state.closed = true
+                    state = .closed
                     return .overflow
                 }
                 return .write
@@ -53,8 +60,9 @@ final class NotificationConnection: WebSocketSession {
 
     private func close(code: WebSocketErrorCode, reason: String) {
         let first = state.withLock { state -> Bool in
-            defer { state.goingAway = true }
-            return !state.goingAway && !state.closed
+            guard state == .open else { return false }
+            state = .closing
+            return true
         }
         if first { ServerWebSocketHandler.close(channel, code: code, reason: reason) }
     }
@@ -64,7 +72,7 @@ final class NotificationConnection: WebSocketSession {
     func receivedBinary() {}
 
     func socketClosed() {
-        state.withLock { $0.closed = true }
+        state.withLock { $0 = .closed }
         hub.unregister(self)
     }
 }
