@@ -30,33 +30,22 @@ final class RoomConnection: Sendable {
     let roomID: ObjectID
     let userID: ObjectID
     let channel: any Channel
+    /// Where the socket is between its upgrade and its end (`RoomConnection+State.swift`).
     private let state: Mutex<State>
+    /// Frames buffered at most while it joins; one more overflows it.
+    private let bufferLimit: Int
     /// The WebSocket encoder's place in the pipeline: pre-encoded frames are written just
     /// below it (set on the event loop when the socket goes live).
     private let encoderContext: NIOLoopBoundBox<ChannelHandlerContext?>
     /// Written but not flushed yet (so a `LoopFlusher` lists the socket once).
     private let flushPending: NIOLoopBoundBox<LoopFlag>
 
-    private struct State {
-        var buffered: [Frame] = []
-        var bufferLimit: Int
-        var live = false
-        var alreadySent: Set<ObjectID> = []
-        /// No more frames: overflowed, going away, session ended or finished.
-        var closed = false
-        var overflowed = false
-        var goingAway = false
-        var posting = false
-        var sessionEndReason: String?
-        /// `close()` ran (or the socket closed by itself).
-        var closeRequested = false
-    }
-
     init(roomID: ObjectID, userID: ObjectID, channel: any Channel, capacity: Int) {
         self.roomID = roomID
         self.userID = userID
         self.channel = channel
-        self.state = Mutex(State(bufferLimit: capacity))
+        self.state = Mutex(State.joining)
+        self.bufferLimit = capacity
         self.encoderContext = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
         self.flushPending = .makeBoxSendingValue(LoopFlag(), eventLoop: channel.eventLoop)
     }
@@ -75,18 +64,8 @@ final class RoomConnection: Sendable {
 
     /// Decides (atomically with going live) whether a frame is written now or kept.
     func route(_ frame: Frame) -> Route {
-        let (route, overflowedNow) = state.withLock { state -> (Route, Bool) in
-            if state.closed { return (.dropped, false) }
-            if state.live { return (.direct, false) }
-            guard state.buffered.count < state.bufferLimit else {
-                state.overflowed = true
-                state.closed = true
-                return (.dropped, true)
-            }
-            state.buffered.append(frame)
-            return (.buffered, false)
-        }
-        if overflowedNow { close() }
+        let (route, closeNow) = state.withLock { $0.route(frame, bufferLimit: bufferLimit) }
+        if closeNow { scheduleClose() }
         return route
     }
 
@@ -102,18 +81,13 @@ final class RoomConnection: Sendable {
     @discardableResult
     func writeNow(_ frame: Frame, flush: Bool) -> Bool {
         channel.eventLoop.assertInEventLoop()
-        let write = state.withLock { state -> Bool in
-            guard !state.closed else { return false }
-            if let id = frame.messageID, state.alreadySent.contains(id) { return false }
-            guard channel.isWritable else {
-                state.overflowed = true
-                state.closed = true
-                return false
-            }
-            return true
-        }
-        guard write else {
-            if state.withLock({ $0.overflowed }) { close() }
+        switch state.withLock({ $0.admitWrite(frame, channelWritable: channel.isWritable) }) {
+        case .write:
+            break
+        case .skip:
+            return false
+        case .overflowed(let closeNow):
+            if closeNow { scheduleClose() }
             return false
         }
         if let context = encoderContext.value {
@@ -138,106 +112,63 @@ final class RoomConnection: Sendable {
     func goLive(skipping alreadySent: Set<ObjectID>) {
         channel.eventLoop.execute {
             self.encoderContext.value = try? self.channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
-            self.state.withLock { state in
-                state.alreadySent = alreadySent
-                state.live = true
-            }
-            self.flushBuffered()
+            let buffered = self.state.withLock { $0.goLive(skipping: alreadySent) }
+            for frame in buffered { self.writeNow(frame, flush: false) }
+            if !buffered.isEmpty { self.flushWrites() }
         }
-    }
-
-    private func flushBuffered() {
-        let frames = state.withLock { state -> [Frame] in
-            defer { state.buffered = [] }
-            return state.buffered
-        }
-        for frame in frames { writeNow(frame, flush: false) }
-        if !frames.isEmpty { flushWrites() }
     }
 
     /// Whether the socket fell too far behind (it is then closed).
-    var hasOverflowed: Bool { state.withLock { $0.overflowed } }
+    var hasOverflowed: Bool { state.withLock { $0.hasOverflowed } }
 
     // MARK: Drain and session end
 
     /// Starts a post from this socket; false once the socket is going away (the post
     /// must not start). Pair with `endPost()`.
     func beginPost() -> Bool {
-        state.withLock { state in
-            guard !state.goingAway else { return false }
-            state.posting = true
-            return true
-        }
+        state.withLock { $0.beginPost() }
     }
 
     /// Ends a post; if the socket started going away meanwhile, it closes now.
     func endPost() {
-        let closeNow = state.withLock { state in
-            state.posting = false
-            return state.goingAway
-        }
-        if closeNow { close() }
+        if state.withLock({ $0.endPost() }) { scheduleClose() }
     }
 
     /// The server is shutting down: no new posts; once the post in flight (if any) is
     /// done, the socket closes with 1001 after what was already written.
-    func goAway() { startClosing(sessionEndReason: nil) }
+    func goAway() { requestClose(.goingAway) }
 
     /// The user's session ended: like `goAway()`, but the socket closes with 1008 and `reason`.
-    func endSession(reason: String) { startClosing(sessionEndReason: reason) }
+    func endSession(reason: String) { requestClose(.sessionEnded(reason: reason)) }
 
     /// No new posts; closes now, or when the post in flight ends (`endPost()`).
-    private func startClosing(sessionEndReason reason: String?) {
-        let closeNow = state.withLock { state in
-            state.goingAway = true
-            if let reason { state.sessionEndReason = reason }
-            return !state.posting
-        }
-        if closeNow { close() }
+    private func requestClose(_ farewell: Farewell) {
+        if state.withLock({ $0.requestClose(farewell) }) { scheduleClose() }
     }
 
-    var sessionEndReason: String? { state.withLock { $0.sessionEndReason } }
+    /// Why the socket was asked to close, if a session end is why.
+    var sessionEndReason: String? { state.withLock { $0.farewell?.sessionEndReason } }
 
     /// The socket closed: no more frames.
     func finish() {
-        state.withLock { state in
-            state.closed = true
-            state.closeRequested = true
-        }
+        state.withLock { $0.channelClosed() }
     }
 
-    /// Closes the socket, once: an overflowed one at once (it does not read; a close
-    /// frame would not reach it), otherwise with 1008 and the session-end reason or 1001
-    /// "going away" — after the frames already handed to its event loop.
-    private func close() {
-        let first = state.withLock { state -> Bool in
-            defer { state.closeRequested = true }
-            return !state.closeRequested
-        }
-        guard first else { return }
+    /// Closes the socket, after the frames already handed to its event loop: an
+    /// overflowed one at once (it does not read; a close frame would not reach it),
+    /// otherwise with 1008 and the session-end reason or 1001 "going away". The state
+    /// asks for this once per socket; what to send is read when it runs, so a session
+    /// end or an overflow arriving meanwhile still counts.
+    private func scheduleClose() {
         channel.eventLoop.execute {
-            let (overflowed, reason) = self.state.withLock { state in
-                state.closed = true
-                return (state.overflowed, state.sessionEndReason)
-            }
-            if overflowed {
+            switch self.state.withLock({ $0.closeOnEventLoop() }) {
+            case nil:
                 self.channel.close(promise: nil)
-            } else if let reason {
+            case .sessionEnded(let reason)?:
                 ServerWebSocketHandler.close(self.channel, code: .policyViolation, reason: reason)
-            } else {
+            case .goingAway?:
                 ServerWebSocketHandler.close(self.channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
             }
         }
-    }
-}
-
-/// A flag that returns its old value when set.
-struct LoopFlag {
-    private var value = false
-
-    @discardableResult
-    mutating func swap(_ new: Bool) -> Bool {
-        defer { value = new }
-        return value
     }
 }

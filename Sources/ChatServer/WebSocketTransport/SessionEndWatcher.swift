@@ -3,12 +3,6 @@ import Foundation
 import Logging
 import ServiceLifecycle
 
-/// A hub whose sockets can be closed per user (code 1008) when its session ends.
-public protocol SessionEndingHub: Sendable {
-    /// Closes every socket of `userID` on this node with 1008 and `reason`; returns how many.
-    func endSessions(ofUser userID: ObjectID, reason: String) -> Int
-}
-
 /// Reads the store's session-end log and closes the named users' sockets on this node.
 ///
 /// Whoever ends a session (a `chatctl users …` command in a shell, or another node)

@@ -1,15 +1,6 @@
 import Logging
 import ServiceLifecycle
 
-/// A hub of WebSockets that can be drained (the chat service's rooms, the notification
-/// service's receivers).
-public protocol DrainableHub: Sendable {
-    /// Refuses new sockets and asks every open one to close with 1001; returns how many were open.
-    func drain() -> Int
-    /// Sockets still open.
-    var totalConnections: Int { get }
-}
-
 /// The first step of a graceful shutdown of a WebSocket service: every open socket
 /// finishes its in-flight work, flushes what is queued to it and closes with 1001
 /// "going away"; new sockets are refused the same way. Runs before the HTTP server

@@ -1,17 +1,6 @@
 import NIOCore
 import NIOWebSocket
 
-/// What a server WebSocket hands to the code that owns it. Every call comes on the
-/// socket's event loop.
-protocol WebSocketSession: AnyObject, Sendable {
-    /// A whole text message: fragments reassembled, UTF-8 checked.
-    func received(text: String)
-    /// A whole binary message (the chat protocol has none).
-    func receivedBinary()
-    /// The socket closed, however it closed.
-    func socketClosed()
-}
-
 /// The server side of one WebSocket after the upgrade, as a NIO handler: it answers
 /// pings, reassembles fragmented messages (at most `maxMessageBytes` in all, else 1009),
 /// refuses invalid UTF-8 in text (1007), completes the close handshake either way, and

@@ -9,20 +9,6 @@ import NIOHTTPTypes
 import NIOHTTPTypesHTTP1
 import NIOWebSocket
 
-/// What an admitted WebSocket upgrade does once the `101` response is out.
-struct SocketUpgrade: Sendable {
-    /// On the channel's event loop, right after the upgrade: adds the socket's handlers
-    /// above NIO's frame decoder and encoder and returns the work to run next, if any.
-    var install: @Sendable (any Channel) throws -> (@Sendable () async -> Void)?
-}
-
-/// The answer to an upgrade request.
-enum UpgradeDecision: Sendable {
-    /// No upgrade: the decision has already written the refusal to the client.
-    case refuse
-    case accept(SocketUpgrade)
-}
-
 /// A connection of the chat and notification services: HTTP/1 requests for the router,
 /// or an upgrade to a WebSocket run by NIO handlers.
 ///

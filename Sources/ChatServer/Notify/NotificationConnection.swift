@@ -1,0 +1,78 @@
+import ChatCore
+import NIOCore
+import NIOWebSocket
+import Synchronization
+
+/// One notification socket: the hub writes each frame straight into its channel on
+/// the channel's event loop. A socket whose channel stops being writable (a client
+/// that does not read) is closed; its notifications are stored anyway.
+final class NotificationConnection: WebSocketSession {
+    let receiverID: ObjectID
+    let channel: any Channel
+    private let hub: NotificationHub
+    private let state = Mutex(State.open)
+
+    /// The states a notification socket can be in.
+    private enum State {
+        /// Frames are written.
+        case open
+        /// Its close frame is asked for (drain or session end): frames already handed to
+        /// the event loop still go out, new ones are refused.
+        case closing
+        /// No more frames: the channel closed, or it stopped being writable and is being
+        /// closed without a close frame.
+        case closed
+    }
+
+    init(receiverID: ObjectID, channel: any Channel, hub: NotificationHub) {
+        self.receiverID = receiverID
+        self.channel = channel
+        self.hub = hub
+    }
+
+    /// Writes a frame (from any thread) unless the socket is closing; false if it is.
+    func enqueue(_ frame: ByteBuffer) -> Bool {
+        guard state.withLock({ $0 == .open }) else { return false }
+        channel.eventLoop.execute {
+            enum Outcome { case write, overflow, skip }
+            let outcome = self.state.withLock { state -> Outcome in
+                guard state != .closed else { return .skip }
+                guard self.channel.isWritable else {
+                    state = .closed
+                    return .overflow
+                }
+                return .write
+            }
+            switch outcome {
+            case .write: self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
+            case .overflow: self.channel.close(promise: nil)
+            case .skip: break
+            }
+        }
+        return true
+    }
+
+    /// Closes with 1001 after the frames already queued.
+    func goAway() { close(code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason) }
+
+    /// The user's session ended: closes with 1008 and `reason` after the queued frames.
+    func endSession(reason: String) { close(code: .policyViolation, reason: reason) }
+
+    private func close(code: WebSocketErrorCode, reason: String) {
+        let first = state.withLock { state -> Bool in
+            guard state == .open else { return false }
+            state = .closing
+            return true
+        }
+        if first { ServerWebSocketHandler.close(channel, code: code, reason: reason) }
+    }
+
+    // Messages from the client are ignored: the socket is for pushing.
+    func received(text: String) {}
+    func receivedBinary() {}
+
+    func socketClosed() {
+        state.withLock { $0 = .closed }
+        hub.unregister(self)
+    }
+}
