@@ -1,9 +1,6 @@
 import ChatTestSupport
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 @Suite("chatctl as a subprocess")
 struct CLITests {
@@ -105,13 +102,9 @@ struct CLITests {
         #expect(secret.count == 64)
         #expect(FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("chatctl.sqlite").path))
 
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/user/signup/")!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(#"{"username":"cliuser","email":"cli@example.com","password":"correct horse"}"#.utf8)
-        request.timeoutInterval = Patience.seconds
-        let (_, response) = try await URLSession.shared.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+        let (signup, _) = try await TestHTTP.request(
+            "POST", "http://127.0.0.1:\(port)/api/user/signup/", ["username": "cliuser", "email": "cli@example.com", "password": "correct horse"])
+        #expect(signup == 201)
 
         server.stop()
         #expect(try await server.waitForExit() == 0)

@@ -52,17 +52,25 @@ struct LiveChat: Sendable {
         (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
     }
 
+    /// Every HTTP request of the in-process tests goes through here, with an optional
+    /// bearer token. The app runs in this process, so this is HummingbirdTesting's `.live`
+    /// client on its real port; tests of `chatctl` processes use `TestHTTP` (over
+    /// ChatClient) instead, and malformed requests go through raw sockets (`RawUpgrade`).
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: ByteBuffer? = nil, token: String? = nil
+    ) async throws -> TestResponse {
+        var headers = headers
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body)
+    }
+
     @discardableResult
     func post(_ path: String, _ body: [String: Any], token: String? = nil) async throws -> TestResponse {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: path, method: .post, headers: headers, body: Self.json(body))
+        try await request(.post, path, headers: [.contentType: "application/json"], body: Self.json(body), token: token)
     }
 
     func get(_ path: String, token: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: path, method: .get, headers: headers)
+        try await request(.get, path, headers: extra, token: token)
     }
 
     /// Signs up and logs in; returns the token.
