@@ -11,29 +11,21 @@ import NIOCore
 
 /// The chat service running for real on a free port, and the calls a client makes.
 struct LiveChat: Sendable {
-    static let secret = "test-secret-that-is-long-enough-0123456789"
+    /// What the ports sign tokens with, for tests that forge tokens by hand.
+    static let secret = ChatPorts.testSecret
 
     let client: any TestClientProtocol
     let port: Int
     let ports: ChatPorts
 
-    /// Ports on the in-memory adapters (bcrypt at cost 4 to keep tests quick).
-    static func makePorts(store: any ChatStore = MemoryChatStore()) async -> ChatPorts {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        return ChatPorts(
-            store: store, cache: MemoryRecentCache(), fanout: LocalFanout(), events: DiscardingEventQueue(logger: logger),
-            hasher: BcryptPasswordHasher(cost: 4), tokens: await JWTTokenAuthority(secret: secret),
-            revokedTokens: MemoryRevokedTokens(), logger: logger)
-    }
-
-    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it.
+    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it
+    /// (on `ChatPorts.inMemory()`, warnings printed, unless `ports` are given).
     static func run(
         ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings(host: "127.0.0.1", port: 0),
         _ body: @Sendable (LiveChat) async throws -> Void
     ) async throws {
         let resolvedPorts: ChatPorts
-        if let ports { resolvedPorts = ports } else { resolvedPorts = await makePorts() }
+        if let ports { resolvedPorts = ports } else { resolvedPorts = await ChatPorts.inMemory(logLevel: .warning) }
         let ports = resolvedPorts
         var logger = Logger(label: "chat-test")
         logger.logLevel = .warning
