@@ -23,8 +23,9 @@ extension ChatPorts {
     ) async -> ChatPorts {
         var logger = Logger(label: label)
         logger.logLevel = logLevel
+        let eventQueue: any MessageEventQueue = events ?? DiscardingEventQueue(logger: logger)
         return ChatPorts(
-            store: store, cache: cache, fanout: fanout, events: events ?? DiscardingEventQueue(logger: logger),
+            store: store, cache: cache, fanout: fanout, events: eventQueue,
             hasher: BcryptPasswordHasher(cost: 4), tokens: await JWTTokenAuthority(secret: secret),
             revokedTokens: revokedTokens, logger: logger)
     }
