@@ -129,13 +129,16 @@ let package = Package(
         // Benchmarks: apart from the tests, they print figures (see BENCHMARKS.md).
         .executableTarget(name: "redis-fanout-layout", dependencies: ["RedisKit"], path: "Benchmarks/RedisFanoutLayout"),
 
-        // Test helpers shared by the test targets (hand-made JWTs, test servers, failing stores).
+        // Test helpers shared by the test targets (hand-made JWTs, test servers, failing stores,
+        // the test socket and HTTP helper over ChatClient, in-memory ports).
         .target(name: "ChatTestSupport", dependencies: [
             "ChatCore",
             "ChatBackends",
             "ChatClient",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Tests/ChatTestSupport"),
 

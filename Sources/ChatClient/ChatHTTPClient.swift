@@ -6,14 +6,20 @@ import NIOPosix
 /// A small HTTP/1.1 client for the chat service's JSON endpoints: one connection per
 /// request (`Connection: close`), every call bounded by `timeout`.
 public struct ChatHTTPClient: Sendable {
-    /// A response: the status code and the body.
+    /// A response: the status code, the headers and the body.
     public struct Response: Sendable {
         public var status: Int
         public var body: [UInt8]
+        public var headers = HTTPHeaders()
 
         /// The body as a JSON object (empty when it is not one).
         public var object: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [String: Any] ?? [:] }
+        /// The body as a JSON array of objects (empty when it is not one).
+        public var array: [[String: Any]] { (try? JSONSerialization.jsonObject(with: Data(body))) as? [[String: Any]] ?? [] }
         public var text: String { String(decoding: body, as: UTF8.self) }
+
+        /// The first value of the header `name` (case-insensitive), if any.
+        public func header(_ name: String) -> String? { headers.first(name: name) }
     }
 
     public let host: String
@@ -35,7 +41,16 @@ public struct ChatHTTPClient: Sendable {
 
     /// Sends a request with an optional JSON body and bearer token.
     public func send(_ method: HTTPMethod, _ path: String, json: [String: String]? = nil, token: String? = nil) async throws -> Response {
-        let body = try json.map { try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys]) }
+        let body = try json.map { [UInt8](try JSONSerialization.data(withJSONObject: $0, options: [.sortedKeys])) }
+        return try await send(method, path, body: body, token: token)
+    }
+
+    /// Sends a request with `body` as given (labelled `contentType`), an optional bearer
+    /// token and any other `headers`; `path` may carry a query.
+    public func send(
+        _ method: HTTPMethod, _ path: String, body: [UInt8]?, contentType: String = "application/json",
+        headers: HTTPHeaders = [:], token: String? = nil
+    ) async throws -> Response {
         let host = self.host, port = self.port
         return try await withDeadline(timeout, "\(method) \(path) on \(host):\(port)") {
             let channel: NIOAsyncChannel<HTTPClientResponsePart, HTTPClientRequestPart>
@@ -55,15 +70,18 @@ public struct ChatHTTPClient: Sendable {
                 head.headers.add(name: "Host", value: "\(host):\(port)")
                 head.headers.add(name: "Connection", value: "close")
                 head.headers.add(name: "Content-Length", value: "\(body?.count ?? 0)")
-                if body != nil { head.headers.add(name: "Content-Type", value: "application/json") }
+                if body != nil { head.headers.add(name: "Content-Type", value: contentType) }
                 if let token { head.headers.add(name: "Authorization", value: "Bearer \(token)") }
+                for (name, value) in headers { head.headers.add(name: name, value: value) }
                 try await outbound.write(.head(head))
                 if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
                 try await outbound.write(.end(nil))
                 var response = Response(status: 0, body: [])
                 for try await part in inbound {
                     switch part {
-                    case .head(let responseHead): response.status = Int(responseHead.status.code)
+                    case .head(let responseHead):
+                        response.status = Int(responseHead.status.code)
+                        response.headers = responseHead.headers
                     case .body(var buffer): response.body += buffer.readBytes(length: buffer.readableBytes) ?? []
                     case .end: return response
                     }

@@ -227,6 +227,18 @@ public struct MongoCollection: Sendable {
         _ = try await client.runCommand(["createIndexes": .string(name), "indexes": .array(specs)], database: database)
     }
 
+    /// The names of the collection's indexes as the server lists them (`listIndexes`),
+    /// `_id_` included; empty when the collection does not exist.
+    public func indexNames() async throws -> [String] {
+        let name = self.name
+        return try await withCollection { collection, uri in
+            guard let cursor = mongoc_collection_find_indexes_with_opts(collection, nil) else {
+                throw MongoError(.commandFailed(code: 0), message: "listIndexes on \(name) could not start")
+            }
+            return try Self.drain(cursor, uri: uri).compactMap { $0.string("name") }
+        }
+    }
+
     private static func drain(_ cursor: OpaquePointer, uri: String) throws -> [BSONDocument] {
         defer { mongoc_cursor_destroy(cursor) }
         var documents: [BSONDocument] = []

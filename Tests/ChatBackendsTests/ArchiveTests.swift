@@ -99,11 +99,7 @@ struct ArchiveTests {
     func joinAfterArchive(kind: TestStores.Kind) async throws {
         let store = try await TestStores.make(kind)
         let cache = MemoryRecentCache()
-        var logger = Logger(label: "test")
-        logger.logLevel = .critical
-        let ports = ChatPorts(
-            store: store, cache: cache, fanout: LocalFanout(), events: DiscardingEventQueue(logger: logger), hasher: BcryptPasswordHasher(cost: 4),
-            tokens: await JWTTokenAuthority(secret: "archive-join-secret-0123456789abcdef"), revokedTokens: MemoryRevokedTokens(), logger: logger)
+        let ports = await ChatPorts.inMemory(store: store, cache: cache)
         let (room, _) = try await Self.seed(store, old: 40, recent: 3)
         #expect(try await RecentMessages(ports: ports)(room: room.id).count == 43, "history cached with old messages")
         _ = try await ArchiveMessages(store: store, cache: cache)(.init(cutoff: Self.cutoff, room: room.id, pause: .zero))

@@ -1,9 +1,7 @@
 import ChatTestSupport
 import Foundation
+import MongoKit
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 @Suite("chatctl as a subprocess")
 struct CLITests {
@@ -105,13 +103,9 @@ struct CLITests {
         #expect(secret.count == 64)
         #expect(FileManager.default.fileExists(atPath: dataDir.appendingPathComponent("chatctl.sqlite").path))
 
-        var request = URLRequest(url: URL(string: "http://127.0.0.1:\(port)/api/user/signup/")!)
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        request.httpBody = Data(#"{"username":"cliuser","email":"cli@example.com","password":"correct horse"}"#.utf8)
-        request.timeoutInterval = Patience.seconds
-        let (_, response) = try await URLSession.shared.data(for: request)
-        #expect((response as? HTTPURLResponse)?.statusCode == 201)
+        let (signup, _) = try await TestHTTP.request(
+            "POST", "http://127.0.0.1:\(port)/api/user/signup/", ["username": "cliuser", "email": "cli@example.com", "password": "correct horse"])
+        #expect(signup == 201)
 
         server.stop()
         #expect(try await server.waitForExit() == 0)
@@ -130,10 +124,22 @@ struct DatabaseCLITests {
         #expect((report["indexes"] as? [Any])?.isEmpty == true)
     }
 
-    @Test("ensure-indexes on MongoDB creates the layout's ten indexes, twice without harm",
+    /// The layout's eleven indexes, by collection (the Go collections', then chatctl's own).
+    static let layoutIndexes: [String: [String]] = [
+        "clients": ["email_unique", "username_unique"],
+        "rooms": ["members", "name_unique"],
+        "messages": ["room_id_seq", "room_id_timestamp", "timestamp"],
+        "notifications": ["receiver_seen_timestamp"],
+        "chatctl_session_ends": ["at"],
+        "chatctl_client_ids": ["at_ttl"],
+        "chatctl_pending_events": ["since"],
+    ]
+
+    @Test("ensure-indexes on MongoDB creates the layout's eleven indexes (the server lists them), twice without harm",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func mongo() async throws {
-        let environment = ["MONGO_URI": try MongoTestServer.requireURI(), "DATABASE_NAME": MongoTestServer.freshDatabase()]
+        let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
+        let environment = ["MONGO_URI": uri, "DATABASE_NAME": database]
         for _ in 0..<2 {
             let result = try await ChatctlProcess.run(["db", "ensure-indexes", "--json"], environment: environment)
             #expect(result.status == 0, "\(result.stderr)")
@@ -144,7 +150,26 @@ struct DatabaseCLITests {
                 "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
                 "receiver_seen_timestamp", "at", "at_ttl", "since",
             ])
+            // The report echoes the code's own list; what counts is what the server has.
+            #expect(try await Self.storedIndexes(uri: uri, database: database) == Self.layoutIndexes)
         }
+    }
+
+    /// The names of the indexes the server lists (`listIndexes`) on each of the layout's
+    /// collections, sorted, without the `_id_` index every collection has.
+    static func storedIndexes(uri: String, database: String) async throws -> [String: [String]] {
+        let client = try MongoClient(uri: uri)
+        var stored: [String: [String]] = [:]
+        do {
+            for collection in layoutIndexes.keys {
+                stored[collection] = try await client.collection(collection, database: database).indexNames().filter { $0 != "_id_" }.sorted()
+            }
+        } catch {
+            await client.close()
+            throw error
+        }
+        await client.close()
+        return stored
     }
 
     @Test("a dead MongoDB: exit 1 with a clear message, the password redacted")

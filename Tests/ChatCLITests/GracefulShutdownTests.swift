@@ -19,11 +19,11 @@ struct GracefulShutdownTests {
         let base = "http://127.0.0.1:\(try await server.waitForListeningPort())"
         let ws = base.replacingOccurrences(of: "http://", with: "ws://")
 
-        let (signup, _) = try await TwoProcessTests.request("POST", "\(base)/api/user/signup/", ["username": "erin", "email": "e@example.com", "password": "correct horse"])
+        let (signup, _) = try await TestHTTP.request("POST", "\(base)/api/user/signup/", ["username": "erin", "email": "e@example.com", "password": "correct horse"])
         #expect(signup == 201)
-        let (_, login) = try await TwoProcessTests.request("POST", "\(base)/api/user/login/", ["username": "erin", "password": "correct horse"])
+        let (_, login) = try await TestHTTP.request("POST", "\(base)/api/user/login/", ["username": "erin", "password": "correct horse"])
         let token = try #require(login["token"] as? String)
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/room/create/", ["name": "busy"], token: token)
+        _ = try await TestHTTP.request("POST", "\(base)/api/room/create/", ["name": "busy"], token: token)
 
         let sockets = (0..<3).map { _ in TestSocket(url: "\(ws)/ws/join/?name=busy&token=\(token)") }
         for socket in sockets { _ = try await socket.nextArray() }
@@ -77,10 +77,10 @@ struct GracefulShutdownTests {
             ["serve", "chat", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir],
             environment: ["SECRET_KEY": "drain-test-secret-0123456789abcdef"])
         let base = "http://127.0.0.1:\(try await server.waitForListeningPort())"
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/user/signup/", ["username": "gil", "email": "g@example.com", "password": "correct horse"])
-        let (_, login) = try await TwoProcessTests.request("POST", "\(base)/api/user/login/", ["username": "gil", "password": "correct horse"])
+        _ = try await TestHTTP.request("POST", "\(base)/api/user/signup/", ["username": "gil", "email": "g@example.com", "password": "correct horse"])
+        let (_, login) = try await TestHTTP.request("POST", "\(base)/api/user/login/", ["username": "gil", "password": "correct horse"])
         let token = try #require(login["token"] as? String)
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/room/create/", ["name": "held"], token: token)
+        _ = try await TestHTTP.request("POST", "\(base)/api/room/create/", ["name": "held"], token: token)
         let url = "\(base.replacingOccurrences(of: "http://", with: "ws://"))/ws/join/?name=held&token=\(token)"
         return (server, dataDir, url, token)
     }

@@ -1,9 +1,6 @@
 import ChatTestSupport
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The Prometheus text format, strictly enough to catch a malformed exposition.
 struct PrometheusText {
@@ -40,8 +37,7 @@ struct PrometheusText {
 
     /// `base`/metrics of a running `chatctl`, parsed.
     static func fetch(_ base: String) async throws -> PrometheusText {
-        let (data, _) = try await TestHTTP.get(URL(string: "\(base)/metrics")!)
-        return try PrometheusText(parsing: String(decoding: data, as: UTF8.self))
+        return try PrometheusText(parsing: try await TestHTTP.get("\(base)/metrics").text)
     }
 
     /// Waits (bounded) until `base`/metrics counts exactly `count` open WebSockets
@@ -59,10 +55,10 @@ struct PrometheusText {
 @Suite("GET /metrics")
 struct MetricsEndpointTests {
     static func metrics(_ base: String) async throws -> (String, PrometheusText) {
-        let (data, response) = try await TestHTTP.get(URL(string: "\(base)/metrics")!)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200)
-        #expect((response as? HTTPURLResponse)?.value(forHTTPHeaderField: "Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
-        let text = String(decoding: data, as: UTF8.self)
+        let response = try await TestHTTP.get("\(base)/metrics")
+        #expect(response.status == 200)
+        #expect(response.header("Content-Type")?.hasPrefix("text/plain; version=0.0.4") == true)
+        let text = response.text
         return (text, try PrometheusText(parsing: text))
     }
 
@@ -79,11 +75,11 @@ struct MetricsEndpointTests {
         #expect(before.value("chatctl_messages_posted_total") == 0)
         #expect(before.value("chatctl_connections_open") == 0)
 
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/user/signup/", ["username": "fay", "email": "f@example.com", "password": "correct horse"])
-        let (_, login) = try await TwoProcessTests.request("POST", "\(base)/api/user/login/", ["username": "fay", "password": "correct horse"])
+        _ = try await TestHTTP.request("POST", "\(base)/api/user/signup/", ["username": "fay", "email": "f@example.com", "password": "correct horse"])
+        let (_, login) = try await TestHTTP.request("POST", "\(base)/api/user/login/", ["username": "fay", "password": "correct horse"])
         let token = try #require(login["token"] as? String)
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/room/create/", ["name": "counted"], token: token)
-        let (wrong, _) = try await TwoProcessTests.request("POST", "\(base)/api/user/login/", ["username": "fay", "password": "wrong horse"])
+        _ = try await TestHTTP.request("POST", "\(base)/api/room/create/", ["name": "counted"], token: token)
+        let (wrong, _) = try await TestHTTP.request("POST", "\(base)/api/user/login/", ["username": "fay", "password": "wrong horse"])
         #expect(wrong >= 400 && wrong < 500)
 
         let sockets = (0..<2).map { _ in TestSocket(url: "\(base.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=counted&token=\(token)") }

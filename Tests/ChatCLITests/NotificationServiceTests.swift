@@ -2,9 +2,6 @@ import AMQPKit
 import ChatTestSupport
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// The notification service as operators run it: inside `serve all`, and as
 /// `serve notify` beside `serve chat` over a real RabbitMQ.
@@ -19,10 +16,10 @@ struct NotificationServiceTests {
     static func members(_ names: [String], room: String, chat: String) async throws -> [Member] {
         var members: [Member] = []
         for name in names {
-            _ = try await TwoProcessTests.request("POST", "\(chat)/api/user/signup/", ["username": name, "email": "\(name)@example.com", "password": "correct horse"])
-            let (_, login) = try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": name, "password": "correct horse"])
+            _ = try await TestHTTP.request("POST", "\(chat)/api/user/signup/", ["username": name, "email": "\(name)@example.com", "password": "correct horse"])
+            let (_, login) = try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": name, "password": "correct horse"])
             let token = try #require(login["token"] as? String)
-            if members.isEmpty { _ = try await TwoProcessTests.request("POST", "\(chat)/api/room/create/", ["name": room], token: token) }
+            if members.isEmpty { _ = try await TestHTTP.request("POST", "\(chat)/api/room/create/", ["name": room], token: token) }
             let socket = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=\(room)&token=\(token)")
             _ = try await socket.nextArray()
             await socket.close()
@@ -36,11 +33,8 @@ struct NotificationServiceTests {
     }
 
     static func list(_ notify: String, token: String, query: String = "") async throws -> (Int, [[String: Any]]) {
-        var request = URLRequest(url: URL(string: "\(notify)/api/notifications/\(query)")!)
-        request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
-        request.timeoutInterval = Patience.seconds
-        let (data, response) = try await URLSession.shared.data(for: request)
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [[String: Any]] ?? [])
+        let response = try await TestHTTP.get("\(notify)/api/notifications/\(query)", token: token)
+        return (response.status, response.array)
     }
 
     /// Polls (bounded) until `token`'s list has `count` notifications.
@@ -91,15 +85,15 @@ struct NotificationServiceTests {
         #expect(catList.map { $0["Content"] as? String } == ["hello team"], "an offline member finds it in the list")
         #expect(try await Self.list(notify, token: ann.token).1.isEmpty, "the sender is not notified")
 
-        let (seen, body) = try await TwoProcessTests.request("POST", "\(notify)/api/notifications/seen/", ["all": true], token: cat.token)
+        let (seen, body) = try await TestHTTP.request("POST", "\(notify)/api/notifications/seen/", ["all": true], token: cat.token)
         #expect(seen == 200)
         #expect(body["updated"] as? Int == 1)
         #expect(try await Self.list(notify, token: cat.token, query: "?unseen=true").1.isEmpty)
         let bobID = try #require(pushed["ID"] as? String)
-        let (_, byID) = try await TwoProcessTests.request("POST", "\(notify)/api/notifications/seen/", ["ids": [bobID]], token: bob.token)
+        let (_, byID) = try await TestHTTP.request("POST", "\(notify)/api/notifications/seen/", ["ids": [bobID]], token: bob.token)
         #expect(byID["updated"] as? Int == 1)
 
-        let (badID, error) = try await TwoProcessTests.request("POST", "\(notify)/api/notifications/seen/", ["ids": ["nope"]], token: bob.token)
+        let (badID, error) = try await TestHTTP.request("POST", "\(notify)/api/notifications/seen/", ["ids": ["nope"]], token: bob.token)
         #expect(badID == 400)
         #expect((error["error"] as? String)?.contains("nope") == true)
         #expect(try await Self.list(notify, token: bob.token, query: "?limit=0").0 == 400)

@@ -12,14 +12,14 @@ struct TokenCommandTests {
         let server = try ChatctlProcess(["serve", "chat", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir], environment: ["SECRET_KEY": secret])
         defer { server.stop() }
         let chat = "http://127.0.0.1:\(try await server.waitForListeningPort())"
-        _ = try await TwoProcessTests.request("POST", "\(chat)/api/user/signup/", ["username": "kim", "email": "k@example.com", "password": "correct horse"])
+        _ = try await TestHTTP.request("POST", "\(chat)/api/user/signup/", ["username": "kim", "email": "k@example.com", "password": "correct horse"])
 
         let issued = try await ChatctlProcess.run(["token", "issue", "kim", "--ttl", "1h", "--json", "--data-dir", dataDir], environment: ["SECRET_KEY": secret])
         #expect(issued.status == 0, "\(issued.stderr)")
         let document = try #require(try JSONSerialization.jsonObject(with: Data(issued.stdout.utf8)) as? [String: Any])
         let token = try #require(document["token"] as? String)
         #expect(document["username"] as? String == "kim")
-        let (status, _) = try await TwoProcessTests.request("GET", "\(chat)/api/room/list/", token: token)
+        let (status, _) = try await TestHTTP.request("GET", "\(chat)/api/room/list/", token: token)
         #expect(status == 200, "the chat service accepts the minted token")
 
         let valid = try await ChatctlProcess.run(["token", "verify", token], environment: ["SECRET_KEY": secret])

@@ -2,9 +2,6 @@ import AMQPKit
 import ChatTestSupport
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// `chatctl serve chat` publishing message events to a real RabbitMQ.
 @Suite("message events on RabbitMQ", .enabled(if: RabbitMQTestServer.shouldRun, Comment(rawValue: RabbitMQTestServer.skipReason)))
@@ -20,10 +17,10 @@ struct RabbitMQEventTests {
 
     /// A user, a room "events" and a joined socket.
     static func joinedSocket(_ base: String) async throws -> TestSocket {
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/user/signup/", ["username": "hal", "email": "h@example.com", "password": "correct horse"])
-        let (_, login) = try await TwoProcessTests.request("POST", "\(base)/api/user/login/", ["username": "hal", "password": "correct horse"])
+        _ = try await TestHTTP.request("POST", "\(base)/api/user/signup/", ["username": "hal", "email": "h@example.com", "password": "correct horse"])
+        let (_, login) = try await TestHTTP.request("POST", "\(base)/api/user/login/", ["username": "hal", "password": "correct horse"])
         let token = try #require(login["token"] as? String)
-        _ = try await TwoProcessTests.request("POST", "\(base)/api/room/create/", ["name": "events"], token: token)
+        _ = try await TestHTTP.request("POST", "\(base)/api/room/create/", ["name": "events"], token: token)
         let socket = TestSocket(url: "\(base.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=events&token=\(token)")
         _ = try await socket.nextArray()
         return socket
@@ -63,7 +60,7 @@ struct RabbitMQEventTests {
             #expect((object["Timestamp"] as? String)?.hasSuffix("Z") == true)
             #expect(event.messageID == ids[index])
         }
-        let (ready, body) = try await TwoProcessTests.request("GET", "\(base)/readyz")
+        let (ready, body) = try await TestHTTP.request("GET", "\(base)/readyz")
         #expect(ready == 200)
         #expect((body["checks"] as? [String: String])?["rabbitmq"] == "ok")
     }
@@ -85,7 +82,7 @@ struct RabbitMQEventTests {
             #expect(try await socket.nextObject()["content"] as? String == "during \(index)", "posts go on without RabbitMQ")
         }
         let notReady = try await waitUntil(every: .milliseconds(100)) {
-            let (status, body) = try await TwoProcessTests.request("GET", "\(base)/readyz")
+            let (status, body) = try await TestHTTP.request("GET", "\(base)/readyz")
             return status == 503 && (body["failing"] as? [String]) == ["rabbitmq"]
         }
         #expect(notReady, "/readyz answers 503 naming rabbitmq")
@@ -97,7 +94,7 @@ struct RabbitMQEventTests {
         let contents = try events.map { try #require(try JSONSerialization.jsonObject(with: Data($0.body)) as? [String: Any])["Content"] as? String }
         #expect(contents == ["before"] + (0..<5).map { "during \($0)" })
         let ready = try await waitUntil(every: .milliseconds(100)) {
-            try await TwoProcessTests.request("GET", "\(base)/readyz").0 == 200
+            try await TestHTTP.request("GET", "\(base)/readyz").0 == 200
         }
         #expect(ready, "/readyz back to 200 by itself")
         #expect(server.stderr.components(separatedBy: "unavailable; carrying on").count == 2, "the outage is logged once:\n\(server.stderr)")

@@ -78,9 +78,9 @@ struct RoomsCommandTests {
         let server = try ChatctlProcess(["serve", "chat", "--host", "127.0.0.1", "--port", "0"] + store, environment: ["SECRET_KEY": "rooms-cli-secret-0123456789abcdef"])
         defer { server.stop() }
         let chat = "http://127.0.0.1:\(try await server.waitForListeningPort())"
-        let (_, login) = try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "pia", "password": "correct horse"])
+        let (_, login) = try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "pia", "password": "correct horse"])
         let token = try #require(login["token"] as? String)
-        _ = try await TwoProcessTests.request("POST", "\(chat)/api/room/create/", ["name": "tmp"], token: token)
+        _ = try await TestHTTP.request("POST", "\(chat)/api/room/create/", ["name": "tmp"], token: token)
         for room in ["hall", "tmp"] {
             let socket = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=\(room)&token=\(token)")
             _ = try await socket.nextArray()
@@ -98,7 +98,7 @@ struct RoomsCommandTests {
         let deleted = try await ChatctlProcess.run(["rooms", "delete", "tmp", "--yes"] + store)
         #expect(deleted.stdout == "deleted room tmp; messages archived 0, deleted 4\n", "\(deleted.stderr)")
         #expect(try await ChatctlProcess.run(["rooms", "list", "-q"] + store).stdout == "")
-        #expect(try await TwoProcessTests.request("GET", "\(chat)/api/room/list/", token: token).0 == 200)
+        #expect(try await TestHTTP.request("GET", "\(chat)/api/room/list/", token: token).0 == 200)
         let gone = try await ChatctlProcess.run(["rooms", "members", "hall"] + store)
         #expect(gone.status == 1 && gone.stderr.contains("room does not exist"))
     }

@@ -1,9 +1,6 @@
 import ChatTestSupport
 import Foundation
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 @Suite("chatctl serve scheduler")
 struct SchedulerTests {
@@ -38,8 +35,7 @@ struct SchedulerTests {
         }
         #expect(ranTwice, "first:\n\(first.stderr.suffix(1500))\nsecond:\n\(second.stderr.suffix(1500))")
 
-        let (metricsData, _) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/metrics")!)
-        let metrics = try PrometheusText(parsing: String(decoding: metricsData, as: UTF8.self))
+        let metrics = try PrometheusText(parsing: try await TestHTTP.get("http://127.0.0.1:\(port)/metrics").text)
         first.stop()
         second.stop()
         #expect(try await first.waitForExit() == 0)

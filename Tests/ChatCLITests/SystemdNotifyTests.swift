@@ -4,9 +4,6 @@ import Testing
 #if canImport(Glibc)
 import Glibc
 #endif
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// A datagram socket standing in for systemd's `NOTIFY_SOCKET`.
 final class NotifySocket: @unchecked Sendable {
@@ -64,8 +61,8 @@ struct SystemdNotifyTests {
         #expect(ready.contains("STATUS=chat service listening on port"))
         #expect(ready.contains("notify service listening on port"), "READY=1 waits for both servers of serve all")
         let port = try await server.waitForListeningPort()
-        let (_, response) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/healthz")!)
-        #expect((response as? HTTPURLResponse)?.statusCode == 200, "READY=1 came after the port accepted connections")
+        let response = try await TestHTTP.get("http://127.0.0.1:\(port)/healthz")
+        #expect(response.status == 200, "READY=1 came after the port accepted connections")
         while !messages.contains("WATCHDOG=1"), let message = await notify.receive() { messages.append(message) }
         #expect(messages.contains("WATCHDOG=1"))
         server.stop()
@@ -89,8 +86,8 @@ struct SystemdNotifyTests {
             .flatMap { Int($0.trimmingCharacters(in: .whitespacesAndNewlines)) } ?? 10
         try await Task.sleep(for: .milliseconds(min(10_000, max(500, (queueLength + 20) * 10))))
         for _ in 0..<20 {
-            let (_, response) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/healthz")!)
-            #expect((response as? HTTPURLResponse)?.statusCode == 200)
+            let response = try await TestHTTP.get("http://127.0.0.1:\(port)/healthz")
+            #expect(response.status == 200)
         }
         var messages: [String] = []
         while !messages.contains(where: { $0.hasPrefix("READY=1") }), let message = await notify.receive() { messages.append(message) }
@@ -112,8 +109,7 @@ struct SystemdNotifyTests {
         defer { server.stop() }
         let port = try await server.waitForListeningPort()
         func readyz() async throws -> (Int, [String: Any]) {
-            let (data, response) = try await TestHTTP.get(URL(string: "http://127.0.0.1:\(port)/readyz")!)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:])
+            try await TestHTTP.request("GET", "http://127.0.0.1:\(port)/readyz")
         }
         let (okStatus, ok) = try await readyz()
         #expect(okStatus == 200)

@@ -2,26 +2,11 @@ import ChatTestSupport
 import Foundation
 import NIOWebSocket
 import Testing
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
 
 /// Two `chatctl serve chat` processes on different ports, one SQLite store, one Redis:
 /// what an operator runs behind a load balancer.
 @Suite("two chatctl processes sharing Redis", .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: RedisTestServer.skipReason)))
 struct TwoProcessTests {
-    static func request(_ method: String, _ url: String, _ body: [String: Any]? = nil, token: String? = nil) async throws -> (Int, [String: Any]) {
-        var request = URLRequest(url: URL(string: url)!)
-        request.httpMethod = method
-        request.timeoutInterval = Patience.seconds
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        if let token { request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization") }
-        if let body { request.httpBody = try JSONSerialization.data(withJSONObject: body) }
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let object = (try? JSONSerialization.jsonObject(with: data)) as? [String: Any] ?? [:]
-        return ((response as? HTTPURLResponse)?.statusCode ?? 0, object)
-    }
-
     @Test("clients on either process receive every message from both, exactly once; logout holds on both and closes the user's sockets on both")
     func twoProcesses() async throws {
         let redis = try await RedisTestServer()
@@ -37,13 +22,13 @@ struct TwoProcessTests {
         let portB = try await nodeB.waitForListeningPort()
         let a = "http://127.0.0.1:\(portA)", b = "http://127.0.0.1:\(portB)"
 
-        let (signup, _) = try await Self.request("POST", "\(a)/api/user/signup/", ["username": "dora", "email": "d@example.com", "password": "correct horse"])
+        let (signup, _) = try await TestHTTP.request("POST", "\(a)/api/user/signup/", ["username": "dora", "email": "d@example.com", "password": "correct horse"])
         #expect(signup == 201)
-        let (_, login) = try await Self.request("POST", "\(b)/api/user/login/", ["username": "dora", "password": "correct horse"])
+        let (_, login) = try await TestHTTP.request("POST", "\(b)/api/user/login/", ["username": "dora", "password": "correct horse"])
         let token = try #require(login["token"] as? String)
-        let (created, _) = try await Self.request("POST", "\(b)/api/room/create/", ["name": "lobby"], token: token)
+        let (created, _) = try await TestHTTP.request("POST", "\(b)/api/room/create/", ["name": "lobby"], token: token)
         #expect(created == 200)
-        _ = try await Self.request("POST", "\(a)/api/room/create/", ["name": "quiet"], token: token)
+        _ = try await TestHTTP.request("POST", "\(a)/api/room/create/", ["name": "quiet"], token: token)
 
         let onA = TestSocket(url: "ws://127.0.0.1:\(portA)/ws/join/?name=lobby&token=\(token)")
         let onB = TestSocket(url: "ws://127.0.0.1:\(portB)/ws/join/?name=lobby&token=\(token)")
@@ -75,9 +60,9 @@ struct TwoProcessTests {
         #expect(try await onB.expectSilence(seconds: 0.3) == nil)
         #expect(try await elsewhere.expectSilence(seconds: 0.3) == nil)
 
-        let (loggedOut, _) = try await Self.request("POST", "\(a)/api/user/logout/", [:], token: token)
+        let (loggedOut, _) = try await TestHTTP.request("POST", "\(a)/api/user/logout/", [:], token: token)
         #expect(loggedOut == 200)
-        let (refused, _) = try await Self.request("GET", "\(b)/api/room/list/", token: token)
+        let (refused, _) = try await TestHTTP.request("GET", "\(b)/api/room/list/", token: token)
         #expect(refused == 401)
         // The user's live sockets close with 1008 on both nodes (through the store's session-end log).
         for socket in [onA, onB, elsewhere] {

@@ -86,23 +86,23 @@ struct UsersCommandTests {
         ned.send(#"{"type":"message","content":"still here"}"#)
         #expect(try await ned.nextObject()["content"] as? String == "still here")
 
-        let login = try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "mia", "password": "correct horse"])
+        let login = try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "mia", "password": "correct horse"])
         #expect(login.0 == 403 && login.1["error"] as? String == "user is disabled")
-        let wrong = try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "mia", "password": "wrong horse"])
+        let wrong = try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "mia", "password": "wrong horse"])
         #expect(wrong.0 == 400)
-        let withOldToken = try await TwoProcessTests.request("GET", "\(chat)/api/room/list/", token: people[0].token)
+        let withOldToken = try await TestHTTP.request("GET", "\(chat)/api/room/list/", token: people[0].token)
         #expect(withOldToken.0 == 401)
         #expect(try await ChatctlProcess.run(["users", "list"] + store).stdout.contains("disabled"))
 
         #expect(try await ChatctlProcess.run(["users", "enable", "mia"] + store).status == 0)
-        #expect(try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "mia", "password": "correct horse"]).0 == 200)
+        #expect(try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "mia", "password": "correct horse"]).0 == 200)
 
         let changed = try await ChatctlProcess.run(["users", "set-password", "ned", "--password-stdin"] + store, stdin: "battery staple\n")
         #expect(changed.status == 0, "\(changed.stderr)")
         let nedClose = try await ned.closeFrame()
         #expect(nedClose?.closeCode == .policyViolation && nedClose?.reason == "password changed")
-        #expect(try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "ned", "password": "battery staple"]).0 == 200)
-        #expect(try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "ned", "password": "correct horse"]).0 == 400)
+        #expect(try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "ned", "password": "battery staple"]).0 == 200)
+        #expect(try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "ned", "password": "correct horse"]).0 == 400)
 
         // Destructive: refused without --yes when stdin is not a terminal.
         let unconfirmed = try await ChatctlProcess.run(["users", "delete", "ned"] + store)
@@ -111,7 +111,7 @@ struct UsersCommandTests {
         let deleted = try await ChatctlProcess.run(["users", "delete", "ned", "--yes", "--json"] + store)
         #expect(deleted.status == 0 && deleted.stdout.contains(#""username" : "ned""#))
         #expect(try await ChatctlProcess.run(["rooms", "show", "plaza"] + store).stdout.contains("members (1): mia"))
-        #expect(try await TwoProcessTests.request("POST", "\(chat)/api/user/login/", ["username": "ned", "password": "battery staple"]).0 == 400)
+        #expect(try await TestHTTP.request("POST", "\(chat)/api/user/login/", ["username": "ned", "password": "battery staple"]).0 == 400)
         await ned.close()
     }
 }

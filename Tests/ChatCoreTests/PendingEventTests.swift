@@ -1,6 +1,7 @@
 import ChatBackends
 import Foundation
 import ChatCore
+import ChatTestSupport
 import Logging
 import Synchronization
 import Testing
@@ -35,11 +36,7 @@ final class SwitchableEvents: MessageEventQueue {
 @Suite("pending message events")
 struct PendingEventTests {
     func ports(store: MemoryChatStore, events: SwitchableEvents) async -> ChatPorts {
-        var logger = Logger(label: "pending-test")
-        logger.logLevel = .critical
-        return ChatPorts(
-            store: store, cache: MemoryRecentCache(), fanout: LocalFanout(), events: events, hasher: BcryptPasswordHasher(cost: 4),
-            tokens: await JWTTokenAuthority(secret: "pending-test-secret-0123456789abcdef"), revokedTokens: MemoryRevokedTokens(), logger: logger)
+        await ChatPorts.inMemory(store: store, events: events, label: "pending-test")
     }
 
     @Test("a post the broker does not confirm is recorded as pending; the relay republishes it once the broker is back, and forgets it")

@@ -24,13 +24,8 @@ struct TestPorts {
     let events = RecordingEvents()
 
     init(store: any ChatStore = MemoryChatStore()) async {
-        var logger = Logger(label: "core-test")
-        logger.logLevel = .critical
         let fanout = LocalFanout()
-        ports = ChatPorts(
-            store: store, cache: MemoryRecentCache(), fanout: fanout, events: events,
-            hasher: BcryptPasswordHasher(cost: 4), tokens: await JWTTokenAuthority(secret: "core-test-secret-0123456789abcdef"),
-            revokedTokens: MemoryRevokedTokens(), logger: logger)
+        ports = await ChatPorts.inMemory(store: store, fanout: fanout, events: events, label: "core-test")
         await fanout.attach(receiver)
     }
 

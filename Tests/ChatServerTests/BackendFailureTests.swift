@@ -14,7 +14,7 @@ struct BackendFailureTests {
             uri: "mongodb://127.0.0.1:9/?appname=dead",
             database: "chat_app",
             options: .init(poolSize: 2, serverSelectionTimeout: .milliseconds(300), connectTimeout: .milliseconds(300)))
-        try await LiveChat.run(ports: await LiveChat.makePorts(store: store)) { chat in
+        try await LiveChat.run(ports: await ChatPorts.inMemory(store: store, logLevel: .warning)) { chat in
             let signup = try await chat.post("/api/user/signup/", ["username": "ghost", "email": "g@example.com", "password": "correct horse"])
             #expect(signup.status == .serviceUnavailable)
             let body = LiveChat.decode(signup)
@@ -29,7 +29,7 @@ struct BackendFailureTests {
 
     @Test("a failed message write: the sender gets an error frame, nobody gets the message, the socket stays open")
     func failedWrite() async throws {
-        try await LiveChat.run(ports: await LiveChat.makePorts(store: FailingMessageStore())) { chat in
+        try await LiveChat.run(ports: await ChatPorts.inMemory(store: FailingMessageStore(), logLevel: .warning)) { chat in
             let token = try await chat.user("quinn")
             _ = try await chat.createRoom("fragile", token: token)
             let sender = chat.socket(room: "fragile", token: token)

@@ -11,29 +11,21 @@ import NIOCore
 
 /// The chat service running for real on a free port, and the calls a client makes.
 struct LiveChat: Sendable {
-    static let secret = "test-secret-that-is-long-enough-0123456789"
+    /// What the ports sign tokens with, for tests that forge tokens by hand.
+    static let secret = ChatPorts.testSecret
 
     let client: any TestClientProtocol
     let port: Int
     let ports: ChatPorts
 
-    /// Ports on the in-memory adapters (bcrypt at cost 4 to keep tests quick).
-    static func makePorts(store: any ChatStore = MemoryChatStore()) async -> ChatPorts {
-        var logger = Logger(label: "test")
-        logger.logLevel = .warning
-        return ChatPorts(
-            store: store, cache: MemoryRecentCache(), fanout: LocalFanout(), events: DiscardingEventQueue(logger: logger),
-            hasher: BcryptPasswordHasher(cost: 4), tokens: await JWTTokenAuthority(secret: secret),
-            revokedTokens: MemoryRevokedTokens(), logger: logger)
-    }
-
-    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it.
+    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it
+    /// (on `ChatPorts.inMemory()`, warnings printed, unless `ports` are given).
     static func run(
         ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings(host: "127.0.0.1", port: 0),
         _ body: @Sendable (LiveChat) async throws -> Void
     ) async throws {
         let resolvedPorts: ChatPorts
-        if let ports { resolvedPorts = ports } else { resolvedPorts = await makePorts() }
+        if let ports { resolvedPorts = ports } else { resolvedPorts = await ChatPorts.inMemory(logLevel: .warning) }
         let ports = resolvedPorts
         var logger = Logger(label: "chat-test")
         logger.logLevel = .warning
@@ -52,17 +44,25 @@ struct LiveChat: Sendable {
         (try? JSONSerialization.jsonObject(with: Data(buffer: response.body))) as? [String: Any] ?? [:]
     }
 
+    /// Every HTTP request of the in-process tests goes through here, with an optional
+    /// bearer token. The app runs in this process, so this is HummingbirdTesting's `.live`
+    /// client on its real port; tests of `chatctl` processes use `TestHTTP` (over
+    /// ChatClient) instead, and malformed requests go through raw sockets (`RawUpgrade`).
+    func request(
+        _ method: HTTPRequest.Method, _ path: String, headers: HTTPFields = [:], body: ByteBuffer? = nil, token: String? = nil
+    ) async throws -> TestResponse {
+        var headers = headers
+        if let token { headers[.authorization] = "Bearer \(token)" }
+        return try await client.execute(uri: path, method: method, headers: headers, body: body)
+    }
+
     @discardableResult
     func post(_ path: String, _ body: [String: Any], token: String? = nil) async throws -> TestResponse {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: path, method: .post, headers: headers, body: Self.json(body))
+        try await request(.post, path, headers: [.contentType: "application/json"], body: Self.json(body), token: token)
     }
 
     func get(_ path: String, token: String? = nil, headers extra: HTTPFields = [:]) async throws -> TestResponse {
-        var headers = extra
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        return try await client.execute(uri: path, method: .get, headers: headers)
+        try await request(.get, path, headers: extra, token: token)
     }
 
     /// Signs up and logs in; returns the token.

@@ -10,7 +10,7 @@ import Testing
 struct RoomSocketTests {
     @Test("both members receive a message with sender and id; a later joiner gets history newest first", arguments: TestStores.kinds)
     func broadcastAndHistory(kind: TestStores.Kind) async throws {
-        try await LiveChat.run(ports: await LiveChat.makePorts(store: try await TestStores.make(kind))) { chat in
+        try await LiveChat.run(ports: await ChatPorts.inMemory(store: try await TestStores.make(kind), logLevel: .warning)) { chat in
             let alice = try await chat.user("alice")
             let bob = try await chat.user("bob")
             _ = try await chat.createRoom("general", token: alice)

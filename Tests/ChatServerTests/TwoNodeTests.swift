@@ -15,37 +15,55 @@ import Testing
 /// subscription, both serving real sockets.
 @Suite("two chat nodes through Redis", .enabled(if: RedisTestServer.shouldRun, Comment(rawValue: RedisTestServer.skipReason)))
 struct TwoNodeTests {
+    /// A chat node's ports on `redis` (cache, fan-out, revoked tokens) and the store.
     static func node(store: any ChatStore, redis: RedisClient) async -> (ChatPorts, RedisFanout) {
         var logger = Logger(label: "node")
         logger.logLevel = .warning
         let fanout = RedisFanout(client: redis, store: store, logger: logger)
-        let ports = ChatPorts(
+        let ports = await ChatPorts.inMemory(
             store: store, cache: RedisRecentCache(client: redis, logger: logger), fanout: fanout,
-            events: DiscardingEventQueue(logger: logger), hasher: BcryptPasswordHasher(cost: 4),
-            tokens: await JWTTokenAuthority(secret: LiveChat.secret), revokedTokens: RedisRevokedTokens(client: redis, logger: logger), logger: logger)
+            revokedTokens: RedisRevokedTokens(client: redis, logger: logger), secret: LiveChat.secret, label: "node", logLevel: .warning)
         return (ports, fanout)
     }
 
-    /// Runs both nodes (servers and fan-out subscriptions) around `body`.
-    static func run(_ body: @Sendable (LiveChat, LiveChat) async throws -> Void) async throws {
+    /// Runs `body` with a fresh Redis server and `count` clients to it, then closes the
+    /// clients and stops the server on every path, a throw included (a failed `#require`
+    /// must not leave a redis-server or a client's threads behind for the next test).
+    static func withRedis(
+        clients count: Int, options: RedisClient.Options = .init(), _ body: (RedisTestServer, [RedisClient]) async throws -> Void
+    ) async throws {
         let server = try await RedisTestServer()
-        let redisA = try RedisClient(url: server.url), redisB = try RedisClient(url: server.url)
-        let store = MemoryChatStore()
-        let (portsA, fanoutA) = await node(store: store, redis: redisA)
-        let (portsB, fanoutB) = await node(store: store, redis: redisB)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await fanoutA.run() }
-            group.addTask { try await fanoutB.run() }
-            try await LiveChat.run(ports: portsA) { nodeA in
-                try await LiveChat.run(ports: portsB) { nodeB in
-                    try await body(nodeA, nodeB)
-                }
-            }
-            group.cancelAll()
+        var clients: [RedisClient] = []
+        do {
+            for _ in 0..<count { clients.append(try RedisClient(url: server.url, options: options)) }
+            try await body(server, clients)
+        } catch {
+            for client in clients { await client.close() }
+            server.stop()
+            throw error
         }
-        await redisA.close()
-        await redisB.close()
+        for client in clients { await client.close() }
         server.stop()
+    }
+
+    /// Runs both nodes (servers and fan-out subscriptions) around `body`; the servers
+    /// stop (LiveChat.run) and the fan-outs are cancelled (the task group) however it ends.
+    static func run(_ body: @Sendable (LiveChat, LiveChat) async throws -> Void) async throws {
+        try await withRedis(clients: 2) { _, redis in
+            let store = MemoryChatStore()
+            let (portsA, fanoutA) = await node(store: store, redis: redis[0])
+            let (portsB, fanoutB) = await node(store: store, redis: redis[1])
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await fanoutA.run() }
+                group.addTask { try await fanoutB.run() }
+                try await LiveChat.run(ports: portsA) { nodeA in
+                    try await LiveChat.run(ports: portsB) { nodeB in
+                        try await body(nodeA, nodeB)
+                    }
+                }
+                group.cancelAll()
+            }
+        }
     }
 
     @Test("clients on both nodes receive every message from both nodes exactly once; another room receives none")
@@ -117,68 +135,68 @@ struct TwoNodeTests {
 struct RedisOutageTests {
     @Test("Redis killed during posts: no post fails, the room keeps flowing, joins still work, Redis is used again once back")
     func outage() async throws {
-        let server = try await RedisTestServer()
         // Killed, Redis refuses connections at once: the timeouts only bound a Redis that
         // is up and slow, as it can be on a loaded machine, so they are generous.
-        let redis = try RedisClient(url: server.url, options: .init(poolSize: 2, connectTimeout: .seconds(5), commandTimeout: .seconds(10)))
-        let (ports, fanout) = await TwoNodeTests.node(store: MemoryChatStore(), redis: redis)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await fanout.run() }
-            try await LiveChat.run(ports: ports) { chat in
-                let token = try await chat.user("olga")
-                _ = try await chat.createRoom("sturdy", token: token)
-                let socket = chat.socket(room: "sturdy", token: token)
-                _ = try await socket.nextArray()
-                try await Self.waitForSubscription(socket)
+        let options = RedisClient.Options(poolSize: 2, connectTimeout: .seconds(5), commandTimeout: .seconds(10))
+        try await TwoNodeTests.withRedis(clients: 1, options: options) { server, clients in
+            let redis = clients[0]
+            let (ports, fanout) = await TwoNodeTests.node(store: MemoryChatStore(), redis: redis)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await fanout.run() }
+                try await LiveChat.run(ports: ports) { chat in
+                    let token = try await chat.user("olga")
+                    _ = try await chat.createRoom("sturdy", token: token)
+                    let socket = chat.socket(room: "sturdy", token: token)
+                    _ = try await socket.nextArray()
+                    try await Self.waitForSubscription(socket)
 
-                for index in 0..<10 {
-                    socket.send(#"{"type":"message","content":"before-\#(index)"}"#)
-                    #expect(try await Self.nextContent(socket) == "before-\(index)")
-                }
-                server.stop()
-                for index in 0..<10 {
-                    socket.send(#"{"type":"message","content":"during-\#(index)"}"#)
-                    #expect(try await Self.nextContent(socket) == "during-\(index)")
-                }
-                let joiner = chat.socket(room: "sturdy", token: token)
-                let history = try await joiner.nextArray().compactMap { $0["content"] as? String }.filter { !$0.hasPrefix("probe") }
-                #expect(history.count == 20, "a join during the outage reads the store")
-                #expect(history.first == "during-9")
-                await joiner.close()
+                    for index in 0..<10 {
+                        socket.send(#"{"type":"message","content":"before-\#(index)"}"#)
+                        #expect(try await Self.nextContent(socket) == "before-\(index)")
+                    }
+                    server.stop()
+                    for index in 0..<10 {
+                        socket.send(#"{"type":"message","content":"during-\#(index)"}"#)
+                        #expect(try await Self.nextContent(socket) == "during-\(index)")
+                    }
+                    let joiner = chat.socket(room: "sturdy", token: token)
+                    let history = try await joiner.nextArray().compactMap { $0["content"] as? String }.filter { !$0.hasPrefix("probe") }
+                    #expect(history.count == 20, "a join during the outage reads the store")
+                    #expect(history.first == "during-9")
+                    await joiner.close()
 
-                try await server.start()
-                try await Self.waitForSubscription(socket)
-                for index in 0..<10 {
-                    socket.send(#"{"type":"message","content":"after-\#(index)"}"#)
-                    #expect(try await Self.nextContent(socket) == "after-\(index)")
+                    try await server.start()
+                    try await Self.waitForSubscription(socket)
+                    for index in 0..<10 {
+                        socket.send(#"{"type":"message","content":"after-\#(index)"}"#)
+                        #expect(try await Self.nextContent(socket) == "after-\(index)")
+                    }
+                    // Nothing twice: a barrier comes with nothing before it (and nothing after).
+                    let twice = try await TestSocket.barrier(from: socket, to: [socket])
+                    #expect(twice == [[]], "nothing twice: \(twice)")
+                    var extra: [String] = []
+                    while let text = try await socket.expectSilence(seconds: 0.3) {
+                        if !TestSocket.isProbe(text) { extra.append(text) }
+                    }
+                    #expect(extra.isEmpty, "nothing twice")
+                    // The command pool may still be in its reconnect backoff (the subscriber came
+                    // back first), so the posts above may have skipped the cache: post and ask
+                    // again, bounded, until the cache is in Redis.
+                    let key = "chatctl:recent-gen:" + (try await chat.ports.store.room(named: "sturdy"))!.id.hex
+                    var attempt = 0
+                    let cached = try await waitUntil(every: .milliseconds(100)) {
+                        if (try? await redis.command(["EXISTS", key]).int) == 1 { return true }
+                        socket.send(#"{"type":"message","content":"later-\#(attempt)"}"#)
+                        attempt += 1
+                        _ = try? await socket.next("later", seconds: 1)
+                        return false
+                    }
+                    #expect(cached, "the cache is written to Redis again")
+                    await socket.close()
                 }
-                // Nothing twice: a barrier comes with nothing before it (and nothing after).
-                let twice = try await TestSocket.barrier(from: socket, to: [socket])
-                #expect(twice == [[]], "nothing twice: \(twice)")
-                var extra: [String] = []
-                while let text = try await socket.expectSilence(seconds: 0.3) {
-                    if !TestSocket.isProbe(text) { extra.append(text) }
-                }
-                #expect(extra.isEmpty, "nothing twice")
-                // The command pool may still be in its reconnect backoff (the subscriber came
-                // back first), so the posts above may have skipped the cache: post and ask
-                // again, bounded, until the cache is in Redis.
-                let key = "chatctl:recent-gen:" + (try await chat.ports.store.room(named: "sturdy"))!.id.hex
-                var attempt = 0
-                let cached = try await waitUntil(every: .milliseconds(100)) {
-                    if (try? await redis.command(["EXISTS", key]).int) == 1 { return true }
-                    socket.send(#"{"type":"message","content":"later-\#(attempt)"}"#)
-                    attempt += 1
-                    _ = try? await socket.next("later", seconds: 1)
-                    return false
-                }
-                #expect(cached, "the cache is written to Redis again")
-                await socket.close()
+                group.cancelAll()
             }
-            group.cancelAll()
         }
-        await redis.close()
-        server.stop()
     }
 
     /// The next frame's content that is not a probe or barrier echo (the barrier of
@@ -198,60 +216,59 @@ struct RedisOutageTests {
 struct GapRepairTests {
     @Test("subscriptions cut while node A posts 100 messages: node B's client ends with all 100, in order, none twice")
     func cutSubscriber() async throws {
-        let server = try await RedisTestServer()
-        let redisA = try RedisClient(url: server.url), redisB = try RedisClient(url: server.url), admin = try RedisClient(url: server.url)
-        let store = MemoryChatStore()
-        let (portsA, fanoutA) = await TwoNodeTests.node(store: store, redis: redisA)
-        let (portsB, fanoutB) = await TwoNodeTests.node(store: store, redis: redisB)
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { try await fanoutA.run() }
-            group.addTask { try await fanoutB.run() }
-            try await LiveChat.run(ports: portsA) { nodeA in
-                try await LiveChat.run(ports: portsB) { nodeB in
-                    let token = try await nodeA.user("gus")
-                    _ = try await nodeA.createRoom("lossy", token: token)
-                    let onB = nodeB.socket(room: "lossy", token: token)
-                    _ = try await onB.nextArray()
-                    // Node B has seen the room (a probe from A reached it); then a barrier from
-                    // A that B reads up to, so no probe (however late) is left among the messages.
-                    let room = try #require(try await store.room(named: "lossy"))
-                    let user = try #require(try await store.user(named: "gus"))
-                    let postOnA = PostMessage(ports: portsA)
-                    var probed = false
-                    for attempt in 0..<60 where !probed {
-                        _ = try await postOnA(content: "\(TestSocket.probePrefix)\(attempt)", from: user, in: room)
-                        probed = (try? await onB.next("probe", seconds: 1)) != nil
-                    }
-                    try #require(probed)
-                    let probesDone = "\(TestSocket.probePrefix)barrier-\(UUID().uuidString)"
-                    _ = try await postOnA(content: probesDone, from: user, in: room)
-                    _ = try await onB.frames(before: probesDone)
+        try await TwoNodeTests.withRedis(clients: 3) { _, clients in
+            let redisA = clients[0], redisB = clients[1], admin = clients[2]
+            let store = MemoryChatStore()
+            let (portsA, fanoutA) = await TwoNodeTests.node(store: store, redis: redisA)
+            let (portsB, fanoutB) = await TwoNodeTests.node(store: store, redis: redisB)
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                group.addTask { try await fanoutA.run() }
+                group.addTask { try await fanoutB.run() }
+                try await LiveChat.run(ports: portsA) { nodeA in
+                    try await LiveChat.run(ports: portsB) { nodeB in
+                        let token = try await nodeA.user("gus")
+                        _ = try await nodeA.createRoom("lossy", token: token)
+                        let onB = nodeB.socket(room: "lossy", token: token)
+                        _ = try await onB.nextArray()
+                        // Node B has seen the room (a probe from A reached it); then a barrier from
+                        // A that B reads up to, so no probe (however late) is left among the messages.
+                        let room = try #require(try await store.room(named: "lossy"))
+                        let user = try #require(try await store.user(named: "gus"))
+                        let postOnA = PostMessage(ports: portsA)
+                        var probed = false
+                        for attempt in 0..<60 where !probed {
+                            _ = try await postOnA(content: "\(TestSocket.probePrefix)\(attempt)", from: user, in: room)
+                            probed = (try? await onB.next("probe", seconds: 1)) != nil
+                        }
+                        try #require(probed)
+                        let probesDone = "\(TestSocket.probePrefix)barrier-\(UUID().uuidString)"
+                        _ = try await postOnA(content: probesDone, from: user, in: room)
+                        _ = try await onB.frames(before: probesDone)
 
-                    try await admin.command(["CLIENT", "KILL", "TYPE", "pubsub"])
-                    for index in 0..<100 {
-                        _ = try await PostMessage(ports: portsA)(content: "m\(index)", from: user, in: room)
+                        try await admin.command(["CLIENT", "KILL", "TYPE", "pubsub"])
+                        for index in 0..<100 {
+                            _ = try await PostMessage(ports: portsA)(content: "m\(index)", from: user, in: room)
+                        }
+                        var received: [String] = []
+                        while received.count < 100, let frame = try? await onB.nextObject("message \(received.count)") {
+                            received.append(frame["content"] as? String ?? "?")
+                        }
+                        #expect(received == (0..<100).map { "m\($0)" })
+                        // None twice: a barrier posted after them comes with nothing before it.
+                        let last = "\(TestSocket.probePrefix)barrier-\(UUID().uuidString)"
+                        _ = try await postOnA(content: last, from: user, in: room)
+                        let twice = try await onB.frames(before: last)
+                        #expect(twice.isEmpty, "none twice: \(twice)")
+                        #expect(try await onB.expectSilence(seconds: 0.5) == nil, "none twice")
+                        // Whether the cut lost anything depends on how fast B resubscribed (on a
+                        // loaded CI box, sometimes before A's first post): the outcome above is
+                        // what must hold; the repair itself is tested in RoomSequencerTests.
+                        print("gap repair: \(await fanoutB.sequencer.repairedCount) message(s) repaired from the store after the cut")
+                        await onB.close()
                     }
-                    var received: [String] = []
-                    while received.count < 100, let frame = try? await onB.nextObject("message \(received.count)") {
-                        received.append(frame["content"] as? String ?? "?")
-                    }
-                    #expect(received == (0..<100).map { "m\($0)" })
-                    // None twice: a barrier posted after them comes with nothing before it.
-                    let last = "\(TestSocket.probePrefix)barrier-\(UUID().uuidString)"
-                    _ = try await postOnA(content: last, from: user, in: room)
-                    let twice = try await onB.frames(before: last)
-                    #expect(twice.isEmpty, "none twice: \(twice)")
-                    #expect(try await onB.expectSilence(seconds: 0.5) == nil, "none twice")
-                    // Whether the cut lost anything depends on how fast B resubscribed (on a
-                    // loaded CI box, sometimes before A's first post): the outcome above is
-                    // what must hold; the repair itself is tested in RoomSequencerTests.
-                    print("gap repair: \(await fanoutB.sequencer.repairedCount) message(s) repaired from the store after the cut")
-                    await onB.close()
                 }
+                group.cancelAll()
             }
-            group.cancelAll()
         }
-        for client in [redisA, redisB, admin] { await client.close() }
-        server.stop()
     }
 }

@@ -85,7 +85,7 @@ struct UserEndpointTests {
 struct ConcurrentSignupTests {
     @Test("two concurrent signups with one username: one 201, one 409", arguments: TestStores.kinds)
     func race(kind: TestStores.Kind) async throws {
-        try await LiveChat.run(ports: await LiveChat.makePorts(store: try await TestStores.make(kind))) { chat in
+        try await LiveChat.run(ports: await ChatPorts.inMemory(store: try await TestStores.make(kind), logLevel: .warning)) { chat in
             async let first = chat.post("/api/user/signup/", ["username": "twin", "email": "one@example.com", "password": "correct horse"])
             async let second = chat.post("/api/user/signup/", ["username": "twin", "email": "two@example.com", "password": "correct horse"])
             let statuses = [try await first.status.code, try await second.status.code].sorted()

@@ -6,9 +6,9 @@ import Logging
 import NIOCore
 import NIOWebSocket
 
-/// A WebSocket client for tests: frames received are queued for `next()`, frames to
-/// send go through `send(_:)`; every wait is bounded (by `Patience.seconds` unless a
-/// test says otherwise: a bound only ever ends a failing wait).
+/// A WebSocket client for tests, over ChatClient's `ChatSocket`: frames received are
+/// queued for `next()`, frames to send go through `send(_:)`; every wait is bounded (by
+/// `Patience.seconds` unless a test says otherwise: a bound only ever ends a failing wait).
 public final class TestSocket: Sendable {
     public enum Failure: Error, CustomStringConvertible {
         case timedOut(String)
@@ -21,78 +21,39 @@ public final class TestSocket: Sendable {
         }
     }
 
-    private let inboxContinuation: AsyncStream<String>.Continuation
-    private let outbox: AsyncStream<WebSocketOutboundWriter.OutboundFrame>
-    private let outboxContinuation: AsyncStream<WebSocketOutboundWriter.OutboundFrame>.Continuation
-    /// The connection's outcome: the close frame, or the error that ended it.
-    public let closed: Task<WebSocketCloseFrame?, any Error>
+    /// The ChatClient socket underneath: tests speak the contract through the same
+    /// client as `doctor --e2e` and `bench`; this adds the test-facing waits (bounded by
+    /// `Patience`, failing with `Failure`) and the probe and barrier helpers.
+    public let socket: ChatSocket
 
+    /// The connection's outcome: the close frame, or the error that ended it (unbounded:
+    /// `closeFrame(seconds:)` bounds it).
+    public var closed: Task<WebSocketCloseFrame?, any Error> { socket.outcome }
+
+    /// Frames of up to `maxFrameSize` (1 MiB) either way, text messages of up to 4 MiB
+    /// put together; the client's own log at warning level, for a failing test's output.
     public init(url: String, headers: HTTPFields = [:], maxFrameSize: Int = 1 << 20) {
-        let (inbox, inboxContinuation) = AsyncStream.makeStream(of: String.self)
-        let (outbox, outboxContinuation) = AsyncStream.makeStream(of: WebSocketOutboundWriter.OutboundFrame.self)
-        self.inboxContinuation = inboxContinuation
-        self.outbox = outbox
-        self.outboxContinuation = outboxContinuation
-        var logger = Logger(label: "test-socket")
-        logger.logLevel = .warning
-        self.closed = Task {
-            defer { inboxContinuation.finish() }
-            return try await WebSocketClient.connect(
-                url: url, configuration: .init(maxFrameSize: maxFrameSize, additionalHeaders: headers), logger: logger
-            ) { inbound, outbound, _ in
-                try await withThrowingTaskGroup(of: Void.self) { group in
-                    group.addTask {
-                        for try await message in inbound.messages(maxSize: 1 << 22) {
-                            if case .text(let text) = message { inboxContinuation.yield(text) }
-                        }
-                    }
-                    group.addTask {
-                        // A write after the server closed fails; ignore it, so that the
-                        // connection's outcome is what the server said (its close frame).
-                        for await frame in outbox { try? await outbound.write(frame) }
-                    }
-                    try await group.next()
-                    group.cancelAll()
-                }
-            }
-        }
-        let queue = TimedQueue<String>()
-        self.queue = queue
-        self.pump = Task {
-            for await text in inbox { await queue.push(text) }
-            await queue.finish()
-        }
+        socket = ChatSocket(url: url, headers: headers, maxFrameSize: maxFrameSize, maxMessageSize: 1 << 22, logLevel: .warning)
     }
 
     /// The server's close frame (nil: closed without one), waiting at most `seconds`.
     public func closeFrame(seconds: Double = Patience.seconds) async throws -> WebSocketCloseFrame? {
-        let closed = self.closed
-        return try await withThrowingTaskGroup(of: WebSocketCloseFrame?.self) { group in
-            group.addTask { try await closed.value }
-            group.addTask {
-                try await Task.sleep(for: .seconds(seconds))
-                throw Failure.timedOut("the server to close the socket")
-            }
-            defer { group.cancelAll() }
-            return try await group.next()!
-        }
+        guard await socket.ended(within: .seconds(seconds)) else { throw Failure.timedOut("the server to close the socket") }
+        return try await closed.value
     }
 
-    private let queue: TimedQueue<String>
-    private let pump: Task<Void, Never>
+    public func send(_ text: String) { socket.send(text) }
 
-    public func send(_ text: String) { outboxContinuation.yield(.text(text)) }
-
-    public func sendBinary(_ bytes: [UInt8]) { outboxContinuation.yield(.binary(ByteBuffer(bytes: bytes))) }
+    public func sendBinary(_ bytes: [UInt8]) { socket.sendBinary(bytes) }
 
     /// Sends one raw frame as given (fragments, pings, invalid UTF-8); the client masks it.
     public func sendFrame(opcode: WebSocketOpcode, fin: Bool = true, _ bytes: [UInt8]) {
-        outboxContinuation.yield(.custom(WebSocketFrame(fin: fin, opcode: opcode, data: ByteBuffer(bytes: bytes))))
+        socket.sendFrame(opcode: opcode, fin: fin, bytes)
     }
 
     /// The next text frame, or `Failure.timedOut` after `seconds`.
     public func next(_ what: String = "a frame", seconds: Double = Patience.seconds) async throws -> String {
-        switch await queue.next(timeout: .seconds(seconds)) {
+        switch await socket.receive(within: .seconds(seconds)) {
         case .item(let text): return text
         case .closed: throw Failure.closed
         case .timedOut: throw Failure.timedOut(what)
@@ -163,7 +124,7 @@ public final class TestSocket: Sendable {
         let deadline = ContinuousClock.now + .seconds(seconds)
         var before: [String] = []
         while true {
-            switch await queue.next(timeout: deadline - ContinuousClock.now) {
+            switch await socket.receive(within: deadline - ContinuousClock.now) {
             case .item(let text):
                 if isLast(text) { return before }
                 before.append(text)
@@ -221,14 +182,7 @@ public final class TestSocket: Sendable {
         try await barrier(from: sender, to: readers)
     }
 
-    /// Closes our side and waits (bounded) for the connection to end.
-    public func close() async {
-        outboxContinuation.finish()
-        _ = try? await withThrowingTaskGroup(of: Void.self) { group in
-            group.addTask { _ = try? await self.closed.value }
-            group.addTask { try await Task.sleep(for: .seconds(5)); self.closed.cancel() }
-            try await group.next()
-            group.cancelAll()
-        }
-    }
+    /// Closes our side (what was sent still goes out first) and waits (bounded) for the
+    /// connection to end.
+    public func close() async { await socket.close(within: .seconds(5)) }
 }

@@ -44,6 +44,15 @@ struct MongoClientTests {
         }
     }
 
+    @Test("indexNames lists what the server has: nothing for a missing collection, then _id_ and the created ones")
+    func indexNames() async throws {
+        try await withCollection { _, things in
+            #expect(try await things.indexNames() == [])
+            try await things.createIndexes([.init(keys: ["name": 1], name: "name_unique", unique: true), .init(keys: ["at": 1], name: "at")])
+            #expect(try await things.indexNames().sorted() == ["_id_", "at", "name_unique"])
+        }
+    }
+
     @Test("find: filter, sort, skip, limit, projection; small batches arrive by getMore")
     func findOptions() async throws {
         try await withCollection { _, things in

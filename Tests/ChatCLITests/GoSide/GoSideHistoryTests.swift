@@ -46,8 +46,8 @@ struct GoSideHistoryTests {
                 let chat = try ChatctlProcess(["serve", "chat", "--host", "127.0.0.1", "--port", "0"], environment: environment)
                 started = chat
                 let base = "http://127.0.0.1:\(try await chat.waitForListeningPort())"
-                _ = try await TwoProcessTests.request("POST", "\(base)/api/user/signup/", ["username": "ines", "email": "i@example.com", "password": "correct horse"])
-                let (_, login) = try await TwoProcessTests.request("POST", "\(base)/api/user/login/", ["username": "ines", "password": "correct horse"])
+                _ = try await TestHTTP.request("POST", "\(base)/api/user/signup/", ["username": "ines", "email": "i@example.com", "password": "correct horse"])
+                let (_, login) = try await TestHTTP.request("POST", "\(base)/api/user/login/", ["username": "ines", "password": "correct horse"])
                 let token = try #require(login["token"] as? String)
                 let go = GoChatService(mongo: try MongoClient(uri: uri), database: database, redis: try RedisClient(url: redis.url))
                 return Deployment(redis: redis, chat: chat, base: base, token: token, environment: environment, go: go)
@@ -95,7 +95,7 @@ struct GoSideHistoryTests {
     func alternatingWriters() async throws { try await Deployment.run(Self.alternatingWriters) }
 
     static func alternatingWriters(_ deployment: Deployment) async throws {
-        _ = try await TwoProcessTests.request("POST", "\(deployment.base)/api/room/create/", ["name": "mixed"], token: deployment.token)
+        _ = try await TestHTTP.request("POST", "\(deployment.base)/api/room/create/", ["name": "mixed"], token: deployment.token)
         let go = deployment.go
         let room = try await go.room(named: "mixed")
         let ines = try await go.userID(named: "ines")
@@ -160,7 +160,7 @@ struct GoSideHistoryTests {
 
     static func goCacheKeyDropped(_ deployment: Deployment) async throws {
         let go = deployment.go
-        _ = try await TwoProcessTests.request("POST", "\(deployment.base)/api/room/create/", ["name": "kept"], token: deployment.token)
+        _ = try await TestHTTP.request("POST", "\(deployment.base)/api/room/create/", ["name": "kept"], token: deployment.token)
         let room = try await go.room(named: "kept")
         let socket = deployment.socket("kept")
         _ = try await socket.nextArray()
@@ -192,7 +192,7 @@ struct GoSideHistoryTests {
 
     static func restoredGoCopies(_ deployment: Deployment) async throws {
         let go = deployment.go
-        _ = try await TwoProcessTests.request("POST", "\(deployment.base)/api/room/create/", ["name": "attic"], token: deployment.token)
+        _ = try await TestHTTP.request("POST", "\(deployment.base)/api/room/create/", ["name": "attic"], token: deployment.token)
         let room = try await go.room(named: "attic")
         let ines = try await go.userID(named: "ines")
         var last = Date()

@@ -36,9 +36,8 @@ struct HostileFixture: Sendable {
 
     /// A raw request: any bytes as the body, any headers.
     func request(_ method: HTTPRequest.Method, _ path: String, body: [UInt8]? = nil, token: String? = nil) async throws -> (status: Int, body: String) {
-        var headers: HTTPFields = [.contentType: "application/json"]
-        if let token { headers[.authorization] = "Bearer \(token)" }
-        let response = try await chat.client.execute(uri: path, method: method, headers: headers, body: body.map { ByteBuffer(bytes: $0) })
+        let response = try await chat.request(
+            method, path, headers: [.contentType: "application/json"], body: body.map { ByteBuffer(bytes: $0) }, token: token)
         return (Int(response.status.code), String(buffer: response.body))
     }
 
