@@ -37,7 +37,7 @@ struct QueueDurabilityTests {
     static func waitForReadiness(_ base: String, status wanted: Int) async throws -> (Int, [String: Any]) {
         var last: (Int, [String: Any]) = (0, [:])
         for _ in 0..<100 {
-            last = try await TwoProcessTests.request("GET", "\(base)/readyz")
+            last = try await TestHTTP.request("GET", "\(base)/readyz")
             if last.0 == wanted { break }
             try await Task.sleep(for: .milliseconds(100))
         }
