@@ -1,6 +1,9 @@
 import ChatCore
 
-/// The chat service's own knobs (address and limits), filled by ChatRuntime from configuration.
+/// The chat service's own knobs (address and limits), decoded by ChatRuntime from the
+/// configuration (`Settings.chatServer`, `Settings.notifyServer`), whose `SettingKey`s
+/// hold every default: nothing here has one of its own, so a test states what it
+/// wants (`Settings.builtIn.chatServer` is what a user gets).
 public struct ChatServerSettings: Sendable {
     public var host: String
     public var port: Int
@@ -26,10 +29,14 @@ public struct ChatServerSettings: Sendable {
     /// How often every WebSocket gets a ping frame (keeps proxies from idling it out).
     public var pingInterval: Duration
 
+    /// How often every WebSocket gets a ping frame unless told otherwise (not a setting:
+    /// under the idle timeouts of common proxies).
+    public static let defaultPingInterval: Duration = .seconds(30)
+
     public init(
-        host: String = "0.0.0.0", port: Int = 8000, maxFrameBytes: Int = 64 * 1024, outboundBufferFrames: Int = 1024,
-        allowedOrigins: [String] = [], messageRateLimit: Double = 0, messageRateBurst: Int = 40, resumeLimit: Int = 1000,
-        connectionsPerUser: Int = 0, roomsPerUser: Int = 0, loginPolicy: LoginThrottle.Policy = .off, pingInterval: Duration = .seconds(30)
+        host: String, port: Int, maxFrameBytes: Int, outboundBufferFrames: Int, allowedOrigins: [String], messageRateLimit: Double,
+        messageRateBurst: Int, resumeLimit: Int, connectionsPerUser: Int, roomsPerUser: Int, loginPolicy: LoginThrottle.Policy,
+        pingInterval: Duration = Self.defaultPingInterval
     ) {
         self.host = host
         self.port = port

@@ -8,8 +8,7 @@ import Testing
 struct AbuseLimitTests {
     @Test("failed logins for one username end in 429 with Retry-After, even with the right password; other users are unaffected")
     func loginThrottled() async throws {
-        let settings = ChatServerSettings(
-            host: "127.0.0.1", port: 0, loginPolicy: .init(failuresPerUser: 3, failuresPerAddress: 0, window: .seconds(600)))
+        let settings = ChatServerSettings.testing { $0.loginPolicy = .init(failuresPerUser: 3, failuresPerAddress: 0, window: .seconds(600)) }
         try await LiveChat.run(settings: settings) { chat in
             _ = try await chat.user("gina", password: "right password 1")
             _ = try await chat.user("hal", password: "right password 2")
@@ -28,7 +27,7 @@ struct AbuseLimitTests {
 
     @Test("a user's WebSockets beyond limits.connections_per_user are refused with 429; closing one frees its slot")
     func connectionsCapped() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, connectionsPerUser: 2)
+        let settings = ChatServerSettings.testing { $0.connectionsPerUser = 2 }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("ivy")
             let other = try await chat.user("jon")
@@ -55,7 +54,7 @@ struct AbuseLimitTests {
 
     @Test("a client that drops its side of the connection without a close frame gives its slot back")
     func halfClosedSocketFreesSlot() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, connectionsPerUser: 1)
+        let settings = ChatServerSettings.testing { $0.connectionsPerUser = 1 }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("hal")
             _ = try await chat.createRoom("lobby", token: token)
@@ -72,7 +71,7 @@ struct AbuseLimitTests {
 
     @Test("creating or joining a room beyond limits.rooms_per_user is refused with 429; rooms already joined stay open")
     func roomsCapped() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, roomsPerUser: 1)
+        let settings = ChatServerSettings.testing { $0.roomsPerUser = 1 }
         try await LiveChat.run(settings: settings) { chat in
             let kim = try await chat.user("kim")
             let lee = try await chat.user("lee")

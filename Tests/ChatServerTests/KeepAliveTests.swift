@@ -56,7 +56,7 @@ struct KeepAliveTests {
 
     @Test("an idle socket gets ping frames from the server's per-loop timer")
     func pinged() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, pingInterval: .milliseconds(100))
+        let settings = ChatServerSettings.testing { $0.pingInterval = .milliseconds(100) }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("pia")
             _ = try await chat.createRoom("lobby", token: token)

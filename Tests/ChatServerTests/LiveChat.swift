@@ -21,7 +21,7 @@ struct LiveChat: Sendable {
     /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it
     /// (on `ChatPorts.inMemory()`, warnings printed, unless `ports` are given).
     static func run(
-        ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings(host: "127.0.0.1", port: 0),
+        ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings.testing(),
         _ body: @Sendable (LiveChat) async throws -> Void
     ) async throws {
         let resolvedPorts: ChatPorts

@@ -6,7 +6,7 @@ struct MessageRateLimitTests {
     @Test("a socket posting faster than the limit gets an error frame per refused message and nothing of it is stored; other sockets are not limited by it")
     func limited() async throws {
         // One token per 1,000 s: exactly the burst of 3 goes through, whatever the timing.
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, messageRateLimit: 0.001, messageRateBurst: 3)
+        let settings = ChatServerSettings.testing { $0.messageRateLimit = 0.001; $0.messageRateBurst = 3 }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("quinn")
             _ = try await chat.createRoom("lobby", token: token)

@@ -5,7 +5,7 @@ import Testing
 struct OriginTests {
     @Test("with an allow-list: a foreign Origin gets 403 before any upgrade; an allowed one and a request without Origin upgrade")
     func allowList() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, allowedOrigins: ["https://chat.example.com", "http://localhost:3000"])
+        let settings = ChatServerSettings.testing { $0.allowedOrigins = ["https://chat.example.com", "http://localhost:3000"] }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("olga")
             _ = try await chat.createRoom("lobby", token: token)

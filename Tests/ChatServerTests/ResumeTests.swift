@@ -71,7 +71,7 @@ struct ResumeTests {
 
     @Test("more missed messages than websocket.resume_limit: resync and the recent messages instead")
     func resyncBeyondLimit() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, resumeLimit: 2)
+        let settings = ChatServerSettings.testing { $0.resumeLimit = 2 }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("rhea")
             _ = try await chat.createRoom("lobby", token: token)

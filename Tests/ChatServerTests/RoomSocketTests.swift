@@ -51,7 +51,7 @@ struct RoomSocketTests {
 
     @Test("a burst of 200 frames from one socket is stored and broadcast once each, in the order sent (reading pauses while posts queue up)")
     func burstKeepsOrder() async throws {
-        let settings = ChatServerSettings(host: "127.0.0.1", port: 0, messageRateLimit: 0)
+        let settings = ChatServerSettings.testing { $0.messageRateLimit = 0 }
         try await LiveChat.run(settings: settings) { chat in
             let token = try await chat.user("bursty")
             let listenerToken = try await chat.user("listener")

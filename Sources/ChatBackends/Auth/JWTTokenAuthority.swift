@@ -12,7 +12,10 @@ public struct JWTTokenAuthority: TokenAuthority {
     public let lifetime: Duration
     private let keys: JWTKeyCollection
 
-    public init(secret: String, lifetime: Duration = .seconds(12 * 3600)) async {
+    /// The Go service's token lifetime (12 hours), the default of `auth.token_ttl_seconds`.
+    public static let goTokenLifetime: Duration = .seconds(12 * 3600)
+
+    public init(secret: String, lifetime: Duration = goTokenLifetime) async {
         let keys = JWTKeyCollection()
         await keys.add(hmac: HMACKey(from: Self.keyBytes(secret)), digestAlgorithm: .sha256)
         self.keys = keys

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ChatRuntime
 
 /// `chatctl serve all`: every service in one process (chat, notify, scheduler).
 struct ServeAll: AsyncParsableCommand {
@@ -6,7 +7,7 @@ struct ServeAll: AsyncParsableCommand {
         commandName: "all",
         abstract: "Run every service in one process on the configured backends (the embedded default when none is set).",
         discussion: """
-            Runs the chat service (--port, default 8000) and the notification service (--notify-port, default             8080). Without RabbitMQ, message events go from one to the other inside the process; with             rabbitmq.url set they go through RabbitMQ as between separate processes. The scheduler archives \
+            Runs the chat service (--port, default \(SettingKey.chatPort.defaultText ?? "")) and the notification service (--notify-port, default             \(SettingKey.notifyPort.defaultText ?? "")). Without RabbitMQ, message events go from one to the other inside the process; with             rabbitmq.url set they go through RabbitMQ as between separate processes. The scheduler archives \
             old messages on its interval (scheduler.* settings).
             """
     )

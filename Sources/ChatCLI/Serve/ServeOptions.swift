@@ -6,15 +6,15 @@ import Configuration
 struct ServeOptions: ParsableArguments {
     @OptionGroup var global: GlobalOptions
 
-    @Option(name: .long, help: ArgumentHelp("Address the service listens on (default 0.0.0.0; `serve all`: the chat service).", valueName: "address"))
+    @Option(name: .long, help: ArgumentHelp("Address the service listens on (default \(SettingKey.chatHost.defaultText ?? ""); `serve all`: the chat service).", valueName: "address"))
     var host: String?
 
     @Option(
         name: .long,
-        help: ArgumentHelp("Port of the service (chat 8000, notify 8080; `serve all`: the chat service; 0 picks a free port).", valueName: "port"))
+        help: ArgumentHelp("Port of the service (chat \(SettingKey.chatPort.defaultText ?? ""), notify \(SettingKey.notifyPort.defaultText ?? ""); `serve all`: the chat service; 0 picks a free port).", valueName: "port"))
     var port: Int?
 
-    @Option(name: .long, help: ArgumentHelp("Port of the notification service under `serve all` (default 8080; 0 picks a free port).", valueName: "port"))
+    @Option(name: .long, help: ArgumentHelp("Port of the notification service under `serve all` (default \(SettingKey.notifyPort.defaultText ?? ""); 0 picks a free port).", valueName: "port"))
     var notifyPort: Int?
 
     @Flag(name: .long, help: "Development mode: with no secret configured, generate a random one and print it.")

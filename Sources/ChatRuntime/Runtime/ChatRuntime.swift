@@ -132,7 +132,7 @@ public struct ChatRuntime: Sendable {
     ///   `SQLiteCheckpointer` (one-shot commands let commits checkpoint as usual).
     static func connectStore(settings: Settings, logger: Logger, backgroundCheckpoints: Bool = false) async throws -> any ChatStore {
         if let uri = settings.mongoURI {
-            let database = settings.string(.mongoDatabase) ?? "chat_app"
+            let database = settings.mongoDatabase
             do {
                 let store = try MongoChatStore(uri: uri, database: database)
                 try await store.ensureIndexes()
@@ -161,12 +161,7 @@ public struct ChatRuntime: Sendable {
         let logger = self.logger
         let metrics = self.metrics
         if roles.contains(.chat) {
-            let chatSettings = ChatServerSettings(
-                host: settings.chatHost, port: settings.chatPort,
-                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
-                allowedOrigins: settings.allowedOrigins, messageRateLimit: settings.messageRateLimit,
-                messageRateBurst: settings.messageRateBurst, resumeLimit: settings.resumeLimit,
-                connectionsPerUser: settings.connectionsPerUser, roomsPerUser: settings.roomsPerUser, loginPolicy: settings.loginPolicy)
+            let chatSettings = settings.chatServer
             let chat = await ChatApplication.build(
                 ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger
@@ -182,10 +177,7 @@ public struct ChatRuntime: Sendable {
             }
         }
         if roles.contains(.notify) {
-            let notifySettings = ChatServerSettings(
-                host: settings.notifyHost, port: settings.notifyPort,
-                maxFrameBytes: settings.maxFrameBytes, outboundBufferFrames: settings.outboundBufferFrames,
-                allowedOrigins: settings.allowedOrigins, connectionsPerUser: settings.connectionsPerUser)
+            let notifySettings = settings.notifyServer
             let notify = NotificationApplication.build(
                 ports: ports, settings: notifySettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger

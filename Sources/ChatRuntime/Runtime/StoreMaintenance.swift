@@ -22,7 +22,7 @@ public enum StoreMaintenance {
                 store: "sqlite", location: settings.sqlitePath, indexes: [],
                 note: "the embedded SQLite store creates its indexes in its schema migrations; nothing to do")
         }
-        let database = settings.string(.mongoDatabase) ?? "chat_app"
+        let database = settings.mongoDatabase
         let store: MongoChatStore
         do {
             store = try MongoChatStore(uri: uri, database: database)

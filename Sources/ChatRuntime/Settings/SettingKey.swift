@@ -1,3 +1,4 @@
+import ChatBackends
 import Configuration
 
 /// One configuration setting: its key (dotted, as in the config file), where the
@@ -30,6 +31,9 @@ public struct SettingKey: Sendable, Hashable {
         self.choices = choices
         self.help = help
     }
+
+    /// The built-in default as text, as the loader layers it (nil: no default).
+    public var defaultText: String? { defaultValue.map(SettingsLoader.text) }
 
     /// The `CHATCTL_` environment variable for this setting.
     public var environmentName: String {
@@ -105,7 +109,7 @@ public struct SettingKey: Sendable, Hashable {
         help: "failed logins from one client address within login.window_seconds before more attempts get 429; 0: no limit")
     public static let loginWindowSeconds = SettingKey("login.window_seconds", .int, default: .int(900),
         help: "how long a failed login counts against its username and address")
-    public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(12 * 3600),
+    public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(Int(JWTTokenAuthority.goTokenLifetime.components.seconds)),
         help: "lifetime of issued tokens in seconds (the Go service: 12 hours)")
 
     /// Every setting, in the order `config show` prints them.

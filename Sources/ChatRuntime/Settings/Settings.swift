@@ -1,4 +1,5 @@
 import ChatCore
+import ChatServer
 import Foundation
 import Logging
 
@@ -20,33 +21,69 @@ public struct Settings: Sendable {
 
     public func bool(_ setting: SettingKey) -> Bool? { string(setting).flatMap { Bool($0.lowercased()) } }
 
+    // A setting with a built-in default always has a value: the loader layers
+    // `SettingKey`'s defaults under every other source, and these fall back to the same
+    // default (for a `Settings` made without the loader). No default is written here.
+
+    /// The value of a setting that has a built-in default.
+    func text(_ setting: SettingKey) -> String {
+        guard let value = string(setting) ?? setting.defaultText else { preconditionFailure("\(setting.key) has no built-in default") }
+        return value
+    }
+
+    func integer(_ setting: SettingKey) -> Int { Int(text(setting)) ?? Int(setting.defaultText ?? "") ?? 0 }
+
+    func number(_ setting: SettingKey) -> Double { Double(text(setting)) ?? Double(setting.defaultText ?? "") ?? 0 }
+
+    /// A setting with named values, parsed by `parse` (case-insensitive); a value
+    /// `validate()` would refuse reads as the built-in default.
+    func choice<T>(_ setting: SettingKey, _ parse: (String) -> T?) -> T {
+        if let value = parse(text(setting).lowercased()) { return value }
+        guard let value = setting.defaultText.flatMap(parse) else { preconditionFailure("\(setting.key)'s default does not parse") }
+        return value
+    }
+
+    /// The built-in defaults alone, as a run with no flag, variable or file sees them.
+    public static var builtIn: Settings {
+        var resolved: [String: ResolvedSetting] = [:]
+        for setting in SettingKey.all {
+            resolved[setting.key] = ResolvedSetting(
+                setting: setting, value: setting.defaultText, source: setting.defaultText == nil ? nil : .default,
+                origin: setting.defaultText == nil ? nil : "built-in")
+        }
+        return Settings(resolved: resolved, configFile: nil)
+    }
+
     /// Replaces a value (for `--dev`'s generated secret), recording the source.
     public mutating func override(_ setting: SettingKey, value: String, source: SettingSource, origin: String) {
         resolved[setting.key] = ResolvedSetting(setting: setting, value: value, source: source, origin: origin)
     }
 
     public var secretKey: String? { string(.secretKey) }
-    public var chatHost: String { string(.chatHost) ?? "0.0.0.0" }
-    public var chatPort: Int { int(.chatPort) ?? 8000 }
-    public var notifyHost: String { string(.notifyHost) ?? "0.0.0.0" }
-    public var notifyPort: Int { int(.notifyPort) ?? 8080 }
-    public var schedulerHost: String { string(.schedulerHost) ?? "0.0.0.0" }
-    public var schedulerPort: Int { int(.schedulerPort) ?? 8090 }
-    public var archiveEvery: Duration { duration(.archiveEvery) ?? .seconds(60) }
-    public var archiveOlderThan: String { string(.archiveOlderThan) ?? "30d" }
-    public var archiveBatchSize: Int { int(.archiveBatchSize) ?? 1000 }
-    public var reportEvery: Duration { duration(.reportEvery) ?? .seconds(3600) }
+    public var chatHost: String { text(.chatHost) }
+    public var chatPort: Int { integer(.chatPort) }
+    public var notifyHost: String { text(.notifyHost) }
+    public var notifyPort: Int { integer(.notifyPort) }
+    public var schedulerHost: String { text(.schedulerHost) }
+    public var schedulerPort: Int { integer(.schedulerPort) }
+    public var archiveEvery: Duration { duration(.archiveEvery) }
+    public var archiveOlderThan: String { text(.archiveOlderThan) }
+    public var archiveBatchSize: Int { integer(.archiveBatchSize) }
+    public var reportEvery: Duration { duration(.reportEvery) }
 
-    func duration(_ setting: SettingKey) -> Duration? {
-        string(setting).flatMap { try? AgeCutoff.duration($0, field: setting.key) }.map { .milliseconds(Int64($0 * 1000)) }
+    /// A duration setting (`90m`, `12h`, `1d`…), validated by `validate()`.
+    func duration(_ setting: SettingKey) -> Duration {
+        let seconds = (try? AgeCutoff.duration(text(setting), field: setting.key)) ?? (try? AgeCutoff.duration(setting.defaultText ?? "", field: setting.key)) ?? 0
+        return .milliseconds(Int64(seconds * 1000))
     }
-    public var dataDirectory: String { string(.dataDir) ?? "data" }
+    public var dataDirectory: String { text(.dataDir) }
     /// The embedded store's file.
     public var sqlitePath: String { (dataDirectory as NSString).appendingPathComponent("chatctl.sqlite") }
     public var mongoURI: String? { string(.mongoURI) }
+    public var mongoDatabase: String { text(.mongoDatabase) }
     public var redisURI: String? { string(.redisURI) }
     public var rabbitMQURL: String? { string(.rabbitMQURL) }
-    public var rabbitMQQueue: String { string(.rabbitMQQueue) ?? "send_notification" }
+    public var rabbitMQQueue: String { text(.rabbitMQQueue) }
     /// `cache.verify_history`; auto means on with MongoDB (the only store the Go chat
     /// service can write, so the only one where the cache can miss a message) and off on SQLite.
     public var verifyCachedHistory: Bool {
@@ -58,35 +95,52 @@ public struct Settings: Sendable {
     }
     /// `rabbitmq.queue_durable` (auto unless set to true or false).
     public var rabbitMQQueueDurability: QueueDurability {
-        string(.rabbitMQQueueDurable).flatMap { QueueDurability(settingValue: $0) } ?? .auto
+        choice(.rabbitMQQueueDurable) { QueueDurability(settingValue: $0) }
     }
     /// Where a setting's value came from, for messages: `--flag`, a variable, a file, `built-in`.
     public func origin(of setting: SettingKey) -> String { resolved[setting.key]?.origin ?? "built-in" }
-    public var rabbitMQBufferEvents: Int { int(.rabbitMQBufferEvents) ?? 10_000 }
-    public var maxFrameBytes: Int { int(.maxFrameBytes) ?? 64 * 1024 }
-    public var outboundBufferFrames: Int { int(.outboundBufferFrames) ?? 1024 }
-    public var messageRateLimit: Double { string(.messageRateLimit).flatMap { Double($0) } ?? 20 }
-    public var messageRateBurst: Int { int(.messageRateBurst) ?? 40 }
+    public var rabbitMQBufferEvents: Int { integer(.rabbitMQBufferEvents) }
+    public var maxFrameBytes: Int { integer(.maxFrameBytes) }
+    public var outboundBufferFrames: Int { integer(.outboundBufferFrames) }
+    public var messageRateLimit: Double { number(.messageRateLimit) }
+    public var messageRateBurst: Int { integer(.messageRateBurst) }
     /// `websocket.allowed_origins` as a list (empty: any origin).
     public var allowedOrigins: [String] {
-        (string(.allowedOrigins) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        text(.allowedOrigins).split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
     }
-    public var resumeLimit: Int { int(.resumeLimit) ?? 1000 }
-    public var connectionsPerUser: Int { int(.connectionsPerUser) ?? 20 }
-    public var roomsPerUser: Int { int(.roomsPerUser) ?? 1000 }
+    public var resumeLimit: Int { integer(.resumeLimit) }
+    public var connectionsPerUser: Int { integer(.connectionsPerUser) }
+    public var roomsPerUser: Int { integer(.roomsPerUser) }
     /// `login.*` as the login limiter's policy.
     public var loginPolicy: LoginThrottle.Policy {
         LoginThrottle.Policy(
-            failuresPerUser: int(.loginFailuresPerUser) ?? 5, failuresPerAddress: int(.loginFailuresPerIP) ?? 50,
-            window: .seconds(int(.loginWindowSeconds) ?? 900))
+            failuresPerUser: integer(.loginFailuresPerUser), failuresPerAddress: integer(.loginFailuresPerIP),
+            window: .seconds(integer(.loginWindowSeconds)))
     }
-    public var tokenLifetime: Duration { .seconds(int(.tokenTTLSeconds) ?? 12 * 3600) }
+    /// The chat service's knobs, decoded once from these settings.
+    public var chatServer: ChatServerSettings {
+        ChatServerSettings(
+            host: chatHost, port: chatPort, maxFrameBytes: maxFrameBytes, outboundBufferFrames: outboundBufferFrames,
+            allowedOrigins: allowedOrigins, messageRateLimit: messageRateLimit, messageRateBurst: messageRateBurst,
+            resumeLimit: resumeLimit, connectionsPerUser: connectionsPerUser, roomsPerUser: roomsPerUser, loginPolicy: loginPolicy)
+    }
 
-    public var logFormat: LogFormat { string(.logFormat).flatMap { LogFormat(rawValue: $0.lowercased()) } ?? .logfmt }
-    public var shutdownTimeout: Duration { .seconds(int(.shutdownTimeoutSeconds) ?? 10) }
+    /// The notification service's knobs: the chat service's, at its own address (it
+    /// takes no posts and no logins, so those limits do not apply to it).
+    public var notifyServer: ChatServerSettings {
+        var server = chatServer
+        server.host = notifyHost
+        server.port = notifyPort
+        return server
+    }
+
+    public var tokenLifetime: Duration { .seconds(integer(.tokenTTLSeconds)) }
+
+    public var logFormat: LogFormat { choice(.logFormat) { LogFormat(rawValue: $0) } }
+    public var shutdownTimeout: Duration { .seconds(integer(.shutdownTimeoutSeconds)) }
 
     public var logLevel: Logger.Level {
-        string(.logLevel).flatMap { Logger.Level(rawValue: $0.lowercased()) } ?? .info
+        choice(.logLevel) { Logger.Level(rawValue: $0) }
     }
 
     /// Checks ranges and formats; throws `SettingsError` naming the first bad key.
