@@ -145,14 +145,17 @@ let package = Package(
             "ChatCore",
             "ChatBackends",
             "ChatClient",
+            "BlockingGuard",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Tests/ChatTestSupport"),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
         .testTarget(name: "ChatBackendsTests", dependencies: [
-            "ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit",
+            "ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatServerTests", dependencies: [

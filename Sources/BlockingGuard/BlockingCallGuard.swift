@@ -17,8 +17,10 @@ public enum BlockingCallGuard {
     /// Receives a violation's message in place of the default `assertionFailure`.
     public typealias Handler = @Sendable (_ message: String) -> Void
 
-    /// Set only by `reportingViolations(to:_:)` (tests); nil means stop the process.
-    private static let violationHandler = Mutex<Handler?>(nil)
+    /// The handlers `reportingViolations(to:_:)` installed (tests), by token: each
+    /// removes only its own, so tests running at once never drop each other's. None
+    /// means stop the process.
+    private static let handlers = Mutex<(nextToken: Int, installed: [Int: Handler])>((0, [:]))
 
     /// Stops a debug build when called on a NIO event-loop thread; does nothing in
     /// release builds. Call it first thing in a section that may block.
@@ -29,11 +31,12 @@ public enum BlockingCallGuard {
     ) {
         #if DEBUG
         guard let message = violation(what(), file: file, line: line) else { return }
-        if let report = violationHandler.withLock({ $0 }) {
-            report(message)
-        } else {
+        let installed = handlers.withLock { Array($0.installed.values) }
+        guard !installed.isEmpty else {
             assertionFailure(message, file: file, line: line)
+            return
         }
+        for report in installed { report(message) }
         #endif
     }
 
@@ -48,15 +51,16 @@ public enum BlockingCallGuard {
     /// Runs `body` with violations reported to `handler` instead of stopping the process.
     ///
     /// Process-wide while `body` runs (the blocking section runs on another thread than
-    /// the caller, so a task-local would not reach it): for a test that provokes a
-    /// violation on purpose and looks for its own message.
+    /// the caller, so a task-local would not reach it), and every installed handler hears
+    /// every violation: for a test that provokes one on purpose and looks for its own
+    /// message.
     public static func reportingViolations(to handler: @escaping Handler, _ body: () async throws -> Void) async rethrows {
-        let previous = violationHandler.withLock { current -> Handler? in
-            let previous = current
-            current = handler
-            return previous
+        let token = handlers.withLock { state -> Int in
+            state.nextToken += 1
+            state.installed[state.nextToken] = handler
+            return state.nextToken
         }
-        defer { violationHandler.withLock { $0 = previous } }
+        defer { _ = handlers.withLock { $0.installed.removeValue(forKey: token) } }
         try await body()
     }
 }

@@ -1,31 +1,21 @@
 import BlockingGuard
+import ChatTestSupport
 import Foundation
 import NIOCore
 import NIOPosix
-import Synchronization
 import Testing
 
 /// The tripwire that keeps blocking calls off the event loops: it must fire on a loop
 /// thread and nowhere else (the Kits call it on every thread-pool hop).
 @Suite("blocking-call guard")
 struct BlockingCallGuardTests {
-    /// What the guard reported while a test ran.
-    final class Reports: Sendable {
-        let messages = Mutex<[String]>([])
-
-        var handler: BlockingCallGuard.Handler { { message in self.messages.withLock { $0.append(message) } } }
-
-        /// This test's reports only: the handler is process-wide while it is installed.
-        func matching(_ probe: String) -> [String] { messages.withLock { $0 }.filter { $0.contains(probe) } }
-    }
-
     @Test("on an event loop it fires, naming the call")
     func firesOnEventLoop() async throws {
         let loop = MultiThreadedEventLoopGroup.singleton.next()
         let message = try await loop.submit { BlockingCallGuard.violation("an on-loop probe") }.get()
         #expect(message?.contains("an on-loop probe") == true, "\(String(describing: message))")
         #if DEBUG
-        let reports = Reports()
+        let reports = BlockingViolations()
         try await BlockingCallGuard.reportingViolations(to: reports.handler) {
             try await loop.submit { BlockingCallGuard.assertNotOnEventLoop("an asserted on-loop probe") }.get()
         }
@@ -35,7 +25,7 @@ struct BlockingCallGuardTests {
 
     @Test("off the event loops (a thread pool, a thread of its own, a test's task) it stays quiet")
     func quietOffLoop() async throws {
-        let reports = Reports()
+        let reports = BlockingViolations()
         try await BlockingCallGuard.reportingViolations(to: reports.handler) {
             let onPool = try await NIOThreadPool.singleton.runIfActive { () -> String? in
                 BlockingCallGuard.assertNotOnEventLoop("an off-loop probe (pool)")
