@@ -1,5 +1,4 @@
 import Foundation
-import Synchronization
 
 /// Where log lines go: a file descriptor (stderr by default), written by a thread of
 /// its own.
