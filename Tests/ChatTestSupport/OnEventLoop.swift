@@ -14,8 +14,9 @@ public final class EventLoopTaskExecutor: TaskExecutor {
         self.loop = loop
     }
 
-    public func enqueue(_ job: UnownedJob) {
-        loop.execute { job.runSynchronously(on: self.asUnownedTaskExecutor()) }
+    public func enqueue(_ job: consuming ExecutorJob) {
+        let unownedJob = UnownedJob(job)
+        loop.execute { unownedJob.runSynchronously(on: self.asUnownedTaskExecutor()) }
     }
 }
 
