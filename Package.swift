@@ -33,17 +33,26 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
 
+        // The debug-build tripwire for blocking calls on an event loop; below everything
+        // that blocks (the Kits, the backends, the runtime's log writer).
+        .target(name: "BlockingGuard", dependencies: [
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
+
         // Small Swift clients over the C libraries; they know nothing of chat.
         .target(name: "MongoKit", dependencies: [
             "CMongoC",
+            "BlockingGuard",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "RedisKit", dependencies: [
             "CHiredis",
+            "BlockingGuard",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "AMQPKit", dependencies: [
             "CRabbitMQ",
+            "BlockingGuard",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
@@ -60,6 +69,7 @@ let package = Package(
             "MongoKit",
             "RedisKit",
             "AMQPKit",
+            "BlockingGuard",
             .product(name: "GRDB", package: "GRDB.swift"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
@@ -89,6 +99,7 @@ let package = Package(
             "ChatBackends",
             "RedisKit",
             "AMQPKit",
+            "BlockingGuard",
             "ChatServer",
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),
@@ -135,16 +146,19 @@ let package = Package(
             "ChatCore",
             "ChatBackends",
             "ChatClient",
+            "BlockingGuard",
             .product(name: "Crypto", package: "swift-crypto"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOHTTP1", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Tests/ChatTestSupport"),
 
         .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
         .testTarget(name: "ChatBackendsTests", dependencies: [
-            "ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit",
+            "ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard",
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatServerTests", dependencies: [
@@ -165,7 +179,11 @@ let package = Package(
         ]),
         .testTarget(name: "ChatClientTests", dependencies: ["ChatClient"]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatCore", "ChatRuntime", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit"]),
-        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatClient", "ChatTestSupport"]),
+        .testTarget(name: "KitTests", dependencies: [
+            "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard", "ChatClient", "ChatTestSupport",
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+        ]),
     ],
     swiftLanguageModes: [.v6]
 )

@@ -1,3 +1,4 @@
+import BlockingGuard
 import Foundation
 import Synchronization
 
@@ -287,6 +288,7 @@ public final class AMQPClient: Sendable {
         func drop() { current = nil }
 
         func idle() {
+            BlockingCallGuard.assertNotOnEventLoop("an AMQP heartbeat")
             guard let current, current.isOpen else { return }
             do { try current.serviceHeartbeat() } catch { drop() }
         }
@@ -295,6 +297,7 @@ public final class AMQPClient: Sendable {
     private func run<T: Sendable>(_ body: @escaping @Sendable (Worker) throws(AMQPError) -> T) async throws(AMQPError) -> T {
         let result: Result<T, AMQPError> = await withCheckedContinuation { continuation in
             let job: @Sendable (Worker) -> Void = { worker in
+                BlockingCallGuard.assertNotOnEventLoop("a librabbitmq call")
                 do throws(AMQPError) {
                     continuation.resume(returning: .success(try body(worker)))
                 } catch {

@@ -1,3 +1,4 @@
+import BlockingGuard
 import Foundation
 import Synchronization
 
@@ -91,6 +92,7 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
     private var isStopped: Bool { shared.withLock { $0.stopped } }
 
     private func runLoop() {
+        BlockingCallGuard.assertNotOnEventLoop("the AMQP consumer loop")
         var failures = 0
         while !isStopped {
             do {

@@ -1,3 +1,4 @@
+import BlockingGuard
 import CMongoC
 import Foundation
 import NIOPosix
@@ -99,6 +100,7 @@ public final class MongoClient: Sendable {
         let pool = self.pool
         do {
             return try await threadPool.runIfActive {
+                BlockingCallGuard.assertNotOnEventLoop("a libmongoc call")
                 let client = mongoc_client_pool_pop(pool.pointer)!
                 defer { mongoc_client_pool_push(pool.pointer, client) }
                 return try body(client)
@@ -118,6 +120,7 @@ public final class MongoClient: Sendable {
         guard !isClosed.load(ordering: .relaxed) else { throw MongoError(.closed, message: "the MongoDB client is closed") }
         let pool = self.pool, uriText = uri.string
         let handle = try await threadPool.runIfActive { () throws -> CursorHandle in
+            BlockingCallGuard.assertNotOnEventLoop("opening a libmongoc cursor")
             let client = mongoc_client_pool_pop(pool.pointer)!
             do {
                 let (collection, cursor) = try open(client)

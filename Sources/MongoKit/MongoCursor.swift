@@ -1,3 +1,4 @@
+import BlockingGuard
 import CMongoC
 import NIOPosix
 
@@ -62,6 +63,7 @@ final class CursorHandle: @unchecked Sendable {
 
     /// Up to `count` documents, and whether the cursor is now exhausted (then released).
     func nextChunk(_ count: Int) throws -> ([BSONDocument], Bool) {
+        BlockingCallGuard.assertNotOnEventLoop("a libmongoc getMore")
         guard let cursor else { return ([], true) }
         var documents: [BSONDocument] = []
         var current: OpaquePointer?

@@ -1,3 +1,4 @@
+import BlockingGuard
 import Foundation
 import NIOPosix
 import Synchronization
@@ -91,6 +92,7 @@ public final class RedisClient: Sendable {
 
     /// Borrows an idle connection (or connects), runs `body`, returns it unless broken.
     private func withConnection<R>(_ body: (RedisConnection) throws -> R) throws -> R {
+        BlockingCallGuard.assertNotOnEventLoop("a hiredis call")
         let connection = try state.withLock { state throws(RedisError) -> RedisConnection? in
             if state.closed { throw RedisError(.closed, "the Redis client is closed") }
             return state.idle.popLast()

@@ -1,3 +1,4 @@
+import BlockingGuard
 import CHiredis
 import Foundation
 import Synchronization
@@ -79,6 +80,7 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
     private var isStopped: Bool { shared.withLock { $0.stopped } }
 
     private func runLoop() {
+        BlockingCallGuard.assertNotOnEventLoop("the Redis subscription loop")
         var failures = 0
         while !isStopped {
             do {

@@ -11,8 +11,10 @@ enum ChatctlMain {
     static func main() async {
         // Swift concurrency's jobs run on NIO's event loops: a WebSocket task and its
         // channel share a thread instead of hopping between two pools (measured in
-        // BENCHMARKS.md). Blocking work never runs there: the C libraries, SQLite and
-        // bcrypt have their own threads. CHATCTL_EXECUTOR=default keeps Swift's pool.
+        // BENCHMARKS.md). Blocking work never runs there: the C libraries, SQLite,
+        // bcrypt and stderr's log writes have their own threads, and in debug builds
+        // BlockingCallGuard stops a blocking section that finds itself on a loop.
+        // CHATCTL_EXECUTOR=default keeps Swift's pool.
         if ProcessInfoLite.environment("CHATCTL_EXECUTOR") != "default" {
             _ = NIOSingletons.unsafeTryInstallSingletonPosixEventLoopGroupAsConcurrencyGlobalExecutor()
         }

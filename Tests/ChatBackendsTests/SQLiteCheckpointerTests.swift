@@ -15,7 +15,7 @@ struct SQLiteCheckpointerTests {
     func checkpoints() async throws {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-ckpt-\(UUID().uuidString)")
         let path = directory.appendingPathComponent("chat.sqlite").path
-        let store = try SQLiteChatStore(path: path, backgroundCheckpoints: true)
+        let store = try await SQLiteChatStore.open(path: path, backgroundCheckpoints: true)
         let room = Room(name: "wal")
         try await store.insertRoom(room)
         let before = Self.fileSize(path)
@@ -43,7 +43,7 @@ struct SQLiteCheckpointerTests {
         let directory = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-ckpt-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: directory) }
         let path = directory.appendingPathComponent("chat.sqlite").path
-        let store = try SQLiteChatStore(path: path, backgroundCheckpoints: true)
+        let store = try await SQLiteChatStore.open(path: path, backgroundCheckpoints: true)
         let room = Room(name: "steady")
         try await store.insertRoom(room)
         var logger = Logger(label: "checkpointer-test")

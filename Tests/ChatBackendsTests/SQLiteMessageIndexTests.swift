@@ -8,15 +8,15 @@ import Testing
 /// carries only the indexes a hot path or the archive needs.
 @Suite("SQLite messages: the indexes a post pays for")
 struct SQLiteMessageIndexTests {
-    static func freshStore() throws -> (SQLiteChatStore, String) {
+    static func freshStore() async throws -> (SQLiteChatStore, String) {
         let path = FileManager.default.temporaryDirectory
             .appendingPathComponent("chatctl-index-\(UUID().uuidString)").appendingPathComponent("chat.sqlite").path
-        return (try SQLiteChatStore(path: path), path)
+        return (try await SQLiteChatStore.open(path: path), path)
     }
 
     @Test("messages has its id, room+seq (history, resume, one room's archive) and client-id indexes, nothing by timestamp")
     func indexes() async throws {
-        let (store, path) = try Self.freshStore()
+        let (store, path) = try await Self.freshStore()
         await store.close()
         let queue = try DatabaseQueue(path: path)
         let names = try await queue.read { db in
@@ -31,7 +31,7 @@ struct SQLiteMessageIndexTests {
 
     @Test("archiving across rooms finds every old message, oldest first, and finds a restored one again")
     func archiveAcrossRooms() async throws {
-        let (store, _) = try Self.freshStore()
+        let (store, _) = try await Self.freshStore()
         let now = Date()
         let cutoff = now.addingTimeInterval(-30 * 86_400)
         let rooms = [Room(name: "north"), Room(name: "south")]

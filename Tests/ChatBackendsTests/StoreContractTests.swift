@@ -154,10 +154,10 @@ struct SQLiteStoreTests {
         let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-reopen-\(UUID().uuidString)/nested/chat.sqlite").path
         let user = User(username: "keeper", email: "k@example.com", passwordHash: "h")
         do {
-            let store = try SQLiteChatStore(path: path)
+            let store = try await SQLiteChatStore.open(path: path)
             try await store.insertUser(user)
         }
-        let reopened = try SQLiteChatStore(path: path)
+        let reopened = try await SQLiteChatStore.open(path: path)
         #expect(try await reopened.user(named: "keeper") == user)
         try await reopened.ping()
     }

@@ -57,7 +57,7 @@ struct GracefulShutdownTests {
         #expect(try await server.waitForExit() == 0, "stderr:\n\(server.stderr)")
         #expect(server.stderr.contains("websockets drained"), "stderr:\n\(server.stderr.suffix(2000))")
 
-        let store = try SQLiteChatStore(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
+        let store = try await SQLiteChatStore.open(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
         let room = try #require(try await store.room(named: "busy"))
         let stored = try await store.messages(inRoom: room.id, afterSequence: 0, limit: 1_000_000)
         let storedContents = Set(stored.map(\.content))
@@ -134,7 +134,7 @@ struct GracefulShutdownTests {
         #expect(echo["content"] as? String == "in flight")
         #expect(try await socket.closed.value?.closeCode == .goingAway)
         #expect(try await server.waitForExit() == 0, "stderr:\n\(server.stderr)")
-        let store = try SQLiteChatStore(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
+        let store = try await SQLiteChatStore.open(path: (dataDir as NSString).appendingPathComponent("chatctl.sqlite"))
         let room = try #require(try await store.room(named: "held"))
         #expect(try await store.messages(inRoom: room.id, afterSequence: 0, limit: 10).map(\.content) == ["in flight"])
         await store.close()

@@ -17,7 +17,7 @@ public enum TestStores {
             return MemoryChatStore()
         case .sqlite:
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-test-\(UUID().uuidString)/chat.sqlite").path
-            return try SQLiteChatStore(path: path)
+            return try await SQLiteChatStore.open(path: path)
         case .mongodb:
             let store = try MongoChatStore(uri: try MongoTestServer.requireURI(), database: MongoTestServer.freshDatabase())
             try await store.ensureIndexes()

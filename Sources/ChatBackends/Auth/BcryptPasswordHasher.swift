@@ -1,3 +1,4 @@
+import BlockingGuard
 import ChatCore
 import HummingbirdBcrypt
 import NIOPosix
@@ -20,14 +21,20 @@ public struct BcryptPasswordHasher: PasswordHasher {
 
     public func hash(_ password: String) async throws -> String {
         let cost = self.cost
-        let hash = try await threadPool.runIfActive { Bcrypt.hash(password, cost: cost) }
+        let hash = try await threadPool.runIfActive { () -> String in
+            BlockingCallGuard.assertNotOnEventLoop("a bcrypt hash")
+            return Bcrypt.hash(password, cost: cost)
+        }
         return Self.withPrefix("$2a$", hash)
     }
 
     public func verify(_ password: String, against hash: String) async throws -> Bool {
         guard hash.hasPrefix("$2") else { return false }
         let normalised = hash.hasPrefix("$2y$") ? Self.withPrefix("$2b$", hash) : hash
-        return try await threadPool.runIfActive { Bcrypt.verify(password, hash: normalised) }
+        return try await threadPool.runIfActive { () -> Bool in
+            BlockingCallGuard.assertNotOnEventLoop("a bcrypt verify")
+            return Bcrypt.verify(password, hash: normalised)
+        }
     }
 
     private static func withPrefix(_ prefix: String, _ hash: String) -> String {

@@ -1,11 +1,14 @@
+import BlockingGuard
 import ChatCore
 import Foundation
 import GRDB
+import NIOPosix
 
 /// The embedded store: one SQLite file through GRDB (WAL mode; reads run beside writes).
 ///
 /// GRDB runs every statement on its own serial writer queue or reader pool, never on
-/// an event loop or Swift's cooperative pool.
+/// an event loop or Swift's cooperative pool; opening and migrating, which GRDB does
+/// synchronously, run on a thread pool (`open(path:backgroundCheckpoints:threadPool:)`).
 public final class SQLiteChatStore: ChatStore {
     let pool: DatabasePool
     /// The database file.
@@ -14,26 +17,36 @@ public final class SQLiteChatStore: ChatStore {
     /// Whether commits leave WAL checkpoints to `SQLiteCheckpointer` (serving processes).
     public let backgroundCheckpoints: Bool
 
-    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
-    ///
-    /// - Parameter backgroundCheckpoints: when true, commits never checkpoint the WAL
-    ///   themselves (a checkpoint fsyncs the database file: tens of milliseconds on which
-    ///   every post would wait); run `SQLiteCheckpointer` beside the store instead.
-    public init(path: String, backgroundCheckpoints: Bool = false) throws {
-        let directory = (path as NSString).deletingLastPathComponent
-        if !directory.isEmpty {
-            try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
-        }
-        var configuration = Configuration()
-        configuration.foreignKeysEnabled = true
-        configuration.busyMode = .timeout(5)
-        configuration.prepareDatabase { db in
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
-            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
-        }
-        self.pool = try Self.openAndMigrate(path: path, configuration: configuration)
+    private init(pool: DatabasePool, path: String, backgroundCheckpoints: Bool) {
+        self.pool = pool
         self.path = path
         self.backgroundCheckpoints = backgroundCheckpoints
+    }
+
+    /// Opens (creating if needed) the database at `path` and migrates it to the latest schema.
+    ///
+    /// Opening waits on SQLite's locks (up to the 5 s busy timeout) and migrating writes
+    /// and syncs the file, so both run on `threadPool`, never on the caller's thread:
+    /// chatctl's tasks run on NIO's event loops, where a wait stalls every socket of the
+    /// loop. The caller suspends meanwhile.
+    ///
+    /// - Parameters:
+    ///   - backgroundCheckpoints: when true, commits never checkpoint the WAL themselves
+    ///     (a checkpoint fsyncs the database file: tens of milliseconds on which every
+    ///     post would wait); run `SQLiteCheckpointer` beside the store instead.
+    ///   - threadPool: where the blocking open and migration run.
+    public static func open(
+        path: String, backgroundCheckpoints: Bool = false, threadPool: NIOThreadPool = .singleton
+    ) async throws -> SQLiteChatStore {
+        try await threadPool.runIfActive {
+            BlockingCallGuard.assertNotOnEventLoop("creating the SQLite store's directory")
+            let directory = (path as NSString).deletingLastPathComponent
+            if !directory.isEmpty {
+                try FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+            }
+        }
+        let pool = try await openAndMigrate(path: path, backgroundCheckpoints: backgroundCheckpoints, threadPool: threadPool)
+        return SQLiteChatStore(pool: pool, path: path, backgroundCheckpoints: backgroundCheckpoints)
     }
 
     public var displayName: String { "sqlite:\(path)" }
@@ -43,20 +56,41 @@ public final class SQLiteChatStore: ChatStore {
     /// Several processes may open a new file at once (two chat nodes on one store):
     /// switching to WAL can meet "database is locked", and GRDB checks what is applied
     /// before taking the write lock, so the process that loses the race fails on the
-    /// other's work. It tries again (bounded) and then finds the file ready.
-    private static func openAndMigrate(path: String, configuration: Configuration) throws -> DatabasePool {
+    /// other's work. It tries again (bounded) and then finds the file ready. Each try
+    /// runs on the thread pool; the pause between tries suspends instead of holding a
+    /// thread.
+    private static func openAndMigrate(path: String, backgroundCheckpoints: Bool, threadPool: NIOThreadPool) async throws -> DatabasePool {
         var attempt = 0
         while true {
-            do {
-                let pool = try DatabasePool(path: path, configuration: configuration)
-                try SQLiteSchema.migrator.migrate(pool)
+            // The try's own error comes back as a value, so that only it is retried (not
+            // a cancellation or a stopped thread pool, which `runIfActive` throws).
+            let outcome = try await threadPool.runIfActive { () -> Result<DatabasePool, any Error> in
+                BlockingCallGuard.assertNotOnEventLoop("opening and migrating the SQLite store")
+                return Result(catching: { try Self.openAndMigrateOnce(path: path, backgroundCheckpoints: backgroundCheckpoints) })
+            }
+            switch outcome {
+            case .success(let pool):
                 return pool
-            } catch {
+            case .failure(let error):
                 attempt += 1
                 if attempt >= 8 { throw error }
-                Thread.sleep(forTimeInterval: 0.05 * Double(attempt))
+                try await Task.sleep(for: .milliseconds(50 * attempt))
             }
         }
+    }
+
+    /// One synchronous open and migration; blocks its thread.
+    private static func openAndMigrateOnce(path: String, backgroundCheckpoints: Bool) throws -> DatabasePool {
+        var configuration = Configuration()
+        configuration.foreignKeysEnabled = true
+        configuration.busyMode = .timeout(5)
+        configuration.prepareDatabase { db in
+            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if backgroundCheckpoints { try db.execute(sql: "PRAGMA wal_autocheckpoint = 0") }
+        }
+        let pool = try DatabasePool(path: path, configuration: configuration)
+        try SQLiteSchema.migrator.migrate(pool)
+        return pool
     }
 
     /// A PASSIVE checkpoint on the store's own writer connection, between two write

@@ -1,7 +1,9 @@
+import BlockingGuard
 import ChatCore
 import Foundation
 import GRDB
 import Logging
+import NIOPosix
 import ServiceLifecycle
 
 /// Checkpoints the SQLite WAL off the write path, every `interval`, in two steps:
@@ -32,11 +34,19 @@ public struct SQLiteCheckpointer: Service {
     }
 
     public func run() async throws {
-        var configuration = Configuration()
-        configuration.busyMode = .timeout(1)
+        let path = self.path
         let connection: DatabaseQueue
         do {
-            connection = try DatabaseQueue(path: path, configuration: configuration)
+            // Opening reads the file and may wait on its lock (the busy timeout): on the
+            // thread pool, not on the event loop this service's task runs on.
+            connection = try await NIOThreadPool.singleton.runIfActive { () throws -> DatabaseQueue in
+                BlockingCallGuard.assertNotOnEventLoop("opening the SQLite checkpoint connection")
+                var configuration = Configuration()
+                configuration.busyMode = .timeout(1)
+                return try DatabaseQueue(path: path, configuration: configuration)
+            }
+        } catch is CancellationError {
+            return
         } catch {
             logger.error("cannot open the SQLite checkpoint connection; commits will not checkpoint the WAL", metadata: ["error": "\(error)"])
             throw error

@@ -1,3 +1,4 @@
+import ChatRuntime
 import Foundation
 import Logging
 import UnixSignals
@@ -16,6 +17,7 @@ enum SecondSignalExit {
                     seen += 1
                     if seen >= 2 {
                         logger.warning("second signal during shutdown: exiting now", metadata: ["signal": "\(signal)"])
+                        await LogSetup.flush(timeout: .milliseconds(500))
                         exit(128 + signal.rawValue)
                     }
                 }

@@ -8,6 +8,19 @@ import Synchronization
 /// What every `serve` subcommand does: settings → backends → services → run until signalled.
 enum ServeRunner {
     static func run(roles: Set<ServiceRole>, options: ServeOptions) async throws {
+        // Log lines wait for stderr's writer thread: the last ones ("websockets drained",
+        // "stopped") are out before the process exits, and before ArgumentParser prints
+        // an error.
+        do {
+            try await serve(roles: roles, options: options)
+        } catch {
+            await LogSetup.flush()
+            throw error
+        }
+        await LogSetup.flush()
+    }
+
+    private static func serve(roles: Set<ServiceRole>, options: ServeOptions) async throws {
         var settings = try await options.global.loadSettings(extraFlags: options.flagValues(for: roles))
         let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel, format: settings.logFormat)
 

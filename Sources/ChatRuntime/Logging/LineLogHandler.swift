@@ -1,11 +1,11 @@
 import Foundation
 import Logging
-import Synchronization
 
 /// A swift-log handler writing one line per event (logfmt or JSON) to a file
-/// descriptor, stderr by default. Metadata whose key names a secret (password,
-/// secret, token, authorization, cookie) is written as `[redacted]`, whatever the caller
-/// passed: a log line never carries a credential.
+/// descriptor, stderr by default, through a `LineSink` (which never blocks the caller).
+/// Metadata whose key names a secret (password, secret, token, authorization, cookie)
+/// is written as `[redacted]`, whatever the caller passed: a log line never carries a
+/// credential.
 public struct LineLogHandler: LogHandler {
     public var logLevel: Logger.Level = .info
     public var metadata: Logger.Metadata = [:]
@@ -34,7 +34,7 @@ public struct LineLogHandler: LogHandler {
         if let error = event.error { merged["error"] = "\(error)" }
         let line = Self.format(
             format, timestamp: Date(), level: event.level, label: label, message: event.message.description, metadata: merged)
-        sink.write(line)
+        sink.write(line, format: format)
     }
 
     /// One line (with its newline) for an event.
@@ -110,28 +110,5 @@ public struct LineLogHandler: LogHandler {
             }
         }
         return escaped + "\""
-    }
-}
-
-/// Where log lines go: a file descriptor, written whole under a lock so lines from
-/// concurrent tasks never interleave.
-public final class LineSink: Sendable {
-    private let descriptor: Int32
-    private let lock = Mutex(())
-
-    public init(descriptor: Int32) { self.descriptor = descriptor }
-
-    public static let standardError = LineSink(descriptor: 2)
-
-    func write(_ line: String) {
-        var bytes = Array(line.utf8)
-        lock.withLock { _ in
-            var offset = 0
-            while offset < bytes.count {
-                let written = bytes.withUnsafeMutableBytes { Foundation.write(descriptor, $0.baseAddress! + offset, $0.count - offset) }
-                if written <= 0 { if errno == EINTR { continue } else { return } }
-                offset += written
-            }
-        }
     }
 }

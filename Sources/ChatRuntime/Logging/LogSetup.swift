@@ -1,3 +1,4 @@
+import Foundation
 import Logging
 import Synchronization
 
@@ -11,11 +12,23 @@ public enum LogSetup {
         bootstrapped.withLock { done in
             if !done {
                 LoggingSystem.bootstrap { label in LineLogHandler(label: label, format: format) }
+                // Lines wait for stderr's writer thread, which dies with the process:
+                // every exit (main returning, ArgumentParser's exit on an error, a
+                // second signal) first writes what is queued, within the flush's bound.
+                _ = atexit { _ = LineSink.standardError.flushBlocking() }
                 done = true
             }
         }
         var logger = Logger(label: label)
         logger.logLevel = level
         return logger
+    }
+
+    /// Waits until the lines logged so far are on stderr, at most `timeout`; call it
+    /// before the process exits (the last lines, "stopped" among them, matter most).
+    /// Returns whether every line was written.
+    @discardableResult
+    public static func flush(timeout: Duration = .seconds(2)) async -> Bool {
+        await LineSink.standardError.flush(timeout: timeout)
     }
 }

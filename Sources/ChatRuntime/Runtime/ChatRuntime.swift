@@ -143,7 +143,7 @@ public struct ChatRuntime: Sendable {
             }
         }
         do {
-            return try SQLiteChatStore(path: settings.sqlitePath, backgroundCheckpoints: backgroundCheckpoints)
+            return try await SQLiteChatStore.open(path: settings.sqlitePath, backgroundCheckpoints: backgroundCheckpoints)
         } catch {
             throw RuntimeError("cannot open the SQLite store at \(settings.sqlitePath): \(error)")
         }

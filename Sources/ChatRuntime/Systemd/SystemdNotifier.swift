@@ -50,6 +50,11 @@ public struct SystemdNotifier: Sendable {
 
     private enum SendResult { case sent, queueFull, failed }
 
+    /// One non-blocking `sendto`. Meant to run on event loops (`MSG_DONTWAIT` never
+    /// waits; the retry suspends in `Task.sleep`), so unlike the sections that do block
+    /// it carries no `BlockingCallGuard` check: one would stop every debug server that
+    /// talks to systemd.
+
     private func send(_ state: String) -> SendResult {
         guard let socketPath else { return .failed }
         let fd = socket(AF_UNIX, Int32(SOCK_DGRAM.rawValue) | Int32(SOCK_CLOEXEC.rawValue), 0)
