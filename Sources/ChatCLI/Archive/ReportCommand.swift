@@ -27,8 +27,7 @@ struct ReportOldMessages: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this room (by name).", valueName: "room"))
     var room: String?
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let cutoff: Date
@@ -43,7 +42,7 @@ struct ReportOldMessages: AsyncParsableCommand {
             let roomID = try await RoomLookup.id(named: room, in: backends.store)
             let report = try await ArchiveMessages(store: backends.store, cache: backends.cache).dryRun(.init(cutoff: cutoff, room: roomID))
             let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
-            if json {
+            if format.json {
                 try OutputJSON.print(ArchiveRun.ArchiveOutput(report: report, names: names))
                 return
             }

@@ -11,8 +11,7 @@ struct CacheShow: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
     var room: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Output: Encodable {
         var room: String
@@ -39,7 +38,7 @@ struct CacheShow: AsyncParsableCommand {
                     .init(id: $0.id.hex, seq: $0.sequence, sender: $0.senderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
                 }
             }
-            if json {
+            if format.json {
                 try OutputJSON.print(output)
             } else if !output.cached {
                 print("room \(target.name): not cached (the next join fills it from the store)")

@@ -17,8 +17,7 @@ struct CacheVerify: AsyncParsableCommand {
     @Flag(name: .long, help: "Every room (the default when no room is named).")
     var all = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Result: Encodable {
         var room: String
@@ -41,7 +40,7 @@ struct CacheVerify: AsyncParsableCommand {
                 let same = cached.map(\.id) == stored.map(\.id) && cached.map(\.content) == stored.map(\.content)
                 results.append(Result(room: target.name, state: same ? "ok" : "drift", cached: cached.count, stored: stored.count))
             }
-            if json {
+            if format.json {
                 try OutputJSON.print(["rooms": results])
             } else {
                 TextTable.print(header: ["ROOM", "STATE", "CACHED", "STORED"], rows: results.map { [$0.room, $0.state, "\($0.cached)", "\($0.stored)"] })

@@ -18,8 +18,7 @@ struct QueuesPurge: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not ask: purge.")
     var yes = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let admin = try QueueAdmin(settings: try await global.loadSettings())
@@ -28,7 +27,7 @@ struct QueuesPurge: AsyncParsableCommand {
         guard let ready else { throw RuntimeError("queue '\(queue)' does not exist on the broker") }
         try Confirmation.require(yes: yes, question: "Delete the \(ready) ready messages of queue \(queue)?")
         let purged = try await admin.purge(queue)
-        if json { try OutputJSON.print(["queue": AnyEncodable(queue), "purged": AnyEncodable(purged)]) } else { print("purged \(purged) messages from \(queue)") }
+        if format.json { try OutputJSON.print(["queue": AnyEncodable(queue), "purged": AnyEncodable(purged)]) } else { print("purged \(purged) messages from \(queue)") }
     }
 }
 

@@ -11,8 +11,7 @@ struct RoomsShow: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
     var room: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Output: Encodable {
         var room: RoomsList.Row
@@ -32,7 +31,7 @@ struct RoomsShow: AsyncParsableCommand {
             var members: [Output.Member] = []
             for id in found.members { members.append(.init(id: id.hex, username: try await backends.store.user(id: id)?.username)) }
             let output = Output(room: try await RoomsList.row(found, store: backends.store), members: members)
-            if json {
+            if format.json {
                 try OutputJSON.print(output)
                 return
             }

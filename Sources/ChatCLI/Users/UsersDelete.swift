@@ -20,8 +20,7 @@ struct UsersDelete: AsyncParsableCommand {
     @Flag(name: .long, help: "Do not ask for confirmation.")
     var yes = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         try await OperatorSession.run(global) { session in
@@ -29,7 +28,7 @@ struct UsersDelete: AsyncParsableCommand {
             try Confirmation.require(yes: yes, question: "Delete user \(found.username) (\(found.email))?")
             let deleted = try await UserAdministration(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)
                 .delete(username: found.username)
-            if json { try OutputJSON.print(["deleted": UserLookup.Row(deleted)]) } else { print("deleted user \(deleted.username) (\(deleted.id))") }
+            if format.json { try OutputJSON.print(["deleted": UserLookup.Row(deleted)]) } else { print("deleted user \(deleted.username) (\(deleted.id))") }
         }
     }
 }
