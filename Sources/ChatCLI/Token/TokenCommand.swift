@@ -51,9 +51,7 @@ struct TokenIssue: AsyncParsableCommand {
         }
         let settings = try await global.loadSettings()
         let authority = try await TokenCommand.authority(settings, ttl: lifetime)
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        let found = try await backends.store.user(named: user)
-        await backends.close()
+        let found = try await OperatorSession.run(settings: settings) { session in try await session.backends.store.user(named: user) }
         guard let found else { throw RuntimeError("user '\(user)' does not exist") }
         let token = try await authority.issue(for: found)
         if format.json {
