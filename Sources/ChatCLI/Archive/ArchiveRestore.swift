@@ -35,12 +35,10 @@ struct ArchiveRestore: AsyncParsableCommand {
             return date
         }
         let (fromDate, toDate) = (try time(from, "from"), try time(to, "to"))
-        let settings = try await global.loadSettings()
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            guard let roomID = try await RoomLookup.id(named: room, in: backends.store) else { return }
+        try await OperatorSession.run(global) { session in
+            guard let roomID = try await RoomLookup.id(named: room, in: session.backends.store) else { return }
             let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
-            let report = try await RestoreMessages(store: backends.store, cache: backends.cache)(
+            let report = try await RestoreMessages(store: session.backends.store, cache: session.backends.cache)(
                 room: roomID, from: fromDate, to: toDate, batchSize: batchSize
             ) { restored in progress.update(done: restored, total: nil, noun: "restored") }
             progress.finish()

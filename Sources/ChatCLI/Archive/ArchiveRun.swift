@@ -46,15 +46,14 @@ struct ArchiveRun: AsyncParsableCommand {
         } catch let error as ChatError {
             throw ValidationError("--\(error.field ?? "older-than"): \(error.message)")
         }
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let roomID = try await RoomLookup.id(named: room, in: backends.store)
+        try await OperatorSession.run(settings: settings) { session in
+            let roomID = try await RoomLookup.id(named: room, in: session.backends.store)
             let options = ArchiveMessages.Options(cutoff: cutoff, room: roomID, batchSize: batchSize, limit: limit, pause: .milliseconds(pauseMs))
-            let archive = ArchiveMessages(store: backends.store, cache: backends.cache)
+            let archive = ArchiveMessages(store: session.backends.store, cache: session.backends.cache)
             let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
             let report = try await dryRun ? archive.dryRun(options) : archive(options) { moved, total in progress.update(done: moved, total: total, noun: "moved") }
             progress.finish()
-            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
+            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: session.backends.store)
             if format.json {
                 try OutputJSON.print(ArchiveOutput(report: report, names: names))
                 return
