@@ -20,11 +20,10 @@ struct CachePurge: AsyncParsableCommand {
     @OptionGroup var confirmation: ConfirmationOption
 
     func run() async throws {
-        let backends = try await CacheCommand.connect(global)
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
+        try await OperatorSession.runWithSharedCache(global) { session in
+            let rooms = try await CacheCommand.rooms(named: room, all: all, in: session.backends.store)
             if all { try confirmation.require("Drop the cached messages of all \(rooms.count) rooms?") }
-            for target in rooms { await backends.cache.invalidate(room: target.id, name: target.name) }
+            for target in rooms { await session.backends.cache.invalidate(room: target.id, name: target.name) }
             print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
         }
     }

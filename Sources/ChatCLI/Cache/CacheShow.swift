@@ -28,11 +28,10 @@ struct CacheShow: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backends = try await CacheCommand.connect(global)
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let target = try await CacheCommand.rooms(named: room, all: false, in: backends.store)[0]
+        try await OperatorSession.runWithSharedCache(global) { session in
+            let target = try await CacheCommand.rooms(named: room, all: false, in: session.backends.store)[0]
             var output = Output(room: target.name, cached: false, messages: [])
-            if case .hit(let messages) = await backends.cache.lookup(room: target.id) {
+            if case .hit(let messages) = await session.backends.cache.lookup(room: target.id) {
                 output.cached = true
                 output.messages = messages.map {
                     .init(id: $0.id.hex, seq: $0.sequence, sender: $0.senderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
