@@ -25,8 +25,7 @@ struct ArchiveRestore: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Messages per batch (1–10000).", valueName: "n"))
     var batchSize = 1000
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000") }
@@ -36,16 +35,14 @@ struct ArchiveRestore: AsyncParsableCommand {
             return date
         }
         let (fromDate, toDate) = (try time(from, "from"), try time(to, "to"))
-        let settings = try await global.loadSettings()
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            guard let roomID = try await RoomLookup.id(named: room, in: backends.store) else { return }
-            let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
-            let report = try await RestoreMessages(store: backends.store, cache: backends.cache)(
+        try await OperatorSession.run(global) { session in
+            guard let roomID = try await RoomLookup.id(named: room, in: session.backends.store) else { return }
+            let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
+            let report = try await RestoreMessages(store: session.backends.store, cache: session.backends.cache)(
                 room: roomID, from: fromDate, to: toDate, batchSize: batchSize
             ) { restored in progress.update(done: restored, total: nil, noun: "restored") }
             progress.finish()
-            if json {
+            if format.json {
                 try OutputJSON.print(report)
             } else {
                 print("restored \(report.restored) messages to room \(room) in \(report.batches) batches")

@@ -30,8 +30,7 @@ struct ArchiveRun: AsyncParsableCommand {
     @Flag(name: .long, help: "Count and size what would move, per room; change nothing.")
     var dryRun = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
         guard (1...10_000).contains(batchSize) else { throw ValidationError("--batch-size must be between 1 and 10000") }
@@ -47,16 +46,15 @@ struct ArchiveRun: AsyncParsableCommand {
         } catch let error as ChatError {
             throw ValidationError("--\(error.field ?? "older-than"): \(error.message)")
         }
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let roomID = try await RoomLookup.id(named: room, in: backends.store)
+        try await OperatorSession.run(settings: settings) { session in
+            let roomID = try await RoomLookup.id(named: room, in: session.backends.store)
             let options = ArchiveMessages.Options(cutoff: cutoff, room: roomID, batchSize: batchSize, limit: limit, pause: .milliseconds(pauseMs))
-            let archive = ArchiveMessages(store: backends.store, cache: backends.cache)
-            let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+            let archive = ArchiveMessages(store: session.backends.store, cache: session.backends.cache)
+            let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
             let report = try await dryRun ? archive.dryRun(options) : archive(options) { moved, total in progress.update(done: moved, total: total, noun: "moved") }
             progress.finish()
-            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
-            if json {
+            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: session.backends.store)
+            if format.json {
                 try OutputJSON.print(ArchiveOutput(report: report, names: names))
                 return
             }

@@ -27,8 +27,7 @@ struct ReportOldMessages: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Only this room (by name).", valueName: "room"))
     var room: String?
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let cutoff: Date
@@ -37,13 +36,11 @@ struct ReportOldMessages: AsyncParsableCommand {
         } catch let error as ChatError {
             throw ValidationError("--\(error.field ?? "older-than"): \(error.message)")
         }
-        let settings = try await global.loadSettings()
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let roomID = try await RoomLookup.id(named: room, in: backends.store)
-            let report = try await ArchiveMessages(store: backends.store, cache: backends.cache).dryRun(.init(cutoff: cutoff, room: roomID))
-            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: backends.store)
-            if json {
+        try await OperatorSession.run(global) { session in
+            let roomID = try await RoomLookup.id(named: room, in: session.backends.store)
+            let report = try await ArchiveMessages(store: session.backends.store, cache: session.backends.cache).dryRun(.init(cutoff: cutoff, room: roomID))
+            let names = try await RoomLookup.names(report.rooms.map(\.roomID), in: session.backends.store)
+            if format.json {
                 try OutputJSON.print(ArchiveRun.ArchiveOutput(report: report, names: names))
                 return
             }

@@ -39,8 +39,7 @@ struct BenchTarget: ParsableArguments {
     @Flag(name: .long, help: "Keep the provisioned users and rooms (and their messages) afterwards.")
     var keep = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func baseURL(_ settings: Settings) -> String {
         url ?? "http://\(DoctorCommand.reachable(settings.chatHost)):\(settings.chatPort)"

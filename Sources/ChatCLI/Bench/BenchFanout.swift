@@ -41,7 +41,7 @@ struct BenchFanout: AsyncParsableCommand {
     func run() async throws {
         let settings = try await global.loadSettings()
         let base = try ChatHTTPClient(baseURL: target.baseURL(settings)).webSocketBase
-        let line = ProgressLine(enabled: !target.json && isatty(STDERR_FILENO) == 1)
+        let line = ProgressLine(enabled: !target.format.json && isatty(STDERR_FILENO) == 1)
         let report: FanoutBench.Report
         if target.noAuth {
             let names = rooms == 1 ? [target.room] : (0..<rooms).map { "\(target.room)-\($0)" }
@@ -61,7 +61,7 @@ struct BenchFanout: AsyncParsableCommand {
             }
         }
         line.finish()
-        if target.json { try OutputJSON.print(report) } else { Self.describe(report) }
+        if target.format.json { try OutputJSON.print(report) } else { Self.describe(report) }
         if report.lost > 0 || report.connectErrors > 0 || report.disconnects > 0 { throw ExitCode(1) }
     }
 

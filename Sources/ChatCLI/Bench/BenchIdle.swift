@@ -29,7 +29,7 @@ struct BenchIdle: AsyncParsableCommand {
     func run() async throws {
         let settings = try await global.loadSettings()
         let base = try ChatHTTPClient(baseURL: target.baseURL(settings)).webSocketBase
-        let line = ProgressLine(enabled: !target.json && isatty(STDERR_FILENO) == 1)
+        let line = ProgressLine(enabled: !target.format.json && isatty(STDERR_FILENO) == 1)
         let report = try await OperatorSession.run(global) { session in
             let provisioning = BenchProvisioning(session: session)
             let fixture = try await provisioning.make(users: clients, rooms: rooms)
@@ -39,7 +39,7 @@ struct BenchIdle: AsyncParsableCommand {
             return report
         }
         line.finish()
-        if target.json {
+        if target.format.json {
             try OutputJSON.print(report)
         } else {
             print("idle sockets \(report.connected)/\(report.clients); server RSS \(ByteCount.describe(report.serverRSSBeforeBytes)) → \(ByteCount.describe(report.serverRSSAfterBytes))")

@@ -24,7 +24,7 @@ struct BenchJoin: AsyncParsableCommand {
     func run() async throws {
         let settings = try await global.loadSettings()
         let base = try ChatHTTPClient(baseURL: target.baseURL(settings)).webSocketBase
-        let line = ProgressLine(enabled: !target.json && isatty(STDERR_FILENO) == 1)
+        let line = ProgressLine(enabled: !target.format.json && isatty(STDERR_FILENO) == 1)
         let report = try await OperatorSession.run(global) { session in
             let provisioning = BenchProvisioning(session: session)
             let fixture = try await provisioning.make(users: 1, rooms: 1)
@@ -38,7 +38,7 @@ struct BenchJoin: AsyncParsableCommand {
             }
         }
         line.finish()
-        if target.json {
+        if target.format.json {
             try OutputJSON.print(report)
         } else {
             let latency = report.latencyMs

@@ -15,15 +15,6 @@ struct CacheCommand: AsyncParsableCommand {
         subcommands: [CacheShow.self, CacheVerify.self, CacheWarm.self, CachePurge.self]
     )
 
-    /// Operator backends with a shared cache, or a clear error.
-    static func connect(_ global: GlobalOptions) async throws -> OperatorBackends {
-        let settings = try await global.loadSettings()
-        guard settings.redisURI != nil else {
-            throw RuntimeError("no shared cache: set redis.uri (REDIS_URI); without Redis each serving process caches in memory")
-        }
-        return try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-    }
-
     /// The rooms a command addresses: one by name, or all with `--all`.
     static func rooms(named name: String?, all: Bool, in store: any ChatStore) async throws -> [Room] {
         if all { return try await store.allRooms() }

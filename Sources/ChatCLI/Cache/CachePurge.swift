@@ -17,15 +17,13 @@ struct CachePurge: AsyncParsableCommand {
     @Flag(name: .long, help: "Every room.")
     var all = false
 
-    @Flag(name: .long, help: "Do not ask.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOption
 
     func run() async throws {
-        let backends = try await CacheCommand.connect(global)
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
-            if all { try Confirmation.require(yes: yes, question: "Drop the cached messages of all \(rooms.count) rooms?") }
-            for target in rooms { await backends.cache.invalidate(room: target.id, name: target.name) }
+        try await OperatorSession.runWithSharedCache(global) { session in
+            let rooms = try await CacheCommand.rooms(named: room, all: all, in: session.backends.store)
+            if all { try confirmation.require("Drop the cached messages of all \(rooms.count) rooms?") }
+            for target in rooms { await session.backends.cache.invalidate(room: target.id, name: target.name) }
             print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
         }
     }

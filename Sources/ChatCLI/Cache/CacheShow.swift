@@ -11,8 +11,7 @@ struct CacheShow: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
     var room: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Output: Encodable {
         var room: String
@@ -29,17 +28,16 @@ struct CacheShow: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backends = try await CacheCommand.connect(global)
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let target = try await CacheCommand.rooms(named: room, all: false, in: backends.store)[0]
+        try await OperatorSession.runWithSharedCache(global) { session in
+            let target = try await CacheCommand.rooms(named: room, all: false, in: session.backends.store)[0]
             var output = Output(room: target.name, cached: false, messages: [])
-            if case .hit(let messages) = await backends.cache.lookup(room: target.id) {
+            if case .hit(let messages) = await session.backends.cache.lookup(room: target.id) {
                 output.cached = true
                 output.messages = messages.map {
                     .init(id: $0.id.hex, seq: $0.sequence, sender: $0.senderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
                 }
             }
-            if json {
+            if format.json {
                 try OutputJSON.print(output)
             } else if !output.cached {
                 print("room \(target.name): not cached (the next join fills it from the store)")

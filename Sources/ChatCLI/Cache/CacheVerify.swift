@@ -17,8 +17,7 @@ struct CacheVerify: AsyncParsableCommand {
     @Flag(name: .long, help: "Every room (the default when no room is named).")
     var all = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Result: Encodable {
         var room: String
@@ -28,20 +27,19 @@ struct CacheVerify: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let backends = try await CacheCommand.connect(global)
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            let rooms = try await CacheCommand.rooms(named: room, all: all || room == nil, in: backends.store)
+        try await OperatorSession.runWithSharedCache(global) { session in
+            let rooms = try await CacheCommand.rooms(named: room, all: all || room == nil, in: session.backends.store)
             var results: [Result] = []
             for target in rooms {
-                guard case .hit(let cached) = await backends.cache.lookup(room: target.id) else {
+                guard case .hit(let cached) = await session.backends.cache.lookup(room: target.id) else {
                     results.append(Result(room: target.name, state: "not cached", cached: 0, stored: 0))
                     continue
                 }
-                let stored = try await backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
+                let stored = try await session.backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
                 let same = cached.map(\.id) == stored.map(\.id) && cached.map(\.content) == stored.map(\.content)
                 results.append(Result(room: target.name, state: same ? "ok" : "drift", cached: cached.count, stored: stored.count))
             }
-            if json {
+            if format.json {
                 try OutputJSON.print(["rooms": results])
             } else {
                 TextTable.print(header: ["ROOM", "STATE", "CACHED", "STORED"], rows: results.map { [$0.room, $0.state, "\($0.cached)", "\($0.stored)"] })

@@ -15,15 +15,14 @@ struct CacheWarm: AsyncParsableCommand {
     var all = false
 
     func run() async throws {
-        let backends = try await CacheCommand.connect(global)
-        try await withClosing(backends, close: { await $0.close() }) { backends in
+        try await OperatorSession.runWithSharedCache(global) { session in
             var warmed = 0
-            let rooms = try await CacheCommand.rooms(named: room, all: all, in: backends.store)
+            let rooms = try await CacheCommand.rooms(named: room, all: all, in: session.backends.store)
             for target in rooms {
                 // The same fill as a join's miss, race-free with concurrent posts (fill token).
-                if case .miss(let token) = await backends.cache.lookup(room: target.id) {
-                    let messages = try await backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
-                    await backends.cache.fill(room: target.id, messages: messages, fillToken: token)
+                if case .miss(let token) = await session.backends.cache.lookup(room: target.id) {
+                    let messages = try await session.backends.store.recentMessages(inRoom: target.id, limit: InputRules.recentMessageCount)
+                    await session.backends.cache.fill(room: target.id, messages: messages, fillToken: token)
                     warmed += 1
                 }
             }

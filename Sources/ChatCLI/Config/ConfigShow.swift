@@ -15,13 +15,12 @@ struct ConfigShow: AsyncParsableCommand {
     @Flag(name: .long, help: "Show where each value came from.")
     var explain = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let settings = try await SettingsLoader(flags: global.flagValues, configFile: global.config).load()
         let rows = SettingKey.all.compactMap { settings.resolved[$0.key] }
-        if json {
+        if format.json {
             struct Row: Encodable {
                 var key: String
                 var value: String?

@@ -38,8 +38,7 @@ struct DoctorCommand: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Seconds each --e2e hop may take.", valueName: "seconds"))
     var timeout: Double = 5
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
         guard timeout > 0 else { throw ValidationError("--timeout must be positive") }
@@ -55,7 +54,7 @@ struct DoctorCommand: AsyncParsableCommand {
         let checks = await Doctor.checkBackends(settings: settings, logger: OperatorLog.logger(settings))
         var hops: [EndToEndProbe.Result]?
         if e2e { hops = try await probe(settings) }
-        if json {
+        if format.json {
             try OutputJSON.print(Output(checks: checks, e2e: hops))
         } else {
             TextTable.print(

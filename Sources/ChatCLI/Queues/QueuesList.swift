@@ -24,15 +24,14 @@ struct QueuesList: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let admin = try QueueAdmin(settings: try await global.loadSettings())
         defer { admin.close() }
         var rows: [QueueAdmin.Status] = []
         for name in admin.queueNames { rows.append(try await admin.status(of: name)) }
-        if json {
+        if format.json {
             try OutputJSON.print(["queues": rows])
         } else {
             TextTable.print(

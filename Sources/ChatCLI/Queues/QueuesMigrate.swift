@@ -41,13 +41,12 @@ struct QueuesMigrate: AsyncParsableCommand {
     @Flag(name: .long, help: "Say what would be moved; change nothing.")
     var dryRun = false
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let admin = try QueueAdmin(settings: try await global.loadSettings())
         defer { admin.close() }
-        let progress = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+        let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
         let migration: QueueAdmin.Migration
         do {
             migration = try await admin.migrate(dryRun: dryRun) { phase, done, total in
@@ -55,7 +54,7 @@ struct QueuesMigrate: AsyncParsableCommand {
             }
         } catch let refused as QueueAdmin.MigrationRefused {
             progress.finish()
-            if json {
+            if format.json {
                 try OutputJSON.print(["refused": AnyEncodable(refused.description), "migration": AnyEncodable(refused.migration)])
             } else {
                 for step in refused.migration.steps { print(step) }
@@ -64,7 +63,7 @@ struct QueuesMigrate: AsyncParsableCommand {
             throw ExitCode(3)
         }
         progress.finish()
-        if json {
+        if format.json {
             try OutputJSON.print(migration)
             return
         }

@@ -18,8 +18,7 @@ struct QueuesPeek: AsyncParsableCommand {
     @Option(name: .short, help: ArgumentHelp("How many messages (1–100).", valueName: "n"))
     var n = 10
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func validate() throws {
         guard (1...100).contains(n) else { throw ValidationError("-n must be between 1 and 100") }
@@ -29,7 +28,7 @@ struct QueuesPeek: AsyncParsableCommand {
         let admin = try QueueAdmin(settings: try await global.loadSettings())
         defer { admin.close() }
         let items = try await admin.peek(queue, limit: n)
-        if json {
+        if format.json {
             try OutputJSON.print(["queue": AnyEncodable(queue), "messages": AnyEncodable(items)])
             return
         }

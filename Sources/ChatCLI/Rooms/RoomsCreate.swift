@@ -15,15 +15,14 @@ struct RoomsCreate: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("A user (username or id) to add as the first member.", valueName: "user"))
     var owner: String?
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         try await OperatorSession.run(global) { session in
             let store = session.backends.store
             let creator = try await owner.asyncMap { try await UserLookup.user($0, in: store) }
             let created = try await CreateRoom(store: store, logger: session.logger)(name: room, creator: creator)
-            if json {
+            if format.json {
                 try OutputJSON.print(try await RoomsList.row(created, store: store))
             } else {
                 print("created room \(created.name) (\(created.id))" + (creator.map { " owned by \($0.username)" } ?? ""))

@@ -23,11 +23,9 @@ struct RoomsDelete: AsyncParsableCommand {
     @Flag(name: .long, help: "Move the room's messages to archived_messages instead of deleting them.")
     var archiveMessages = false
 
-    @Flag(name: .long, help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOption
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         try await OperatorSession.run(global) { session in
@@ -35,14 +33,14 @@ struct RoomsDelete: AsyncParsableCommand {
             let found = try await admin.room(named: room)
             let count = try await session.backends.store.messageCounts(room: found.id).live
             let fate = archiveMessages ? "archive its \(count) messages" : "delete its \(count) messages for good"
-            try Confirmation.require(yes: yes, question: "Delete room \(found.name) and \(fate)?")
-            let line = ProgressLine(enabled: !json && isatty(STDERR_FILENO) == 1)
+            try confirmation.require("Delete room \(found.name) and \(fate)?")
+            let line = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
             let noun = archiveMessages ? "archived" : "deleted"
             let report = try await admin.delete(found, archiveMessages: archiveMessages) { done, total in
                 line.update(done: done, total: total, noun: noun)
             }
             line.finish()
-            if json {
+            if format.json {
                 try OutputJSON.print(report)
             } else {
                 print("deleted room \(report.room); messages archived \(report.archived), deleted \(report.deleted)")

@@ -15,8 +15,7 @@ struct RoomsList: AsyncParsableCommand {
 
     @OptionGroup var global: GlobalOptions
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @Flag(name: .short, help: "Only the room names, one per line.")
     var q = false
@@ -65,7 +64,7 @@ struct RoomsList: AsyncParsableCommand {
         }
         if q {
             rooms.forEach { print($0.name) }
-        } else if json {
+        } else if format.json {
             try OutputJSON.print(["rooms": rows])
         } else {
             TextTable.print(

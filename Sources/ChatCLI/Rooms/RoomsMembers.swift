@@ -11,8 +11,7 @@ struct RoomsMembers: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
     var room: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @Flag(name: .short, help: "Only the usernames, one per line.")
     var q = false
@@ -33,7 +32,7 @@ struct RoomsMembers: AsyncParsableCommand {
         }
         if q {
             output.members.forEach { print($0.username) }
-        } else if json {
+        } else if format.json {
             try OutputJSON.print(output)
         } else {
             TextTable.print(

@@ -11,8 +11,7 @@ struct RoomsShow: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The room (by name).", valueName: "room"))
     var room: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Output: Encodable {
         var room: RoomsList.Row
@@ -25,14 +24,12 @@ struct RoomsShow: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await global.loadSettings()
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        try await withClosing(backends, close: { await $0.close() }) { backends in
-            guard let found = try await backends.store.room(named: room) else { throw RuntimeError("room '\(room)' does not exist") }
+        try await OperatorSession.run(global) { session in
+            guard let found = try await session.backends.store.room(named: room) else { throw RuntimeError("room '\(room)' does not exist") }
             var members: [Output.Member] = []
-            for id in found.members { members.append(.init(id: id.hex, username: try await backends.store.user(id: id)?.username)) }
-            let output = Output(room: try await RoomsList.row(found, store: backends.store), members: members)
-            if json {
+            for id in found.members { members.append(.init(id: id.hex, username: try await session.backends.store.user(id: id)?.username)) }
+            let output = Output(room: try await RoomsList.row(found, store: session.backends.store), members: members)
+            if format.json {
                 try OutputJSON.print(output)
                 return
             }

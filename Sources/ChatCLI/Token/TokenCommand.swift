@@ -38,8 +38,7 @@ struct TokenIssue: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("Lifetime: 90m, 12h, 7d… (default auth.token_ttl_seconds).", valueName: "duration"))
     var ttl: String?
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         var lifetime: Duration?
@@ -52,12 +51,10 @@ struct TokenIssue: AsyncParsableCommand {
         }
         let settings = try await global.loadSettings()
         let authority = try await TokenCommand.authority(settings, ttl: lifetime)
-        let backends = try await OperatorBackends.connect(settings: settings, logger: OperatorLog.logger(settings))
-        let found = try await backends.store.user(named: user)
-        await backends.close()
+        let found = try await OperatorSession.run(settings: settings) { session in try await session.backends.store.user(named: user) }
         guard let found else { throw RuntimeError("user '\(user)' does not exist") }
         let token = try await authority.issue(for: found)
-        if json {
+        if format.json {
             let claims = try await authority.verify(token)
             try OutputJSON.print(["token": AnyEncodable(token), "username": AnyEncodable(found.username), "userID": AnyEncodable(found.id.hex),
                                   "expiresAt": AnyEncodable(RFC3339.string(from: claims.expiresAt))])
@@ -79,8 +76,7 @@ struct TokenVerify: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The token, or - for stdin.", valueName: "token"))
     var token: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let text = token == "-" ? (readLine() ?? "").trimmingCharacters(in: .whitespacesAndNewlines) : token
@@ -93,7 +89,7 @@ struct TokenVerify: AsyncParsableCommand {
         } catch let error as ChatError {
             result = .init(valid: false, reason: error.message)
         }
-        if json {
+        if format.json {
             try OutputJSON.print(result)
         } else if result.valid {
             print("valid: user \(result.username ?? "?") (id \(result.userID ?? "none")), expires \(result.expiresAt ?? "?")")

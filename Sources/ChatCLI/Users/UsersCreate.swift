@@ -18,15 +18,14 @@ struct UsersCreate: AsyncParsableCommand {
 
     @OptionGroup var password: PasswordInput
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         let secret = try password.read()
         try await OperatorSession.run(global) { session in
             let user = try await SignUp(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)(
                 username: username, email: email, password: secret)
-            if json { try OutputJSON.print(UserLookup.Row(user)) } else { print("created user \(user.username) (\(user.id))") }
+            if format.json { try OutputJSON.print(UserLookup.Row(user)) } else { print("created user \(user.username) (\(user.id))") }
         }
     }
 }

@@ -17,19 +17,17 @@ struct UsersDelete: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The user (username or id).", valueName: "user"))
     var user: String
 
-    @Flag(name: .long, help: "Do not ask for confirmation.")
-    var yes = false
+    @OptionGroup var confirmation: ConfirmationOption
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
         try await OperatorSession.run(global) { session in
             let found = try await UserLookup.user(user, in: session.backends.store)
-            try Confirmation.require(yes: yes, question: "Delete user \(found.username) (\(found.email))?")
+            try confirmation.require("Delete user \(found.username) (\(found.email))?")
             let deleted = try await UserAdministration(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)
                 .delete(username: found.username)
-            if json { try OutputJSON.print(["deleted": UserLookup.Row(deleted)]) } else { print("deleted user \(deleted.username) (\(deleted.id))") }
+            if format.json { try OutputJSON.print(["deleted": UserLookup.Row(deleted)]) } else { print("deleted user \(deleted.username) (\(deleted.id))") }
         }
     }
 }

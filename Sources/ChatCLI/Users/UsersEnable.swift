@@ -9,10 +9,9 @@ struct UsersEnable: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The user (username or id).", valueName: "user"))
     var user: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     func run() async throws {
-        try await UsersDisable.change(disabled: false, user: user, global: global, json: json)
+        try await UsersDisable.change(disabled: false, user: user, global: global, json: format.json)
     }
 }

@@ -14,8 +14,7 @@ struct UsersList: AsyncParsableCommand {
     @Option(name: .long, help: ArgumentHelp("At most this many users.", valueName: "n"))
     var limit = 100
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     @Flag(name: .short, help: "Only the usernames, one per line.")
     var q = false
@@ -30,7 +29,7 @@ struct UsersList: AsyncParsableCommand {
         }
         if q {
             users.forEach { print($0.username) }
-        } else if json {
+        } else if format.json {
             try OutputJSON.print(["users": users.map(UserLookup.Row.init)])
         } else {
             TextTable.print(

@@ -11,8 +11,7 @@ struct UsersShow: AsyncParsableCommand {
     @Argument(help: ArgumentHelp("The user (username or id).", valueName: "user"))
     var user: String
 
-    @Flag(name: .long, help: "Print one JSON document.")
-    var json = false
+    @OptionGroup var format: JSONOption
 
     struct Output: Encodable {
         var user: UserLookup.Row
@@ -25,7 +24,7 @@ struct UsersShow: AsyncParsableCommand {
             let rooms = try await session.backends.store.allRooms().filter { $0.members.contains(found.id) }.map(\.name)
             return Output(user: UserLookup.Row(found), rooms: rooms)
         }
-        if json {
+        if format.json {
             try OutputJSON.print(output)
             return
         }
