@@ -74,7 +74,7 @@ struct LineSinkTests {
     @Test("the notice is a line of the log's own format")
     func noticeFormat() throws {
         let logfmt = LineQueue.droppedNotice(7, format: .logfmt)
-        #expect(logfmt.hasPrefix("ts=") && logfmt.contains(" level=warning ") && logfmt.contains(" dropped=7 "), logfmt)
+        #expect(logfmt.hasPrefix("ts=") && logfmt.contains(" level=warning ") && logfmt.contains(" dropped=7 "), "\(logfmt)")
         #expect(logfmt.filter { $0 == "\n" }.count == 1 && logfmt.hasSuffix("\n"))
         let json = LineQueue.droppedNotice(7, format: .json)
         let object = try #require(try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: String])

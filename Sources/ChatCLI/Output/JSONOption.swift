@@ -2,5 +2,6 @@ import ArgumentParser
 
 /// `--json`, shared by every command that can print for scripts (`OutputJSON`).
 struct JSONOption: ParsableArguments {
-    @OptionGroup var format: JSONOption
+    @Flag(name: .long, help: "Print one JSON document.")
+    var json = false
 }
