@@ -47,6 +47,10 @@ struct LineSinkTests {
         let sink = LineSink(descriptor: pipe.writeEnd, capacityBytes: 4096)
         let line = String(repeating: "y", count: 99)
         let total = 3000  // 300 KB: past the pipe's 64 KB and the sink's 4 KB
+        // The pipe is full before the sink writes anything, so its writer blocks on its
+        // first write however the threads are scheduled (on a busy machine the writer may
+        // not run until the loop below has ended).
+        pipe.fill()
         // Nobody reads: were a write to wait for the reader, this loop would never end.
         for _ in 0..<total { sink.write(line + "\n", format: .logfmt) }
         #expect(await sink.flush(timeout: .milliseconds(200)) == false, "the reader is stalled: the lines cannot all be out")
@@ -104,6 +108,16 @@ final class TestPipe: Sendable {
     func close() {
         _ = Foundation.close(readEnd)
         _ = Foundation.close(writeEnd)
+    }
+
+    /// Fills the pipe with whole lines of `z` until a write would block.
+    func fill() {
+        let flags = fcntl(writeEnd, F_GETFL)
+        _ = fcntl(writeEnd, F_SETFL, flags | O_NONBLOCK)
+        let filler = Array((String(repeating: "z", count: 99) + "\n").utf8)
+        // Writes under PIPE_BUF are all or nothing: every line in the pipe is whole.
+        while filler.withUnsafeBytes({ Foundation.write(writeEnd, $0.baseAddress!, $0.count) }) == filler.count {}
+        _ = fcntl(writeEnd, F_SETFL, flags)
     }
 
     /// Reads (on a thread of its own: reads block) until a whole line containing

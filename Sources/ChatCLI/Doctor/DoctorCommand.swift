@@ -62,6 +62,7 @@ struct DoctorCommand: AsyncParsableCommand {
                 rows: checks.map { [$0.name, $0.ok ? "ok" : "FAILED", String(format: "%.1f ms", $0.milliseconds), $0.target] }
                     + (hops ?? []).map { ["e2e " + $0.hop.rawValue, $0.ok ? "ok" : "FAILED", String(format: "%.1f ms", $0.milliseconds), $0.hop.summary] })
             for check in checks where !check.ok { print("\(check.name): \(check.detail ?? "failed")") }
+            for check in checks { for warning in check.warnings { print("warning: \(warning)") } }
             for hop in hops ?? [] where !hop.ok { print("e2e \(hop.hop.rawValue): \(hop.detail ?? "failed")") }
         }
         if let failed = checks.first(where: { !$0.ok }) { throw ExitCode(failed.exitCode) }

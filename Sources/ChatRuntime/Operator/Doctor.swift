@@ -1,4 +1,5 @@
 import AMQPKit
+import ChatBackends
 import ChatCore
 import Foundation
 import Logging
@@ -18,6 +19,8 @@ public enum Doctor {
         public var detail: String?
         /// The exit code `chatctl doctor` uses when this check is the first to fail.
         public var exitCode: Int32
+        /// What works but is likely not what was meant (`GoDeploymentHints`); never fails the check.
+        public var warnings: [String] = []
     }
 
     /// Exit codes per failing backend (documented in `chatctl doctor --help`).
@@ -26,13 +29,18 @@ public enum Doctor {
     public static func checkBackends(settings: Settings, logger: Logger) async -> [Check] {
         var checks: [Check] = []
         let storeTarget = settings.mongoURI.map { _ in "mongodb" } ?? "sqlite:\(settings.sqlitePath)"
-        checks.append(await timed("store", storeTarget) {
-            let store = try await ChatRuntime.connectStore(settings: settings, logger: logger)
+        var storeWarnings: [String] = []
+        var store = await timed("store", storeTarget) {
+            let store = try await ChatRuntime.connectStore(settings: settings, logger: logger, deploymentHints: false)
             return try await withClosing(store, close: { await $0.close() }) { store in
                 try await store.ping()
+                if let mongo = store as? MongoChatStore, let hint = await GoDeploymentHints.database(mongo) { storeWarnings.append(hint) }
                 return store.displayName
             }
-        })
+        }
+        store.warnings = storeWarnings
+        if let hint = GoDeploymentHints.broker(settings) { store.warnings.append(hint) }
+        checks.append(store)
         if let uri = settings.redisURI {
             let endpoint = (try? RedisEndpoint(parsing: uri)).map { "\($0)" } ?? "redis"
             checks.append(await timed("redis", endpoint) {

@@ -130,13 +130,15 @@ public struct ChatRuntime: Sendable {
     ///
     /// - Parameter backgroundCheckpoints: for serving processes, which run
     ///   `SQLiteCheckpointer` (one-shot commands let commits checkpoint as usual).
-    static func connectStore(settings: Settings, logger: Logger, backgroundCheckpoints: Bool = false) async throws -> any ChatStore {
+    /// - Parameter deploymentHints: log `GoDeploymentHints`' warning about an empty
+    ///   database (`doctor` reports it itself).
+    static func connectStore(settings: Settings, logger: Logger, backgroundCheckpoints: Bool = false, deploymentHints: Bool = true) async throws -> any ChatStore {
         if let uri = settings.mongoURI {
             let database = settings.mongoDatabase
             do {
                 let store = try MongoChatStore(uri: uri, database: database)
                 try await store.ensureIndexes()
-                if let hint = await GoDeploymentHints.database(store) { logger.warning("\(hint)") }
+                if deploymentHints, let hint = await GoDeploymentHints.database(store) { logger.warning("\(hint)") }
                 return store
             } catch let error as ChatError {
                 throw RuntimeError("cannot use MongoDB (\(SettingKey.mongoURI.key)): \(error.detail ?? error.message)")
