@@ -33,6 +33,9 @@ let package = Package(
         .systemLibrary(name: "CHiredis", pkgConfig: "hiredis", providers: [.apt(["libhiredis-dev"])]),
         .systemLibrary(name: "CRabbitMQ", pkgConfig: "librabbitmq", providers: [.apt(["librabbitmq-dev"])]),
 
+        // What the Kits share (the thread-backed sequence, the backoff, C timeouts); knows nothing of chat.
+        .target(name: "KitSupport"),
+
         // Small Swift clients over the C libraries; they know nothing of chat.
         .target(name: "MongoKit", dependencies: [
             "CMongoC",
