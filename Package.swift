@@ -43,10 +43,12 @@ let package = Package(
         ]),
         .target(name: "RedisKit", dependencies: [
             "CHiredis",
+            "KitSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "AMQPKit", dependencies: [
             "CRabbitMQ",
+            "KitSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 

@@ -1,4 +1,5 @@
 import Foundation
+import KitSupport
 import Synchronization
 
 /// Request/response work on RabbitMQ — declare, status, publish with confirms, peek,
@@ -266,7 +267,7 @@ public final class AMQPClient: Sendable {
             } catch {
                 failures += 1
                 lastFailure = error
-                retryAt = ContinuousClock.now + AMQPBackoff.delay(afterFailures: failures)
+                retryAt = ContinuousClock.now + Backoff.delay(afterFailures: failures)
                 throw error
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import KitSupport
 import NIOPosix
 import Synchronization
 
@@ -122,7 +123,7 @@ public final class RedisClient: Sendable {
         } catch {
             state.withLock { state in
                 state.failures += 1
-                state.retryAt = ContinuousClock.now + RedisBackoff.delay(afterFailures: state.failures)
+                state.retryAt = ContinuousClock.now + Backoff.delay(afterFailures: state.failures)
             }
             throw error
         }
