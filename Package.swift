@@ -62,6 +62,7 @@ let package = Package(
         // Adapters implementing ChatCore's ports.
         .target(name: "ChatBackends", dependencies: [
             "ChatCore",
+            "KitSupport",
             "MongoKit",
             "RedisKit",
             "AMQPKit",
@@ -170,7 +171,7 @@ let package = Package(
         ]),
         .testTarget(name: "ChatClientTests", dependencies: ["ChatClient"]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatCore", "ChatRuntime", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit"]),
-        .testTarget(name: "KitTests", dependencies: ["MongoKit", "RedisKit", "AMQPKit", "ChatClient", "ChatTestSupport"]),
+        .testTarget(name: "KitTests", dependencies: ["KitSupport", "MongoKit", "RedisKit", "AMQPKit", "ChatClient", "ChatTestSupport"]),
     ],
     swiftLanguageModes: [.v6]
 )
