@@ -13,6 +13,7 @@ public enum Backoff {
     /// 6.4 s before the cap, so a long outage never overflows the shift).
     public static func delay(afterFailures failures: Int) -> Duration {
         guard failures > 0 else { return .zero }
-        return min(cap, initial * (1 << min(failures - 1, 6)))
+        let factor: Int = 1 << min(failures - 1, 6)
+        return min(cap, initial * factor)
     }
 }
