@@ -82,7 +82,8 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
+    /// hiredis' `errstr` of `context` (also read by `RedisSubscriber`).
+    static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
         withUnsafeBytes(of: context.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }

@@ -70,7 +70,7 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
             feed.clearWake()
             redisFree(context)
         }
-        guard context.pointee.err == 0 else { throw RedisError(.unavailable, "cannot connect to Redis: \(Self.errorString(context))") }
+        guard context.pointee.err == 0 else { throw RedisError(.unavailable, "cannot connect to Redis: \(RedisConnection.errorString(context))") }
         guard feed.shutDownOnStop(socket: context.pointee.fd) else { return }
         var commands: [[String]] = []
         if let password = endpoint.password { commands.append(["AUTH", password]) }
@@ -78,13 +78,13 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
         if !patterns.isEmpty { commands.append(["PSUBSCRIBE"] + patterns) }
         for command in commands {
             let status = command.map { Array($0.utf8) }.withArgv { argc, argv, lengths in redisAppendCommandArgv(context, argc, argv, lengths) }
-            guard status == REDIS_OK else { throw RedisError(.unavailable, "Redis subscribe failed: \(Self.errorString(context))") }
+            guard status == REDIS_OK else { throw RedisError(.unavailable, "Redis subscribe failed: \(RedisConnection.errorString(context))") }
         }
         var confirmed = 0
         while true {
             var raw: UnsafeMutableRawPointer?
             guard redisGetReply(context, &raw) == REDIS_OK, let raw else {
-                throw RedisError(.unavailable, "Redis subscription dropped: \(Self.errorString(context))")
+                throw RedisError(.unavailable, "Redis subscription dropped: \(RedisConnection.errorString(context))")
             }
             let reply = RedisConnection.value(raw.assumingMemoryBound(to: redisReply.self))
             freeReplyObject(raw)
@@ -105,9 +105,5 @@ public final class RedisSubscriber: AsyncSequence, Sendable {
                 continue
             }
         }
-    }
-
-    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
-        withUnsafeBytes(of: context.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
     }
 }
