@@ -38,6 +38,8 @@ let package = Package(
         .target(name: "BlockingGuard", dependencies: [
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
+        // What the Kits share (the thread-backed sequence, the backoff, C timeouts); knows nothing of chat.
+        .target(name: "KitSupport"),
 
         // Small Swift clients over the C libraries; they know nothing of chat.
         .target(name: "MongoKit", dependencies: [
@@ -48,11 +50,13 @@ let package = Package(
         .target(name: "RedisKit", dependencies: [
             "CHiredis",
             "BlockingGuard",
+            "KitSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
         .target(name: "AMQPKit", dependencies: [
             "CRabbitMQ",
             "BlockingGuard",
+            "KitSupport",
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
@@ -66,6 +70,7 @@ let package = Package(
         // Adapters implementing ChatCore's ports.
         .target(name: "ChatBackends", dependencies: [
             "ChatCore",
+            "KitSupport",
             "MongoKit",
             "RedisKit",
             "AMQPKit",
@@ -180,7 +185,7 @@ let package = Package(
         .testTarget(name: "ChatClientTests", dependencies: ["ChatClient"]),
         .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatCore", "ChatRuntime", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit"]),
         .testTarget(name: "KitTests", dependencies: [
-            "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard", "ChatClient", "ChatTestSupport",
+            "KitSupport", "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard", "ChatClient", "ChatTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
         ]),

@@ -1,5 +1,6 @@
 import BlockingGuard
 import Foundation
+import KitSupport
 import Synchronization
 
 /// Request/response work on RabbitMQ — declare, status, publish with confirms, peek,
@@ -267,7 +268,7 @@ public final class AMQPClient: Sendable {
             } catch {
                 failures += 1
                 lastFailure = error
-                retryAt = ContinuousClock.now + AMQPBackoff.delay(afterFailures: failures)
+                retryAt = ContinuousClock.now + Backoff.delay(afterFailures: failures)
                 throw error
             }
         }

@@ -1,5 +1,6 @@
 import CRabbitMQ
 import Foundation
+import KitSupport
 
 /// One AMQP connection with one channel, over librabbitmq.
 ///
@@ -33,7 +34,7 @@ final class AMQPConnection: @unchecked Sendable {
         guard let socket = amqp_tcp_socket_new(state) else {
             throw AMQPError(.unavailable, "cannot allocate an AMQP socket")
         }
-        var timeout = Self.timeValue(connectTimeout)
+        var timeout = connectTimeout.timeValue
         let opened = amqp_socket_open_noblock(socket, endpoint.host, Int32(endpoint.port), &timeout)
         guard opened == AMQP_STATUS_OK.rawValue else {
             throw AMQPError(.unavailable, "cannot connect to RabbitMQ at \(endpoint.host):\(endpoint.port): \(Self.statusText(opened))")
@@ -175,7 +176,7 @@ final class AMQPConnection: @unchecked Sendable {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw AMQPError(.timeout, "RabbitMQ did not confirm publishes within \(timeout)") }
             var frame = amqp_frame_t()
-            var wait = Self.timeValue(left)
+            var wait = left.timeValue
             let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
             if status == AMQP_STATUS_TIMEOUT.rawValue { continue }
             guard status == AMQP_STATUS_OK.rawValue else { throw fail("wait for publisher confirms", status: status) }
@@ -260,7 +261,7 @@ final class AMQPConnection: @unchecked Sendable {
     func nextDelivery(timeout: Duration, generation: Int) throws(AMQPError) -> AMQPDelivery? {
         amqp_maybe_release_buffers(state)
         var envelope = amqp_envelope_t()
-        var wait = Self.timeValue(timeout)
+        var wait = timeout.timeValue
         let reply = amqp_consume_message(state, &envelope, &wait, 0)
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_TIMEOUT.rawValue { return nil }
         if reply.reply_type == AMQP_RESPONSE_LIBRARY_EXCEPTION && reply.library_error == AMQP_STATUS_UNEXPECTED_STATE.rawValue {
@@ -391,11 +392,6 @@ final class AMQPConnection: @unchecked Sendable {
     static func text(_ bytes: amqp_bytes_t) -> String { String(decoding: Self.bytes(bytes), as: UTF8.self) }
 
     static func statusText(_ status: Int32) -> String { String(cString: amqp_error_string2(status)) }
-
-    static func timeValue(_ duration: Duration) -> timeval {
-        let (seconds, attoseconds) = duration.components
-        return timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
-    }
 
     /// The error an RPC reply carries, if any (server close codes and library errors).
     static func replyError(_ reply: amqp_rpc_reply_t, state: amqp_connection_state_t, doing what: String) -> AMQPError? {

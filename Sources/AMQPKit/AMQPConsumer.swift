@@ -1,5 +1,6 @@
 import BlockingGuard
 import Foundation
+import KitSupport
 import Synchronization
 
 /// Consumes a queue with manual acks on a dedicated thread, as an `AsyncSequence`.
@@ -8,7 +9,8 @@ import Synchronization
 /// prefetch, consumes, and after a dropped connection reconnects with backoff, declares
 /// again and resumes (emitting `.connected` each time). Unsettled deliveries of a dropped connection are
 /// redelivered by the broker, so their late `ack`s are ignored (generation check).
-/// `stop()` (or cancelling the consuming task) shuts the socket down at once.
+/// `stop()` (or cancelling the consuming task) shuts the socket down at once. The
+/// thread's lifecycle is KitSupport's `ThreadBackedSequence`.
 public final class AMQPConsumer: AsyncSequence, Sendable {
     public enum Event: Sendable {
         /// Consuming (again); anything unsettled before was returned to the queue.
@@ -19,20 +21,17 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
     }
 
     public typealias Element = Event
+    private typealias Feed = ThreadBackedSequence<Event, Never>.Feed
 
     private let endpoint: AMQPEndpoint
     private let queue: AMQPQueue
     private let prefetch: Int
     private let heartbeat: Int
     private let onDeclare: AMQPDeclareObserver?
-    private let events: AsyncStream<Event>
-    private let continuation: AsyncStream<Event>.Continuation
+    private let events = ThreadBackedSequence<Event, Never>(name: "amqp-consumer")
     private let shared = Mutex(Shared())
 
     private struct Shared {
-        var stopped = false
-        var started = false
-        var fd: Int32 = -1
         var generation = 0
         /// (delivery tag, ack or nack-with-requeue?) to send from the thread.
         var settlements: [(tag: UInt64, generation: Int, settlement: Settlement)] = []
@@ -49,12 +48,11 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
         self.prefetch = prefetch
         self.heartbeat = heartbeat
         self.onDeclare = onDeclare
-        (events, continuation) = AsyncStream.makeStream(of: Event.self)
     }
 
     public func makeAsyncIterator() -> AsyncStream<Event>.AsyncIterator {
         startIfNeeded()
-        return events.makeAsyncIterator()
+        return events.makeStreamIterator()
     }
 
     /// Acknowledges a delivery: the broker forgets it.
@@ -67,59 +65,32 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
         shared.withLock { $0.settlements.append((delivery.deliveryTag, delivery.connectionGeneration, settlement)) }
     }
 
+    /// Starts the thread (done by the first iteration).
     public func startIfNeeded() {
-        let start = shared.withLock { shared -> Bool in
-            defer { shared.started = true }
-            return !shared.started && !shared.stopped
+        events.startIfNeeded { [self] feed in
+            BlockingCallGuard.assertNotOnEventLoop("the AMQP consumer loop")
+            feed.retryUntilStopped { connected in
+                do throws(AMQPError) {
+                    try consumeUntilFailure(feed, onConnected: connected)
+                } catch {
+                    if !feed.isStopped { feed.yield(.disconnected(error.message)) }
+                }
+            }
         }
-        guard start else { return }
-        let thread = Thread { [self] in runLoop() }
-        thread.name = "amqp-consumer"
-        thread.start()
-        continuation.onTermination = { [weak self] _ in self?.stop() }
     }
 
     /// Ends the consumer and the sequence (unsettled deliveries return to the queue).
-    public func stop() {
-        let fd = shared.withLock { shared -> Int32 in
-            shared.stopped = true
-            return shared.fd
-        }
-        if fd >= 0 { shutdown(fd, Int32(SHUT_RDWR)) }
-        continuation.finish()
-    }
+    public func stop() { events.stop() }
 
-    private var isStopped: Bool { shared.withLock { $0.stopped } }
-
-    private func runLoop() {
-        BlockingCallGuard.assertNotOnEventLoop("the AMQP consumer loop")
-        var failures = 0
-        while !isStopped {
-            do {
-                try consumeUntilFailure { failures = 0 }
-            } catch {
-                if isStopped { break }
-                continuation.yield(.disconnected(error.message))
-            }
-            guard !isStopped else { break }
-            failures += 1
-            let delay = AMQPBackoff.delay(afterFailures: failures).components
-            Thread.sleep(forTimeInterval: Double(delay.seconds) + Double(delay.attoseconds) / 1e18)
-        }
-        continuation.finish()
-    }
-
-    private func consumeUntilFailure(onConnected: () -> Void) throws(AMQPError) {
+    private func consumeUntilFailure(_ feed: Feed, onConnected: () -> Void) throws(AMQPError) {
         let connection = try AMQPConnection(endpoint: endpoint, heartbeat: heartbeat)
-        let generation = shared.withLock { shared -> Int? in
-            guard !shared.stopped else { return nil }
-            shared.fd = connection.socketDescriptor
+        guard feed.shutDownOnStop(socket: connection.socketDescriptor) else { return }
+        defer { feed.clearWake() }
+        let generation = shared.withLock { shared -> Int in
             shared.generation += 1
             shared.settlements.removeAll()
             return shared.generation
         }
-        guard let generation else { return }
-        defer { shared.withLock { $0.fd = -1 } }
         do throws(AMQPError) {
             let status = try connection.declare(queue)
             onDeclare?(queue, .success(status))
@@ -130,8 +101,8 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
         try connection.setPrefetch(prefetch)
         try connection.consume(queue.name)
         onConnected()
-        continuation.yield(.connected)
-        while !isStopped {
+        feed.yield(.connected)
+        while !feed.isStopped {
             let settlements = shared.withLock { shared in
                 defer { shared.settlements.removeAll() }
                 return shared.settlements
@@ -143,7 +114,7 @@ public final class AMQPConsumer: AsyncSequence, Sendable {
                 }
             }
             if let delivery = try connection.nextDelivery(timeout: .milliseconds(50), generation: generation) {
-                continuation.yield(.delivery(delivery))
+                feed.yield(.delivery(delivery))
             }
         }
     }

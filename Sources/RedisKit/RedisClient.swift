@@ -1,5 +1,6 @@
 import BlockingGuard
 import Foundation
+import KitSupport
 import NIOPosix
 import Synchronization
 
@@ -124,7 +125,7 @@ public final class RedisClient: Sendable {
         } catch {
             state.withLock { state in
                 state.failures += 1
-                state.retryAt = ContinuousClock.now + RedisBackoff.delay(afterFailures: state.failures)
+                state.retryAt = ContinuousClock.now + Backoff.delay(afterFailures: state.failures)
             }
             throw error
         }

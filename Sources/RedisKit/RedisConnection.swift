@@ -1,5 +1,6 @@
 import CHiredis
 import Foundation
+import KitSupport
 
 /// One hiredis connection. Not thread-safe: the client hands it to one thread-pool
 /// job at a time. `@unchecked Sendable` for that hand-over only.
@@ -10,7 +11,7 @@ final class RedisConnection: @unchecked Sendable {
 
     /// Connects, then AUTH and SELECT as the endpoint says.
     init(endpoint: RedisEndpoint, connectTimeout: Duration, commandTimeout: Duration) throws(RedisError) {
-        guard let context = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), Self.timeval(connectTimeout)) else {
+        guard let context = redisConnectWithTimeout(endpoint.host, Int32(endpoint.port), connectTimeout.timeValue) else {
             throw RedisError(.unavailable, "cannot allocate a Redis connection")
         }
         if context.pointee.err != 0 {
@@ -18,7 +19,7 @@ final class RedisConnection: @unchecked Sendable {
             redisFree(context)
             throw RedisError(.unavailable, "cannot connect to Redis at \(endpoint.host):\(endpoint.port): \(message)")
         }
-        redisSetTimeout(context, Self.timeval(commandTimeout))
+        redisSetTimeout(context, commandTimeout.timeValue)
         self.context = context
         if let password = endpoint.password {
             let reply = try send([Array("AUTH".utf8), Array(password.utf8)])
@@ -81,13 +82,9 @@ final class RedisConnection: @unchecked Sendable {
         }
     }
 
-    private static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
+    /// hiredis' `errstr` of `context` (also read by `RedisSubscriber`).
+    static func errorString(_ context: UnsafeMutablePointer<redisContext>) -> String {
         withUnsafeBytes(of: context.pointee.errstr) { raw in String(decoding: raw.prefix { $0 != 0 }, as: UTF8.self) }
-    }
-
-    private static func timeval(_ duration: Duration) -> Foundation.timeval {
-        let (seconds, attoseconds) = duration.components
-        return Foundation.timeval(tv_sec: Int(seconds), tv_usec: Int(attoseconds / 1_000_000_000_000))
     }
 }
 

@@ -1,4 +1,5 @@
 import ChatCore
+import KitSupport
 import Logging
 import ServiceLifecycle
 
@@ -29,7 +30,7 @@ public struct InProcessEventConsumer: Service {
                 } catch {
                     failures += 1
                     if failures == 1 { logger.error("message event not handled; retrying", metadata: ["error": "\(error)", "event_id": "\(event.id)"]) }
-                    try? await Task.sleep(for: RetryDelay.after(failures: failures))
+                    try? await Task.sleep(for: Backoff.delay(afterFailures: failures))
                     if Task.isShuttingDownGracefully { break }
                 }
             }

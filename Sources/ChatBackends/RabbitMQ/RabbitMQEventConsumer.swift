@@ -1,6 +1,7 @@
 import AMQPKit
 import ChatCore
 import Foundation
+import KitSupport
 import Logging
 import ServiceLifecycle
 
@@ -54,7 +55,7 @@ public final class RabbitMQEventConsumer: Service {
                     failures = 0
                 } else {
                     failures += 1
-                    try? await Task.sleep(for: RetryDelay.after(failures: failures))
+                    try? await Task.sleep(for: Backoff.delay(afterFailures: failures))
                 }
             }
         }

@@ -1,6 +1,7 @@
 import AMQPKit
 import ChatCore
 import Foundation
+import KitSupport
 import Logging
 import ServiceLifecycle
 import Synchronization
@@ -167,7 +168,7 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
                         failures = 0
                     } else {
                         failures += 1
-                        try? await Task.sleep(for: RetryDelay.after(failures: failures))
+                        try? await Task.sleep(for: Backoff.delay(afterFailures: failures))
                     }
                 }
             }
