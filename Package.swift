@@ -26,6 +26,7 @@ let package = Package(
         .package(url: "https://github.com/vapor/jwt-kit.git", from: "5.8.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-crypto.git", "4.0.0"..<"6.0.0"),
+        .package(url: "https://github.com/apple/swift-system.git", from: "1.8.1"),
     ],
     targets: [
         // C libraries (Debian -dev packages, found through pkg-config).
@@ -57,7 +58,6 @@ let package = Package(
             "CRabbitMQ",
             "BlockingGuard",
             "KitSupport",
-            .product(name: "NIOPosix", package: "swift-nio"),
         ]),
 
         // Models, ports, use cases, errors. No I/O imports.
@@ -67,34 +67,49 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Adapters implementing ChatCore's ports.
+        // Adapters that need no server and no C library: the in-memory store, cache,
+        // fan-out, event queues, locks and revoked tokens; bcrypt and JWT.
+        .target(name: "ChatInProcess", dependencies: [
+            "ChatCore",
+            "BlockingGuard",
+            "KitSupport",
+            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
+            .product(name: "JWTKit", package: "jwt-kit"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ]),
+
+        // Adapters implementing ChatCore's ports on SQLite, MongoDB, Redis and RabbitMQ
+        // (re-exporting the in-process ones).
         .target(name: "ChatBackends", dependencies: [
             "ChatCore",
+            "ChatInProcess",
             "KitSupport",
             "MongoKit",
             "RedisKit",
             "AMQPKit",
             "BlockingGuard",
             .product(name: "GRDB", package: "GRDB.swift"),
-            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
-            .product(name: "HummingbirdBcrypt", package: "hummingbird-auth"),
-            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
         // Hummingbird applications: chat REST + WebSocket rooms, auth.
         .target(name: "ChatServer", dependencies: [
             "ChatCore",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdCore", package: "hummingbird"),
-            .product(name: "NIOHTTP1", package: "swift-nio"),
-            .product(name: "NIOWebSocket", package: "swift-nio"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+            .product(name: "NIOCore", package: "swift-nio"),
+            .product(name: "NIOHTTP1", package: "swift-nio"),
             .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
             .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
-            .product(name: "HTTPTypes", package: "swift-http-types"),
-            .product(name: "NIOPosix", package: "swift-nio"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
@@ -102,17 +117,18 @@ let package = Package(
         .target(name: "ChatRuntime", dependencies: [
             "ChatCore",
             "ChatBackends",
+            "ChatServer",
+            "BlockingGuard",
             "RedisKit",
             "AMQPKit",
-            "BlockingGuard",
-            "ChatServer",
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            .product(name: "SystemPackage", package: "swift-system"),
         ]),
 
-        // A client of chatctl's own HTTP and WebSocket contract (doctor --e2e, bench).
+        // A client of chatctl's own HTTP and WebSocket contract (doctor --e2e, bench, the tests).
         .target(name: "ChatClient", dependencies: [
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
@@ -127,9 +143,9 @@ let package = Package(
         .target(name: "ChatCLI", dependencies: [
             "ChatCore",
             "ChatRuntime",
-            "ChatServer",
             "ChatClient",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -145,14 +161,24 @@ let package = Package(
         // Benchmarks: apart from the tests, they print figures (see BENCHMARKS.md).
         .executableTarget(name: "redis-fanout-layout", dependencies: ["RedisKit"], path: "Benchmarks/RedisFanoutLayout"),
 
-        // Test helpers shared by the test targets (hand-made JWTs, test servers, failing stores,
-        // the test socket and HTTP helper over ChatClient, in-memory ports).
+        // Test helpers that need no server and no C library: in-memory ports, a failing
+        // store, bounded waits (all ChatCore's tests need).
+        .target(name: "InProcessTestSupport", dependencies: [
+            "ChatCore",
+            "ChatInProcess",
+            .product(name: "Logging", package: "swift-log"),
+        ], path: "Tests/InProcessTestSupport"),
+
+        // Test helpers shared by the other test targets (hand-made JWTs, test servers and
+        // stores, the test socket and HTTP helper over ChatClient), re-exporting the above.
         .target(name: "ChatTestSupport", dependencies: [
             "ChatCore",
             "ChatBackends",
             "ChatClient",
             "BlockingGuard",
+            "InProcessTestSupport",
             .product(name: "Crypto", package: "swift-crypto"),
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "NIOCore", package: "swift-nio"),
@@ -161,9 +187,14 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
         ], path: "Tests/ChatTestSupport"),
 
-        .testTarget(name: "ChatCoreTests", dependencies: ["ChatCore", "ChatBackends", "ChatTestSupport"]),
+        .testTarget(name: "ChatCoreTests", dependencies: [
+            "ChatCore", "ChatInProcess", "InProcessTestSupport",
+            .product(name: "Logging", package: "swift-log"),
+        ]),
         .testTarget(name: "ChatBackendsTests", dependencies: [
             "ChatCore", "ChatBackends", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatServerTests", dependencies: [
@@ -174,16 +205,23 @@ let package = Package(
             "ChatBackends",
             "ChatServer",
             "ChatRuntime",
+            .product(name: "HTTPTypes", package: "swift-http-types"),
             .product(name: "Hummingbird", package: "hummingbird"),
             .product(name: "HummingbirdTesting", package: "hummingbird"),
-            .product(name: "HummingbirdWSClient", package: "hummingbird-websocket"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOCore", package: "swift-nio"),
             .product(name: "NIOEmbedded", package: "swift-nio"),
+            .product(name: "NIOPosix", package: "swift-nio"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
-            .product(name: "JWTKit", package: "jwt-kit"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
         .testTarget(name: "ChatClientTests", dependencies: ["ChatClient"]),
-        .testTarget(name: "ChatCLITests", dependencies: ["ChatCLI", "ChatCore", "ChatRuntime", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit"]),
+        .testTarget(name: "ChatCLITests", dependencies: [
+            "ChatCore", "ChatBackends", "ChatRuntime", "ChatTestSupport", "MongoKit", "RedisKit", "AMQPKit",
+            .product(name: "GRDB", package: "GRDB.swift"),
+            .product(name: "Logging", package: "swift-log"),
+            .product(name: "NIOWebSocket", package: "swift-nio"),
+        ]),
         .testTarget(name: "KitTests", dependencies: [
             "KitSupport", "MongoKit", "RedisKit", "AMQPKit", "BlockingGuard", "ChatClient", "ChatTestSupport",
             .product(name: "NIOCore", package: "swift-nio"),

@@ -1,7 +1,7 @@
-import ChatBackends
+import ChatInProcess
 import Foundation
 import ChatCore
-import ChatTestSupport
+import InProcessTestSupport
 import Logging
 import Synchronization
 import Testing

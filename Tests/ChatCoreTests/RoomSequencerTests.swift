@@ -1,4 +1,4 @@
-import ChatBackends
+import ChatInProcess
 import ChatCore
 import Testing
 

@@ -1,6 +1,6 @@
-import ChatBackends
+import ChatInProcess
 import ChatCore
-import ChatTestSupport
+import InProcessTestSupport
 import Foundation
 import Testing
 

@@ -5,9 +5,6 @@ import KitSupport
 import Logging
 import ServiceLifecycle
 
-/// Handles one message event (the notification service's `DeliverNotifications`).
-/// Throwing means "try again later": the event is returned to the queue.
-public typealias MessageEventHandler = @Sendable (_ event: MessageEvent, _ eventKey: [UInt8]) async throws -> Void
 
 /// Consumes message events from RabbitMQ with manual acks: an event is acked only after
 /// its handler succeeded (its notifications are stored), returned to the queue when the

@@ -1,3 +1,8 @@
+/// Handles one message event at the consuming end of a `MessageEventQueue` (the
+/// notification service's `DeliverNotifications`); `eventKey` identifies the event for
+/// idempotent handling. Throwing means "try again later": the event is returned to the queue.
+public typealias MessageEventHandler = @Sendable (_ event: MessageEvent, _ eventKey: [UInt8]) async throws -> Void
+
 /// Carries message events from the chat service to the notification service.
 ///
 /// `publish` never blocks the chat service and never fails it: an implementation
