@@ -93,12 +93,11 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Configuration layers -> connected backends + the services to run.
+        // Configuration layers -> connected backends (through ChatBackends' factories:
+        // no Kit here) + the services to run.
         .target(name: "ChatRuntime", dependencies: [
             "ChatCore",
             "ChatBackends",
-            "RedisKit",
-            "AMQPKit",
             "BlockingGuard",
             "ChatServer",
             .product(name: "Configuration", package: "swift-configuration"),
