@@ -79,17 +79,10 @@ public struct SharedBackend: ClosableBackend {
     /// - Throws: `BackendError` (`.invalidAddress`) when the Redis address does not
     ///   parse; nothing is opened then.
     public static func open(_ location: Location, for use: Use, store: any ChatStore, logger: Logger) async throws(BackendError) -> SharedBackend {
-        guard case .redis(let uri) = location else {
-            switch use {
-            case .serving:
-                return SharedBackend(
-                    cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: StoreLockService(store: store),
-                    services: [], description: "in-process", client: nil)
-            case .oneShot:
-                return SharedBackend(
-                    cache: NoRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: MemoryLockService(),
-                    services: [], description: "in-process", client: nil)
-            }
+        let uri: String
+        switch location {
+        case .inProcess: return inProcess(for: use, store: store)
+        case .redis(let configured): uri = configured
         }
         let address = try parse(uri)
         let client = RedisClient(endpoint: address)
@@ -109,6 +102,20 @@ public struct SharedBackend: ClosableBackend {
             return SharedBackend(
                 cache: RedisRecentCache(client: client, logger: logger), fanout: LocalFanout(), revokedTokens: RedisRevokedTokens(client: client, logger: logger),
                 locks: RedisLockService(client: client), services: [], description: "\(client.endpoint)", client: client)
+        }
+    }
+
+    /// The embedded default: nothing to connect to, nothing to close.
+    private static func inProcess(for use: Use, store: any ChatStore) -> SharedBackend {
+        switch use {
+        case .serving:
+            SharedBackend(
+                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: StoreLockService(store: store),
+                services: [], description: "in-process", client: nil)
+        case .oneShot:
+            SharedBackend(
+                cache: NoRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: MemoryLockService(),
+                services: [], description: "in-process", client: nil)
         }
     }
 
