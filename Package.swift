@@ -113,14 +113,13 @@ let package = Package(
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ]),
 
-        // Configuration layers -> connected backends + the services to run.
+        // Configuration layers -> connected backends (through ChatBackends' factories:
+        // no Kit here) + the services to run.
         .target(name: "ChatRuntime", dependencies: [
             "ChatCore",
             "ChatBackends",
             "ChatServer",
             "BlockingGuard",
-            "RedisKit",
-            "AMQPKit",
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),

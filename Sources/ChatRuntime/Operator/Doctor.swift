@@ -1,9 +1,7 @@
-import AMQPKit
 import ChatBackends
 import ChatCore
 import Foundation
 import Logging
-import RedisKit
 
 /// `chatctl doctor`: each configured backend reached the way the services reach it,
 /// with the round-trip time; for RabbitMQ, also chatctl's queues as the services
@@ -31,29 +29,26 @@ public enum Doctor {
         let storeTarget = settings.mongoURI.map { _ in "mongodb" } ?? "sqlite:\(settings.sqlitePath)"
         var storeWarnings: [String] = []
         var store = await timed("store", storeTarget) {
-            let store = try await ChatRuntime.connectStore(settings: settings, logger: logger, deploymentHints: false)
-            return try await withClosing(store, close: { await $0.close() }) { store in
-                try await store.ping()
-                if let mongo = store as? MongoChatStore, let hint = await GoDeploymentHints.database(mongo) { storeWarnings.append(hint) }
-                return store.displayName
+            let backend = try await BackendWiring.openStore(settings: settings, logger: logger, deploymentHints: false)
+            return try await withClosing(backend, close: { await $0.close() }) { backend in
+                try await backend.store.ping()
+                if let mongo = backend.store as? MongoChatStore, let hint = await GoDeploymentHints.database(mongo) { storeWarnings.append(hint) }
+                return backend.description
             }
         }
         store.warnings = storeWarnings
         if let hint = GoDeploymentHints.broker(settings) { store.warnings.append(hint) }
         checks.append(store)
-        if let uri = settings.redisURI {
-            let endpoint = (try? RedisEndpoint(parsing: uri)).map { "\($0)" } ?? "redis"
-            checks.append(await timed("redis", endpoint) {
-                let client = try RedisClient(url: uri, options: .init(poolSize: 1, connectTimeout: .seconds(2), commandTimeout: .seconds(2)))
-                return try await withClosing(client, close: { await $0.close() }) { client in
-                    try await client.ping()
-                    return nil
-                }
+        let shared = BackendWiring.sharedLocation(settings)
+        if case .redis = shared {
+            checks.append(await timed("redis", shared.target ?? "redis") {
+                try await SharedBackend.probe(shared)
+                return nil
             })
         }
-        if let url = settings.rabbitMQURL {
-            let endpoint = try? AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
-            let target = endpoint.map { "\($0)" } ?? "rabbitmq"
+        if let address = BackendWiring.rabbitMQAddress(settings) {
+            let endpoint = address.redacted
+            let target = endpoint ?? "rabbitmq"
             checks.append(await timed("rabbitmq", target) {
                 guard endpoint != nil else { throw RuntimeError("\(SettingKey.rabbitMQURL.key) is not a valid amqp:// URL") }
                 // The queues as the services declare them: a durability they cannot use

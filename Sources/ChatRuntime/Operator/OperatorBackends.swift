@@ -1,7 +1,6 @@
 import ChatBackends
 import ChatCore
 import Logging
-import RedisKit
 
 /// What a one-shot operator command (`chatctl archive`, `report …`) needs: the store,
 /// the recent-message cache to invalidate (Redis when configured; otherwise the caches
@@ -13,32 +12,22 @@ public struct OperatorBackends: Sendable {
     public let locks: any LockService
     /// bcrypt at the Go service's cost, for `chatctl users create|set-password`.
     public let hasher: any PasswordHasher = BcryptPasswordHasher()
-    let redis: RedisClient?
+    /// The store and the shared backend, closed in reverse order.
+    let backends: OpenedBackends
 
+    /// Opens the store, then the shared backend (`SharedBackend.Use.oneShot`); when the
+    /// second fails, the store is closed before the error goes on.
     public static func connect(settings: Settings, logger: Logger) async throws -> OperatorBackends {
-        let store = try await ChatRuntime.connectStore(settings: settings, logger: logger)
-        guard let uri = settings.redisURI else {
-            return OperatorBackends(store: store, cache: NoCache(), locks: MemoryLockService(), redis: nil)
+        try await OpenedBackends.opening { opened in
+            let store = try await BackendWiring.openStore(settings: settings, logger: logger)
+            opened.append(store)
+            let shared = try await BackendWiring.openShared(settings: settings, for: .oneShot, store: store.store, logger: logger)
+            opened.append(shared)
+            return OperatorBackends(store: store.store, cache: shared.cache, locks: shared.locks, backends: opened)
         }
-        let client: RedisClient
-        do {
-            client = try RedisClient(url: uri)
-        } catch {
-            throw RuntimeError("\(SettingKey.redisURI.key): \(error)")
-        }
-        return OperatorBackends(store: store, cache: RedisRecentCache(client: client, logger: logger), locks: RedisLockService(client: client), redis: client)
     }
 
     public func close() async {
-        await redis?.close()
-        await store.close()
+        await backends.close()
     }
-}
-
-/// No shared cache to touch (the embedded default: each serving process has its own).
-struct NoCache: RecentMessageCache {
-    func lookup(room roomID: ObjectID) async -> CacheLookup { .miss(fillToken: 0) }
-    func fill(room roomID: ObjectID, messages: [Message], fillToken: UInt64) async {}
-    func append(_ message: Message) async {}
-    func invalidate(room roomID: ObjectID, name: String) async {}
 }

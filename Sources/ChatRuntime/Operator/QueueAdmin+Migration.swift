@@ -1,4 +1,4 @@
-import AMQPKit
+import ChatBackends
 import Foundation
 
 /// `chatctl queues migrate`: the event queue from non-durable (as the Go services
@@ -123,10 +123,10 @@ extension QueueAdmin {
             if !declaring {
                 drained += try await moveAll(
                     from: name, to: temporary, total: current.messages, limit: current.messages + Self.moveBatch, phase: .draining, progress: progress)
-                do throws(AMQPError) {
-                    _ = try await client.delete(name, ifUnused: true, ifEmpty: true)
+                do throws(BackendError) {
+                    _ = try await queues.delete(name, ifUnused: true, ifEmpty: true)
                 } catch {
-                    guard error.kind == .closedByBroker(code: 406) else { throw RuntimeError(error.message) }
+                    guard error.kind == .refused(code: 406) else { throw RuntimeError(error.reason) }
                     // Refused: events arrived since the last move, or a consumer attached.
                     // (Gone by now: someone else deleted it; declare it below.)
                     if let now = try await inspect(name) {
@@ -143,11 +143,11 @@ extension QueueAdmin {
                 }
                 declaring = true
             }
-            do throws(AMQPError) {
-                _ = try await client.declare(AMQPQueue(name: name, durable: true))
+            do throws(BackendError) {
+                _ = try await queues.declare(QueueDeclaration(name: name, durable: true))
                 break replace
             } catch {
-                guard error.kind == .closedByBroker(code: 406) else { throw RuntimeError(error.message) }
+                guard error.kind == .refused(code: 406) else { throw RuntimeError(error.reason) }
                 // Declared again non-durable in the moment it was missing (a Go service, or a
                 // chatctl service with rabbitmq.queue_durable=false): drain that one too.
                 if let now = try await inspect(name) {
@@ -168,7 +168,7 @@ extension QueueAdmin {
     }
 
     /// The dry run: what `migrate` would do, from what the broker holds now.
-    private func plan(_ start: Migration, before: AMQPQueueStatus?, leftover: AMQPQueueStatus?) throws -> Migration {
+    private func plan(_ start: Migration, before: QueueState?, leftover: QueueState?) throws -> Migration {
         var migration = start
         let name = migration.queue
         let temporary = migration.temporaryQueue
@@ -212,20 +212,20 @@ extension QueueAdmin {
     }
 
     /// The queue's counts and durability, or nil when it does not exist.
-    private func inspect(_ name: String) async throws -> AMQPQueueStatus? {
-        do {
-            return try await client.inspect(AMQPQueue(name: name, durable: true, acceptsOtherDurability: true))
+    private func inspect(_ name: String) async throws -> QueueState? {
+        do throws(BackendError) {
+            return try await queues.inspect(QueueDeclaration(name: name, durable: true, acceptsOtherDurability: true))
         } catch {
-            throw RuntimeError(error.message)
+            throw RuntimeError(error.reason)
         }
     }
 
     /// Declares `name` durable; a queue that exists non-durable is an error.
     private func declareDurable(_ name: String) async throws {
-        do {
-            _ = try await client.declare(AMQPQueue(name: name, durable: true))
+        do throws(BackendError) {
+            _ = try await queues.declare(QueueDeclaration(name: name, durable: true))
         } catch {
-            throw RuntimeError(error.message)
+            throw RuntimeError(error.reason)
         }
     }
 
@@ -237,10 +237,10 @@ extension QueueAdmin {
         var moved = 0
         while limit.map({ moved < $0 }) ?? true {
             let batch: Int
-            do {
-                batch = try await client.move(from: source, to: destination, limit: Self.moveBatch)
+            do throws(BackendError) {
+                batch = try await queues.move(from: source, to: destination, limit: Self.moveBatch)
             } catch {
-                throw RuntimeError("moving events from \(source) to \(destination): \(error.message) (none is lost: run `chatctl queues migrate` again)")
+                throw RuntimeError("moving events from \(source) to \(destination): \(error.reason) (none is lost: run `chatctl queues migrate` again)")
             }
             guard batch > 0 else { break }
             moved += batch
@@ -252,11 +252,11 @@ extension QueueAdmin {
     /// Deletes the temporary queue once it is empty; what reached it late goes to `queue` first.
     private func deleteTemporary(_ temporary: String, into queue: String) async throws {
         for _ in 0..<3 {
-            do throws(AMQPError) {
-                _ = try await client.delete(temporary, ifEmpty: true)
+            do throws(BackendError) {
+                _ = try await queues.delete(temporary, ifEmpty: true)
                 return
             } catch {
-                guard error.kind == .closedByBroker(code: 406) else { throw RuntimeError(error.message) }
+                guard error.kind == .refused(code: 406) else { throw RuntimeError(error.reason) }
             }
             _ = try await moveAll(from: temporary, to: queue, total: nil, phase: .returning, progress: { _, _, _ in })
         }

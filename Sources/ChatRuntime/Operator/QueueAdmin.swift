@@ -1,11 +1,12 @@
-import AMQPKit
+import ChatBackends
 import Foundation
 
 /// The queue commands' view of RabbitMQ: chatctl's queues with their counts and
 /// durability, a peek that loses nothing, purge, and the move of the event queue to a
-/// durable one (`QueueAdmin+Migration.swift`) — over the same AMQPKit client the services use.
+/// durable one (`QueueAdmin+Migration.swift`) — over ChatBackends' `RabbitMQQueues`, the
+/// same client the services use.
 public struct QueueAdmin: Sendable {
-    let client: AMQPClient
+    let queues: RabbitMQQueues
     let settings: Settings
 
     /// One queue as `queues list` and `doctor` show it.
@@ -35,22 +36,14 @@ public struct QueueAdmin: Sendable {
 
     /// The broker from `rabbitmq.url`, or a `RuntimeError` saying how to set it.
     public init(settings: Settings) throws {
-        guard let url = settings.rabbitMQURL else {
-            throw RuntimeError("no RabbitMQ configured: set rabbitmq.url (RABBITMQ_URL or --rabbitmq-url)")
-        }
-        do {
-            let endpoint = try AMQPEndpoint(parsing: url, username: settings.string(.rabbitMQUsername), password: settings.string(.rabbitMQPassword))
-            client = AMQPClient(endpoint: endpoint)
-        } catch {
-            throw RuntimeError("\(SettingKey.rabbitMQURL.key): \(error)")
-        }
+        queues = try BackendWiring.openQueues(settings)
         self.settings = settings
     }
 
-    public func close() { client.close() }
+    public func close() { queues.close() }
 
     /// Where (credentials redacted).
-    public var endpoint: AMQPEndpoint { client.endpoint }
+    public var endpoint: String { queues.endpoint }
 
     /// chatctl's queues: the event queue and its dead-letter queue.
     public var queueNames: [String] { [settings.rabbitMQQueue, settings.rabbitMQQueue + ".dead"] }
@@ -66,11 +59,11 @@ public struct QueueAdmin: Sendable {
         let isDeadLetterQueue = name == settings.rabbitMQQueue + ".dead"
         // Another queue (`queues purge` takes any name) needs nothing in particular.
         let durability: QueueDurability = isEventQueue ? settings.rabbitMQQueueDurability : (isDeadLetterQueue ? .required(durable: true) : .auto)
-        let found: AMQPQueueStatus?
-        do {
-            found = try await client.inspect(AMQPQueue(name: name, durable: durability.preferred, acceptsOtherDurability: true))
+        let found: QueueState?
+        do throws(BackendError) {
+            found = try await queues.inspect(QueueDeclaration(name: name, durable: durability.preferred, acceptsOtherDurability: true))
         } catch {
-            throw RuntimeError(error.message)
+            throw RuntimeError(error.reason)
         }
         guard let found else { return Status(name: name, exists: false, wanted: durability.wanted) }
         var status = Status(
@@ -90,34 +83,32 @@ public struct QueueAdmin: Sendable {
 
     public func peek(_ name: String, limit: Int) async throws -> [PeekedMessage] {
         guard try await counts(of: name) != nil else { throw RuntimeError("queue '\(name)' does not exist on the broker") }
-        do {
-            return try await client.peek(name, limit: limit).enumerated().map { index, delivery in
+        do throws(BackendError) {
+            return try await queues.peek(name, limit: limit).enumerated().map { index, message in
                 PeekedMessage(
-                    position: index + 1, messageID: delivery.messageID, redelivered: delivery.redelivered, headers: delivery.headers,
-                    bytes: delivery.body.count, body: String(decoding: delivery.body, as: UTF8.self))
+                    position: index + 1, messageID: message.messageID, redelivered: message.redelivered, headers: message.headers,
+                    bytes: message.body.count, body: String(decoding: message.body, as: UTF8.self))
             }
         } catch {
-            throw RuntimeError(error.message)
+            throw RuntimeError(error.reason)
         }
     }
 
     public func purge(_ name: String) async throws -> Int {
         guard try await counts(of: name) != nil else { throw RuntimeError("queue '\(name)' does not exist on the broker") }
-        do {
-            return try await client.purge(name)
+        do throws(BackendError) {
+            return try await queues.purge(name)
         } catch {
-            throw RuntimeError(error.message)
+            throw RuntimeError(error.reason)
         }
     }
 
     /// A passive declare's counts; nil when the queue does not exist.
-    func counts(of name: String) async throws -> AMQPQueueStatus? {
-        do {
-            return try await client.status(of: name)
-        } catch let error where error.kind == .closedByBroker(code: 404) {
-            return nil
+    func counts(of name: String) async throws -> QueueState? {
+        do throws(BackendError) {
+            return try await queues.counts(of: name)
         } catch {
-            throw RuntimeError(error.message)
+            throw RuntimeError(error.reason)
         }
     }
 }

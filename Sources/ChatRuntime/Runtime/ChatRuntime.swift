@@ -1,17 +1,17 @@
-import AMQPKit
 import ChatBackends
 import ChatCore
 import ChatServer
 import Foundation
 import Logging
-import RedisKit
 import ServiceLifecycle
 
 /// Turns effective settings into connected backends and the services to run.
 ///
 /// The store is MongoDB when `mongo.uri` is set, else SQLite; cache, fan-out and
 /// revoked tokens are Redis when `redis.uri` is set, else in-process; message events go
-/// to RabbitMQ when `rabbitmq.url` is set.
+/// to RabbitMQ when `rabbitmq.url` is set. Each comes from its ChatBackends factory
+/// (`StoreBackend`, `SharedBackend`, `EventQueueBackend`), opened through
+/// `BackendWiring`; nothing here knows a client library.
 public struct ChatRuntime: Sendable {
     public let settings: Settings
     public let ports: ChatPorts
@@ -22,14 +22,17 @@ public struct ChatRuntime: Sendable {
     public let backendServices: [any Service]
     /// Named locks for single-runner work (Redis across hosts, else in-process).
     public let locks: any LockService
-    /// The Redis client, closed at shutdown.
-    let redis: RedisClient?
-    /// The RabbitMQ client (publisher, dead letters, readiness), closed at shutdown.
-    let amqp: AMQPClient?
+    /// The store's factory output (its health check for the scheduler's status endpoints).
+    let storeBackend: StoreBackend
+    /// Redis or in-process (its health checks).
+    let shared: SharedBackend
     /// How events reach the notification service in this process.
-    let eventBackend: EventBackend
+    let eventQueue: EventQueueBackend
+    /// The three above in the order they were opened, closed in reverse at shutdown.
+    let backends: OpenedBackends
 
-    /// Connects every backend the settings name.
+    /// Connects every backend the settings name. When one fails, those already opened
+    /// are closed (last first) before the error goes on.
     /// - Throws: `RuntimeError` saying which backend failed and why (credentials redacted).
     /// - Parameter roles: the services this process will run (they decide how events travel).
     public static func connect(settings: Settings, roles: Set<ServiceRole>, logger: Logger) async throws -> ChatRuntime {
@@ -42,113 +45,43 @@ public struct ChatRuntime: Sendable {
         if needsSecret, JWTTokenAuthority.isWeak(secret: secret) {
             logger.warning("the secret key is shorter than 32 bytes; use a longer random one (openssl rand -hex 32)")
         }
-        let store = try await connectStore(settings: settings, logger: logger, backgroundCheckpoints: true)
-        let shared = try await connectShared(settings: settings, store: store, logger: logger)
-        let metrics = ServiceMetrics()
-        let queue = try EventBackend.connect(settings: settings, roles: roles, pendingLog: store, logger: logger, metrics: metrics.chat)
-        let events = queue.events
-        let ports = ChatPorts(
-            store: store,
-            cache: shared.cache,
-            fanout: shared.fanout,
-            events: events,
-            hasher: BcryptPasswordHasher(),
-            tokens: await JWTTokenAuthority(secret: secret, lifetime: settings.tokenLifetime),
-            revokedTokens: shared.revokedTokens,
-            logger: logger,
-            metrics: metrics.chat,
-            verifyCachedHistory: settings.verifyCachedHistory
-        )
-        logger.info("backends connected", metadata: [
-            "store": "\(store.displayName)", "shared": "\(shared.description)", "events": "\(queue.description)",
-        ])
-        return ChatRuntime(
-            settings: settings, ports: ports, logger: logger, metrics: metrics,
-            backendServices: storeServices(store, logger: logger) + shared.services + queue.services, locks: shared.locks, redis: shared.client,
-            amqp: queue.client, eventBackend: queue)
-    }
-
-    /// What nodes share: Redis when `redis.uri` is set, else in-process.
-    struct SharedBackends {
-        var cache: any RecentMessageCache
-        var fanout: any RoomFanout
-        var revokedTokens: any RevokedTokens
-        var locks: any LockService
-        var services: [any Service]
-        var client: RedisClient?
-        var description: String
-    }
-
-    static func connectShared(settings: Settings, store: any ChatStore, logger: Logger) async throws -> SharedBackends {
-        guard let uri = settings.redisURI else {
-            return SharedBackends(
-                cache: MemoryRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: StoreLockService(store: store),
-                services: [], client: nil,
-                description: "in-process")
+        return try await OpenedBackends.opening { opened in
+            let store = try await BackendWiring.openStore(settings: settings, logger: logger, backgroundCheckpoints: true)
+            opened.append(store)
+            let shared = try await BackendWiring.openShared(settings: settings, for: .serving, store: store.store, logger: logger)
+            opened.append(shared)
+            let metrics = ServiceMetrics()
+            let queue = try BackendWiring.openEventQueue(settings: settings, roles: roles, pendingLog: store.store, logger: logger, metrics: metrics.chat)
+            opened.append(queue)
+            let ports = ChatPorts(
+                store: store.store,
+                cache: shared.cache,
+                fanout: shared.fanout,
+                events: queue.events,
+                hasher: BcryptPasswordHasher(),
+                tokens: await JWTTokenAuthority(secret: secret, lifetime: settings.tokenLifetime),
+                revokedTokens: shared.revokedTokens,
+                logger: logger,
+                metrics: metrics.chat,
+                verifyCachedHistory: settings.verifyCachedHistory
+            )
+            logger.info("backends connected", metadata: [
+                "store": "\(store.description)", "shared": "\(shared.description)", "events": "\(queue.description)",
+            ])
+            return ChatRuntime(
+                settings: settings, ports: ports, logger: logger, metrics: metrics,
+                backendServices: store.services + shared.services + queue.services, locks: shared.locks,
+                storeBackend: store, shared: shared, eventQueue: queue, backends: opened)
         }
-        let client: RedisClient
-        do {
-            client = try RedisClient(url: uri)
-        } catch {
-            throw RuntimeError("\(SettingKey.redisURI.key): \(error)")
-        }
-        do {
-            try await client.ping()
-        } catch {
-            // Redis down never stops the chat service: it carries on and catches up.
-            logger.warning("Redis does not answer yet; starting anyway", metadata: ["redis": "\(client.endpoint)", "error": "\(error)"])
-        }
-        let fanout = RedisFanout(client: client, store: store, logger: logger)
-        return SharedBackends(
-            cache: RedisRecentCache(client: client, logger: logger), fanout: fanout, revokedTokens: RedisRevokedTokens(client: client, logger: logger),
-            locks: RedisLockService(client: client), services: [fanout], client: client, description: "\(client.endpoint)")
     }
 
     /// What `/readyz` probes besides the store (which the chat service always probes):
-    /// Redis when configured.
-    public var sharedHealthChecks: [HealthCheck] {
-        var checks: [HealthCheck] = []
-        if let redis { checks.append(HealthCheck(name: "redis") { try await redis.ping() }) }
-        if let amqp { checks.append(HealthCheck(name: "rabbitmq") { try await amqp.ping() }) }
-        return checks
-    }
+    /// Redis and RabbitMQ when configured.
+    public var sharedHealthChecks: [HealthCheck] { shared.healthChecks + eventQueue.healthChecks }
 
-    /// Releases backend connections (after the services stopped).
+    /// Releases backend connections (after the services stopped), the last opened first.
     public func close() async {
-        await redis?.close()
-        amqp?.close()
-        await ports.store.close()
-    }
-
-    /// What the store needs running beside the services (SQLite's WAL checkpoints).
-    static func storeServices(_ store: any ChatStore, logger: Logger) -> [any Service] {
-        guard let sqlite = store as? SQLiteChatStore, sqlite.backgroundCheckpoints else { return [] }
-        return [SQLiteCheckpointer(store: sqlite, logger: logger)]
-    }
-
-    /// MongoDB when `mongo.uri` is set (indexes ensured), else the SQLite file.
-    ///
-    /// - Parameter backgroundCheckpoints: for serving processes, which run
-    ///   `SQLiteCheckpointer` (one-shot commands let commits checkpoint as usual).
-    /// - Parameter deploymentHints: log `GoDeploymentHints`' warning about an empty
-    ///   database (`doctor` reports it itself).
-    static func connectStore(settings: Settings, logger: Logger, backgroundCheckpoints: Bool = false, deploymentHints: Bool = true) async throws -> any ChatStore {
-        if let uri = settings.mongoURI {
-            let database = settings.mongoDatabase
-            do {
-                let store = try MongoChatStore(uri: uri, database: database)
-                try await store.ensureIndexes()
-                if deploymentHints, let hint = await GoDeploymentHints.database(store) { logger.warning("\(hint)") }
-                return store
-            } catch let error as ChatError {
-                throw RuntimeError("cannot use MongoDB (\(SettingKey.mongoURI.key)): \(error.detail ?? error.message)")
-            }
-        }
-        do {
-            return try await SQLiteChatStore.open(path: settings.sqlitePath, backgroundCheckpoints: backgroundCheckpoints)
-        } catch {
-            throw RuntimeError("cannot open the SQLite store at \(settings.sqlitePath): \(error)")
-        }
+        await backends.close()
     }
 
     /// The services of the given roles, ready for a `ServiceGroup`.
@@ -173,7 +106,7 @@ public struct ChatRuntime: Sendable {
             }
             services += chat.services
             sessionHubs.append(chat.hub)
-            if amqp != nil {
+            if eventQueue.usesBroker {
                 services.append(PendingEventRelay(
                     relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger, metrics: ports.metrics), interval: .seconds(5), logger: logger))
             }
@@ -188,7 +121,7 @@ public struct ChatRuntime: Sendable {
                 await onListening(.notify, port)
             }
             let deliver = DeliverNotifications(store: ports.store, pusher: notify.hub, metrics: ports.metrics)
-            if let consumer = eventBackend.consumer(logger: logger, metrics: ports.metrics, handler: { event, key in _ = try await deliver(event, eventKey: key) }) {
+            if let consumer = eventQueue.consumer(logger: logger, metrics: ports.metrics, handler: { event, key in _ = try await deliver(event, eventKey: key) }) {
                 services.append(consumer)
             }
             services += notify.services
@@ -201,11 +134,10 @@ public struct ChatRuntime: Sendable {
             services.append(TaskScheduler(tasks: schedulerTasks(), locks: locks, logger: logger, metrics: ports.metrics))
             if !roles.contains(.chat) && !roles.contains(.notify) {
                 // Alone, the scheduler serves its own /healthz, /readyz and /metrics.
-                let store = ports.store
                 let host = settings.schedulerHost
                 services.append(StatusApplication.build(
                     host: host, port: settings.schedulerPort,
-                    checks: [HealthCheck(name: "store") { try await store.ping() }] + sharedHealthChecks,
+                    checks: [storeBackend.healthCheck] + sharedHealthChecks,
                     renderMetrics: { metrics.render() }, logger: logger
                 ) { port in
                     logger.notice("scheduler status listening", metadata: ["host": "\(host)", "port": "\(port)"])

@@ -17,22 +17,22 @@ public enum StoreMaintenance {
 
     /// Creates MongoDB's indexes (idempotent); for SQLite, reports that migrations own them.
     public static func ensureIndexes(settings: Settings) async throws -> IndexReport {
-        guard let uri = settings.mongoURI else {
+        let location = BackendWiring.storeLocation(settings)
+        guard case .mongoDB = location else {
             return IndexReport(
                 store: "sqlite", location: settings.sqlitePath, indexes: [],
                 note: "the embedded SQLite store creates its indexes in its schema migrations; nothing to do")
         }
-        let database = settings.mongoDatabase
-        let store: MongoChatStore
+        // Opening MongoDB is ensuring its indexes (and closes the client when that fails).
+        let backend: StoreBackend
         do {
-            store = try MongoChatStore(uri: uri, database: database)
-            try await store.ensureIndexes()
-        } catch let error as ChatError {
-            throw RuntimeError("cannot ensure MongoDB indexes: \(error.detail ?? error.message)")
+            backend = try await StoreBackend.open(location)
+        } catch let error as BackendError {
+            throw RuntimeError("cannot ensure MongoDB indexes: \(error.reason)")
         }
-        await store.close()
+        await backend.close()
         return IndexReport(
-            store: "mongodb", location: store.displayName, indexes: MongoChatStore.indexes,
+            store: "mongodb", location: backend.description, indexes: MongoChatStore.indexes,
             note: "\(MongoChatStore.indexes.count) indexes ensured (existing identical indexes are left as they are)")
     }
 }

@@ -1,4 +1,4 @@
-import AMQPKit
+import ChatBackends
 
 /// `rabbitmq.queue_durable`: how chatctl declares the event queue.
 ///
@@ -54,8 +54,8 @@ public enum QueueDurability: Sendable, Equatable, CustomStringConvertible {
     }
 
     /// The queue as the services declare it.
-    public func queue(named name: String) -> AMQPQueue {
-        AMQPQueue(name: name, durable: preferred, acceptsOtherDurability: self == .auto)
+    public func queue(named name: String) -> QueueDeclaration {
+        QueueDeclaration(name: name, durable: preferred, acceptsOtherDurability: self == .auto)
     }
 
     /// What a queue found with `durable` means for this setting: nil when it will do,
