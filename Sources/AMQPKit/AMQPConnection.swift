@@ -295,12 +295,44 @@ final class AMQPConnection: @unchecked Sendable {
         guard status == AMQP_STATUS_OK.rawValue else { throw fail("nack", status: status) }
     }
 
-    /// Lets librabbitmq send a heartbeat if one is due (an idle connection otherwise dies).
+    /// Lets librabbitmq send a heartbeat if one is due (an idle connection otherwise
+    /// dies), and takes in what arrived meanwhile: a late publisher confirm (of a publish
+    /// whose wait timed out) is settled, not dropped — otherwise every later wait would
+    /// stop at its tag and time out, and each retry would publish the batch once more; a
+    /// late return is read and discarded (its publish was already retried); a channel
+    /// close marks the channel closed.
     func serviceHeartbeat() throws(AMQPError) {
-        var frame = amqp_frame_t()
-        var zero = timeval(tv_sec: 0, tv_usec: 0)
-        let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
-        guard status == AMQP_STATUS_OK.rawValue || status == AMQP_STATUS_TIMEOUT.rawValue else { throw fail("heartbeat", status: status) }
+        while true {
+            var frame = amqp_frame_t()
+            var zero = timeval(tv_sec: 0, tv_usec: 0)
+            let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
+            if status == AMQP_STATUS_TIMEOUT.rawValue { return }
+            guard status == AMQP_STATUS_OK.rawValue else { throw fail("heartbeat", status: status) }
+            guard frame.frame_type == AMQP_FRAME_METHOD, frame.channel == channel || frame.channel == 0 else { continue }
+            let method = frame.payload.method
+            switch method.id {
+            case CHATCTL_BASIC_ACK_METHOD:
+                let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
+                settle(ack.delivery_tag, multiple: ack.multiple != 0)
+            case CHATCTL_BASIC_NACK_METHOD:
+                let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
+                settle(nack.delivery_tag, multiple: nack.multiple != 0)
+            case CHATCTL_BASIC_RETURN_METHOD:
+                var message = amqp_message_t()
+                let read = amqp_read_message(state, frame.channel, &message, 0)
+                defer { amqp_destroy_message(&message) }
+                if let error = Self.replyError(read, state: state, doing: "read a returned message") {
+                    markClosed(error)
+                    throw error
+                }
+            case CHATCTL_CHANNEL_CLOSE_METHOD, CHATCTL_CONNECTION_CLOSE_METHOD:
+                isOpen = false
+                let close = method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+                throw AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ closed the channel: \(Self.text(close.reply_text))")
+            default:
+                continue
+            }
+        }
     }
 
     // MARK: - Helpers

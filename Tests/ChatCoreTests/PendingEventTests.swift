@@ -6,6 +6,26 @@ import Logging
 import Synchronization
 import Testing
 
+/// A broker that never confirms, each wait taking its full time; records what the relay
+/// said it now holds.
+final class SlowAwayEvents: MessageEventQueue {
+    let wait: Duration
+    private let held = Mutex<[ObjectID]>([])
+
+    init(wait: Duration) { self.wait = wait }
+
+    var recorded: [ObjectID] { held.withLock { $0 } }
+
+    func publish(_ event: MessageEvent) async {}
+
+    func publishConfirmed(_ event: MessageEvent, within timeout: Duration) async -> Bool {
+        try? await Task.sleep(for: min(wait, timeout))
+        return false
+    }
+
+    func pendingEventRecorded(_ event: MessageEvent) async { held.withLock { $0.append(event.id) } }
+}
+
 /// A broker that is away until told otherwise; records what it confirmed.
 final class SwitchableEvents: MessageEventQueue {
     private let state = Mutex<(up: Bool, confirmed: [MessageEvent], buffered: Int, recorded: [ObjectID])>((false, [], 0, []))
@@ -94,6 +114,27 @@ struct PendingEventTests {
         #expect(confirmed == 1)
         #expect(events.confirmed.map(\.id) == [message.id], "published once across three nodes")
         #expect(try await store.pendingEvents(before: .distantFuture, limit: 10).isEmpty)
+    }
+
+    @Test("a relay pass hands over what it can within its budget and leaves the rest of its claims for a later pass, unbuffered")
+    func budget() async throws {
+        let store = MemoryChatStore()
+        let events = SlowAwayEvents(wait: .milliseconds(300))
+        let ports = await ports(store: store, events: SwitchableEvents())
+        let user = try await SignUp(ports: ports)(username: "paz", email: "paz@example.com", password: "correct horse")
+        let room = try await CreateRoom(ports: ports)(name: "lobby", creator: user)
+        var marks: [PendingEvent] = []
+        for index in 0..<10 {
+            let message = try await PostMessage(ports: ports)(content: "m\(index)", from: user, in: room)
+            marks.append(PendingEvent(messageID: message.id, roomID: room.id, since: Date(timeIntervalSince1970: 1_000)))
+        }
+        try await store.clearPendingEvents(messageIDs: marks.map(\.messageID))
+        try await store.markEventsPending(marks)
+        let relay = RelayPendingEvents(store: store, events: events, logger: ports.logger)
+        #expect(try await relay(olderThan: 60, confirmWait: .milliseconds(300), budget: .seconds(1)) == 0)
+        let handedOver = events.recorded.count
+        #expect(handedOver >= 1 && handedOver < 10, "stopped at its budget: \(handedOver) of 10 handed over")
+        #expect(try await store.pendingEvents(before: .distantFuture, limit: 20).count == 10, "every mark stays until confirmed")
     }
 
     @Test("the relay leaves events younger than its age alone (their node may still deliver them)")

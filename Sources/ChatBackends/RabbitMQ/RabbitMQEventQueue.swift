@@ -150,11 +150,18 @@ public final class RabbitMQEventQueue: MessageEventQueue, Service {
     public func run() async throws {
         await withTaskGroup(of: Void.self) { group in
             if let pendingLog {
+                // Until the buffer's last flush ends (not only until shutdown begins): the
+                // flush may publish held events for seconds, and their marks must stay this
+                // node's meanwhile.
                 group.addTask {
-                    await Periodic.run(every: PendingEventLease.refreshInterval) { await self.refreshHeldMarks(in: pendingLog) }
+                    while !Task.isCancelled {
+                        do { try await Task.sleep(for: PendingEventLease.refreshInterval) } catch { return }
+                        await self.refreshHeldMarks(in: pendingLog)
+                    }
                 }
             }
-            group.addTask { await self.drain() }
+            await self.drain()
+            group.cancelAll()
         }
     }
 

@@ -36,30 +36,44 @@ public struct RelayPendingEvents: Sendable {
 
     /// Takes over pending marks older than `age`, up to `limit`, and publishes their
     /// events; returns how many the broker confirmed.
+    ///
+    /// A claimed mark is this node's only once its event is buffered here (the queue then
+    /// refreshes it), so the pass hands each event over with a short wait and stops after
+    /// `budget` — well inside the takeover age — leaving marks it did not reach for the
+    /// next pass or another node, which no one has buffered yet.
     @discardableResult
     public func callAsFunction(
-        olderThan age: TimeInterval = PendingEventLease.takeoverAge, limit: Int = 500, confirmWait: Duration = .seconds(5)
+        olderThan age: TimeInterval = PendingEventLease.takeoverAge, limit: Int = 200, confirmWait: Duration = .milliseconds(200),
+        budget: Duration = .seconds(PendingEventLease.takeoverAge / 2)
     ) async throws -> Int {
         let now = Date()
+        let started = ContinuousClock.now
         let claimed = try await store.claimPendingEvents(before: now.addingTimeInterval(-age), now: now, limit: limit)
         var done: [ObjectID] = []
         var confirmed = 0
         var held = 0
-        for pending in claimed {
-            guard let message = try await store.message(id: pending.messageID, inRoom: pending.roomID) else {
-                done.append(pending.messageID)  // archived or deleted meanwhile: nothing to notify
-                continue
+        do {
+            for pending in claimed {
+                guard ContinuousClock.now - started < budget else { break }
+                guard let message = try await store.message(id: pending.messageID, inRoom: pending.roomID) else {
+                    done.append(pending.messageID)  // archived or deleted meanwhile: nothing to notify
+                    continue
+                }
+                let event = MessageEvent(message: message)
+                if await events.publishConfirmed(event, within: confirmWait) {
+                    done.append(pending.messageID)
+                    confirmed += 1
+                } else {
+                    // Buffered here now: this node's queue refreshes the mark and clears it
+                    // once the broker confirms (it never buffers the same event twice).
+                    await events.pendingEventRecorded(event)
+                    held += 1
+                }
             }
-            let event = MessageEvent(message: message)
-            if await events.publishConfirmed(event, within: confirmWait) {
-                done.append(pending.messageID)
-                confirmed += 1
-            } else {
-                // Buffered here now: this node's queue refreshes the mark and clears it
-                // once the broker confirms (it never buffers the same event twice).
-                await events.pendingEventRecorded(event)
-                held += 1
-            }
+        } catch {
+            // What was confirmed before the failure must not go out again.
+            try? await store.clearPendingEvents(messageIDs: done)
+            throw error
         }
         try await store.clearPendingEvents(messageIDs: done)
         metrics.eventsRepublished.increment(by: confirmed)
