@@ -15,7 +15,11 @@ public enum MongoTestServer {
     /// server that is up must wait, not fail. Tests of a dead server set their own.
     static func withPatientTimeouts(_ uri: String) -> String {
         var result = uri
-        for option in ["serverSelectionTimeoutMS", "connectTimeoutMS"] where !uri.lowercased().contains(option.lowercased() + "=") {
+        // socketTimeoutMS too: the stand-in is one Python thread, so an operation queued
+        // behind another test's large batch waits its turn.
+        for (option, value) in [("serverSelectionTimeoutMS", 30_000), ("connectTimeoutMS", 30_000), ("socketTimeoutMS", 120_000)]
+            where !uri.lowercased().contains(option.lowercased() + "=")
+        {
             let separator: String
             if result.contains("?") {
                 separator = "&"
@@ -24,7 +28,7 @@ public enum MongoTestServer {
             } else {
                 separator = "/?"
             }
-            result += "\(separator)\(option)=30000"
+            result += "\(separator)\(option)=\(value)"
         }
         return result
     }

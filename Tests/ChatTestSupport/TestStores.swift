@@ -19,9 +19,14 @@ public enum TestStores {
             let path = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-test-\(UUID().uuidString)/chat.sqlite").path
             return try await SQLiteChatStore.open(path: path)
         case .mongodb:
-            let store = try MongoChatStore(uri: try MongoTestServer.requireURI(), database: MongoTestServer.freshDatabase())
-            try await store.ensureIndexes()
-            return store
+            return try await mongo(uri: try MongoTestServer.requireURI())
         }
+    }
+
+    /// A fresh database with indexes on the MongoDB server at `uri`.
+    public static func mongo(uri: String) async throws -> MongoChatStore {
+        let store = try MongoChatStore(uri: uri, database: MongoTestServer.freshDatabase())
+        try await store.ensureIndexes()
+        return store
     }
 }
