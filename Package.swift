@@ -121,6 +121,7 @@ let package = Package(
             "ChatServer",
             "BlockingGuard",
             .product(name: "Configuration", package: "swift-configuration"),
+            .product(name: "CoreMetrics", package: "swift-metrics"),
             .product(name: "Logging", package: "swift-log"),
             .product(name: "Prometheus", package: "swift-prometheus"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -36,8 +36,9 @@ ensure_swift() {
 TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 
 # Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd; gdb
-# prints the stacks of a chatctl process a test expected to exit and found still running.
-TEST_TOOL_PACKAGES=(systemd gdb)
+# prints the stacks of a chatctl process a test expected to exit and found still running;
+# promtool (from prometheus) lints each service's /metrics.
+TEST_TOOL_PACKAGES=(systemd gdb prometheus)
 
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
 find_mongo_standin() {
@@ -101,4 +102,49 @@ stop_test_servers() {
 # before the tests, so that stop_test_servers stops it only if the tests started it.
 note_epmd() {
     if pgrep -x epmd >/dev/null 2>&1; then EPMD_WAS_RUNNING=yes; else EPMD_WAS_RUNNING=no; fi
+}
+
+# Starts `chatctl serve ROLE` in the background on free loopback ports and waits until it
+# listens: $1 the binary, $2 a directory for its store and log ($2/ROLE.log), $3 the role
+# (chat, notify, scheduler or all). Sets SERVED_PID and, for the role's services,
+# CHAT_PORT, NOTIFY_PORT, SCHEDULER_PORT. SECRET_KEY must be set; stop it with
+# stop_chatctl "$SERVED_PID" (on every path: trap).
+start_chatctl() {
+    local bin=$1 dir=$2 role=$3
+    mkdir -p "$dir"
+    local args=(serve "$role" --host 127.0.0.1 --port 0 --data-dir "$dir/data")
+    [ "$role" = all ] && args+=(--notify-port 0)
+    CHATCTL_LOG_LEVEL="${CHATCTL_LOG_LEVEL:-notice}" "$bin" "${args[@]}" 2> "$dir/$role.log" &
+    SERVED_PID=$!
+    local wanted
+    case "$role" in
+        chat) wanted=("chat service") ;;
+        notify) wanted=("notify service") ;;
+        scheduler) wanted=("scheduler status") ;;
+        all) wanted=("chat service" "notify service") ;;
+        *) echo "error: start_chatctl: unknown role $role" >&2; return 1 ;;
+    esac
+    local what port
+    for what in "${wanted[@]}"; do
+        port=""
+        for _ in $(seq 1 600); do
+            port="$(sed -n "s/.*msg=\"$what listening\".* port=\([0-9]*\).*/\1/p" "$dir/$role.log" | head -1)"
+            [ -n "$port" ] && break
+            kill -0 "$SERVED_PID" 2>/dev/null || { cat "$dir/$role.log" >&2; echo "error: chatctl serve $role exited" >&2; return 1; }
+            sleep 0.1
+        done
+        [ -n "$port" ] || { cat "$dir/$role.log" >&2; echo "error: chatctl serve $role: $what not listening within 60 s" >&2; return 1; }
+        case "$what" in
+            "chat service") CHAT_PORT=$port ;;
+            "notify service") NOTIFY_PORT=$port ;;
+            "scheduler status") SCHEDULER_PORT=$port ;;
+        esac
+    done
+}
+
+# Stops a process started by start_chatctl (SIGTERM, then waits for it).
+stop_chatctl() {
+    [ -n "${1:-}" ] || return 0
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
 }

@@ -48,4 +48,6 @@ fi
 if [ $# -eq 0 ]; then
     echo "==> load script, small (the 10,000-socket run is scripts/load-10k.sh)"
     CHATCTL_BIN=.build/debug/chatctl scripts/load-10k.sh 300 3
+    echo "==> /metrics of every service through promtool"
+    CHATCTL_BIN=.build/debug/chatctl scripts/check-metrics.sh
 fi

@@ -7,6 +7,8 @@ struct PrometheusText {
     /// Samples by `name{labels}` exactly as exposed.
     var samples: [String: Double] = [:]
     var types: [String: String] = [:]
+    /// `# HELP` texts by metric name.
+    var helps: [String: String] = [:]
 
     init(parsing text: String) throws {
         let sample = try NSRegularExpression(pattern: #"^([a-zA-Z_:][a-zA-Z0-9_:]*(\{([a-zA-Z_][a-zA-Z0-9_]*="(\\.|[^"\\])*",?)*\})?) (-?[0-9.eE+-]+|NaN|\+Inf|-Inf)$"#)
@@ -17,6 +19,12 @@ struct PrometheusText {
                     throw CLIError("bad TYPE line: \(line)")
                 }
                 types[String(parts[2])] = String(parts[3])
+                continue
+            }
+            if line.hasPrefix("# HELP ") {
+                let parts = line.split(separator: " ", maxSplits: 3)
+                guard parts.count == 4, !parts[3].isEmpty else { throw CLIError("bad HELP line: \(line)") }
+                helps[String(parts[2])] = String(parts[3])
                 continue
             }
             if line.hasPrefix("#") { continue }
@@ -109,6 +117,7 @@ struct MetricsEndpointTests {
         #expect(after.value("chatctl_http_requests_total", [#"route="/api/user/signup""#, #"status="201""#]) == 1, "\(text)")
         #expect(after.value("chatctl_http_requests_total", [#"route="/api/user/login""#, #"status="\#(wrong)""#]) == 1)
         #expect(after.value("chatctl_http_requests_total", [#"route="/api/user/login""#, #"status="200""#]) == 1)
+        #expect(Set(after.helps.keys) == Set(after.types.keys), "every metric has a HELP line: \(text)")
 
         for socket in sockets { await socket.close() }
         let closed = try await PrometheusText.waitForOpenConnections(0, at: base)

@@ -36,6 +36,35 @@ public struct ChatMetrics: Sendable {
         public static let httpDuration = "chatctl_http_request_seconds"
         /// Timers whose values are sub-millisecond on a healthy node.
         public static let fastTimers = [fanoutLatency, storeLatency, cacheLatency, httpDuration]
+
+        /// Each metric's `# HELP` text, by name: what it counts and in which unit.
+        public static let help: [String: String] = [
+            connectionsOpen: "WebSockets open on this node (room and notification sockets).",
+            roomsActive: "Rooms with at least one socket on this node.",
+            messagesPosted: "Messages stored by posts on this node.",
+            messagesFailed: "Posts that failed to store (the client got an error frame).",
+            messagesRepeated: "Posts whose client_id was already stored: resends, neither stored nor broadcast again.",
+            messagesBroadcast: "Messages handed to this node's sockets, posted on any node.",
+            deliveries: "Message frames queued to sockets (messages times recipients).",
+            fanoutLatency: "Seconds from the store accepting a message posted on this node to its frames being queued to this node's sockets.",
+            storeLatency: "Seconds per store operation of the hot path, by operation (write_messages: one group-committed batch; recent_messages: a history read on a cache miss).",
+            cacheLatency: "Seconds per recent-message cache operation, by operation (append, lookup).",
+            eventsPublished: "Message events confirmed by the event queue's broker (or handed to the in-process queue).",
+            eventsDropped: "Message events dropped because the publish buffer was full.",
+            eventBufferDepth: "Message events waiting to be published.",
+            eventPublishFailures: "Event publish attempts that failed (each is retried).",
+            eventsConsumed: "Message events the notification service handled and acknowledged.",
+            cacheStale: "Cached room histories found older than the store and rebuilt.",
+            eventsRepublished: "Events of pending marks this node took over from a node that stopped holding them, confirmed by the broker.",
+            eventsAlreadyBuffered: "Publishes of an event the buffer already held (not buffered twice, so the broker gets it once).",
+            eventsDeadLettered: "Malformed events moved to the dead-letter queue.",
+            notificationsStored: "Notifications stored for room members.",
+            notificationsPushed: "Notification frames queued to connected notification sockets.",
+            taskRuns: "Scheduler task runs, by task and outcome (ok, failed, skipped: another runner held the lock).",
+            messagesArchived: "Messages moved to archived_messages by this process.",
+            httpRequests: "HTTP requests answered, by route template, method and status.",
+            httpDuration: "Seconds to answer an HTTP request, by route template, method and status.",
+        ]
     }
 
     let factory: any MetricsFactory

@@ -10,12 +10,17 @@ public struct ServiceMetrics: Sendable {
 
     public init() {
         let registry = PrometheusCollectorRegistry()
-        var factory = PrometheusMetricsFactory(registry: registry)
         let fast: [Duration] = [
             .microseconds(100), .microseconds(250), .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5),
             .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250), .seconds(1), .seconds(5),
         ]
-        for name in ChatMetrics.Name.fastTimers { factory.durationHistogramBuckets[name] = fast }
+        let slow: [Duration] = [
+            .milliseconds(5), .milliseconds(10), .milliseconds(25), .milliseconds(50), .milliseconds(100), .milliseconds(250),
+            .milliseconds(500), .seconds(1), .milliseconds(2500), .seconds(5), .seconds(10),
+        ]
+        let factory = DescribedMetricsFactory(
+            registry: registry, timerBuckets: Dictionary(uniqueKeysWithValues: ChatMetrics.Name.fastTimers.map { ($0, fast) }),
+            defaultTimerBuckets: slow, help: ChatMetrics.Name.help)
         self.registry = registry
         self.chat = ChatMetrics(factory: factory)
     }
