@@ -175,46 +175,73 @@ final class AMQPConnection: @unchecked Sendable {
         while settledThrough < tag {
             let left = deadline - ContinuousClock.now
             guard left > .zero else { throw AMQPError(.timeout, "RabbitMQ did not confirm publishes within \(timeout)") }
-            var frame = amqp_frame_t()
             var wait = left.timeValue
-            let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
-            if status == AMQP_STATUS_TIMEOUT.rawValue { continue }
-            guard status == AMQP_STATUS_OK.rawValue else { throw fail("wait for publisher confirms", status: status) }
-            guard frame.frame_type == AMQP_FRAME_METHOD else { continue }
-            // A closed channel's late acks are not this channel's (tags start over on each).
-            guard frame.channel == channel || frame.channel == 0 else { continue }
-            let method = frame.payload.method
-            switch method.id {
-            case CHATCTL_BASIC_ACK_METHOD:
-                let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-                settle(ack.delivery_tag, multiple: ack.multiple != 0)
-            case CHATCTL_BASIC_NACK_METHOD:
-                let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
-                // Settled all the same, so later waits do not wait for it.
-                settle(nack.delivery_tag, multiple: nack.multiple != 0)
-                throw AMQPError(.nacked, "RabbitMQ refused a published message (delivery tag \(nack.delivery_tag))")
-            case CHATCTL_BASIC_RETURN_METHOD:
-                // The returned message's header and body frames follow the method.
-                let bounce = method.decoded!.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
-                let exchange = Self.text(bounce.exchange)
-                let routingKey = Self.text(bounce.routing_key)
-                var message = amqp_message_t()
-                let read = amqp_read_message(state, frame.channel, &message, 0)
-                defer { amqp_destroy_message(&message) }
-                if let error = Self.replyError(read, state: state, doing: "read a returned message") {
-                    markClosed(error)
-                    throw error
-                }
-                returned.append(Self.delivery(tag: 0, generation: 0, redelivered: false, exchange: exchange, routingKey: routingKey, message: message))
-            case CHATCTL_CHANNEL_CLOSE_METHOD, CHATCTL_CONNECTION_CLOSE_METHOD:
-                isOpen = false
-                let close = method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
-                throw AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ closed the channel: \(Self.text(close.reply_text))")
-            default:
+            switch try takeChannelFrame(waiting: &wait, doing: "wait for publisher confirms") {
+            case .nothing, .settled, .other:
                 continue
+            case .nacked(let nackedTag):
+                throw AMQPError(.nacked, "RabbitMQ refused a published message (delivery tag \(nackedTag))")
+            case .returned(let message):
+                returned.append(message)
             }
         }
         return returned
+    }
+
+    /// A frame taken from the connection by `takeChannelFrame`.
+    private enum ChannelFrame {
+        /// None arrived within the wait.
+        case nothing
+        /// A publisher confirm, settled.
+        case settled
+        /// A publisher nack, settled all the same (so later waits do not wait for it).
+        case nacked(tag: UInt64)
+        /// A mandatory publish no queue took (its delivery tag is 0: the return carries none).
+        case returned(AMQPDelivery)
+        /// Anything else (a heartbeat, a frame of an earlier channel).
+        case other
+    }
+
+    /// Reads one frame (waiting at most `wait`) and handles what concerns publishing on
+    /// this channel: confirms are settled, a return's message is read whole, a channel or
+    /// connection close marks the channel closed and throws.
+    private func takeChannelFrame(waiting wait: inout timeval, doing what: String) throws(AMQPError) -> ChannelFrame {
+        var frame = amqp_frame_t()
+        let status = amqp_simple_wait_frame_noblock(state, &frame, &wait)
+        if status == AMQP_STATUS_TIMEOUT.rawValue { return .nothing }
+        guard status == AMQP_STATUS_OK.rawValue else { throw fail(what, status: status) }
+        // A closed channel's late acks are not this channel's (tags start over on each).
+        guard frame.frame_type == AMQP_FRAME_METHOD, frame.channel == channel || frame.channel == 0 else { return .other }
+        let method = frame.payload.method
+        switch method.id {
+        case CHATCTL_BASIC_ACK_METHOD:
+            let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
+            settle(ack.delivery_tag, multiple: ack.multiple != 0)
+            return .settled
+        case CHATCTL_BASIC_NACK_METHOD:
+            let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
+            settle(nack.delivery_tag, multiple: nack.multiple != 0)
+            return .nacked(tag: nack.delivery_tag)
+        case CHATCTL_BASIC_RETURN_METHOD:
+            // The returned message's header and body frames follow the method.
+            let bounce = method.decoded!.assumingMemoryBound(to: amqp_basic_return_t.self).pointee
+            let exchange = Self.text(bounce.exchange)
+            let routingKey = Self.text(bounce.routing_key)
+            var message = amqp_message_t()
+            let read = amqp_read_message(state, frame.channel, &message, 0)
+            defer { amqp_destroy_message(&message) }
+            if let error = Self.replyError(read, state: state, doing: "read a returned message") {
+                markClosed(error)
+                throw error
+            }
+            return .returned(Self.delivery(tag: 0, generation: 0, redelivered: false, exchange: exchange, routingKey: routingKey, message: message))
+        case CHATCTL_CHANNEL_CLOSE_METHOD, CHATCTL_CONNECTION_CLOSE_METHOD:
+            isOpen = false
+            let close = method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
+            throw AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ closed the channel: \(Self.text(close.reply_text))")
+        default:
+            return .other
+        }
     }
 
     private func settle(_ tag: UInt64, multiple: Bool) {
@@ -303,35 +330,8 @@ final class AMQPConnection: @unchecked Sendable {
     /// close marks the channel closed.
     func serviceHeartbeat() throws(AMQPError) {
         while true {
-            var frame = amqp_frame_t()
             var zero = timeval(tv_sec: 0, tv_usec: 0)
-            let status = amqp_simple_wait_frame_noblock(state, &frame, &zero)
-            if status == AMQP_STATUS_TIMEOUT.rawValue { return }
-            guard status == AMQP_STATUS_OK.rawValue else { throw fail("heartbeat", status: status) }
-            guard frame.frame_type == AMQP_FRAME_METHOD, frame.channel == channel || frame.channel == 0 else { continue }
-            let method = frame.payload.method
-            switch method.id {
-            case CHATCTL_BASIC_ACK_METHOD:
-                let ack = method.decoded!.assumingMemoryBound(to: amqp_basic_ack_t.self).pointee
-                settle(ack.delivery_tag, multiple: ack.multiple != 0)
-            case CHATCTL_BASIC_NACK_METHOD:
-                let nack = method.decoded!.assumingMemoryBound(to: amqp_basic_nack_t.self).pointee
-                settle(nack.delivery_tag, multiple: nack.multiple != 0)
-            case CHATCTL_BASIC_RETURN_METHOD:
-                var message = amqp_message_t()
-                let read = amqp_read_message(state, frame.channel, &message, 0)
-                defer { amqp_destroy_message(&message) }
-                if let error = Self.replyError(read, state: state, doing: "read a returned message") {
-                    markClosed(error)
-                    throw error
-                }
-            case CHATCTL_CHANNEL_CLOSE_METHOD, CHATCTL_CONNECTION_CLOSE_METHOD:
-                isOpen = false
-                let close = method.decoded!.assumingMemoryBound(to: amqp_channel_close_t.self).pointee
-                throw AMQPError(.closedByBroker(code: Int(close.reply_code)), "RabbitMQ closed the channel: \(Self.text(close.reply_text))")
-            default:
-                continue
-            }
+            if case .nothing = try takeChannelFrame(waiting: &zero, doing: "heartbeat") { return }
         }
     }
 

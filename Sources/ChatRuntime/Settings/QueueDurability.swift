@@ -15,17 +15,15 @@ public enum QueueDurability: Sendable, Equatable, CustomStringConvertible {
     case required(durable: Bool)
 
     /// The values `rabbitmq.queue_durable` accepts.
-    public static let choices = ["auto", "true", "false"]
+    public static let choices = AutoSwitch.choices
 
-    /// `auto`, `true` or `false` (any case); nil for anything else. The other spellings
-    /// the setting took while it was a bool still mean what they meant (an environment
-    /// variable's yes/no/1/0, YAML's on/off/y/n).
+    /// `auto`, `true` or `false` (any case, and the boolean spellings the setting took
+    /// while it was a bool); nil for anything else.
     public init?(settingValue: String) {
-        switch settingValue.lowercased() {
-        case "auto": self = .auto
-        case "true", "yes", "y", "on", "1": self = .required(durable: true)
-        case "false", "no", "n", "off", "0": self = .required(durable: false)
-        default: return nil
+        switch AutoSwitch(settingValue: settingValue) {
+        case .auto: self = .auto
+        case .fixed(let durable): self = .required(durable: durable)
+        case nil: return nil
         }
     }
 

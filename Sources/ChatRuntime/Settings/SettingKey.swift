@@ -77,7 +77,7 @@ public struct SettingKey: Sendable, Hashable {
         help: "queue of message events (the Go system's send_notification)")
     public static let rabbitMQQueueDurable = SettingKey("rabbitmq.queue_durable", .string, default: .string("auto"), choices: QueueDurability.choices,
         help: "auto: use the event queue as it exists (the Go services declare it non-durable), create it durable; true or false: require that durability, a queue with the other is an error")
-    public static let cacheVerifyHistory = SettingKey("cache.verify_history", .string, default: .string("auto"), choices: ["auto", "true", "false"],
+    public static let cacheVerifyHistory = SettingKey("cache.verify_history", .string, default: .string("auto"), choices: AutoSwitch.choices,
         help: "check a cached room history against the store's newest message before serving it (one indexed read per join), so messages the Go chat service wrote are never missing: auto (on with MongoDB, the store Go writes), true or false")
     public static let rabbitMQBufferEvents = SettingKey("rabbitmq.buffer_events", .int, default: .int(10_000),
         help: "events held while RabbitMQ is unreachable before new ones are dropped (counted and logged)")

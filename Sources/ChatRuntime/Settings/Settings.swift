@@ -43,6 +43,12 @@ public struct Settings: Sendable {
         return value
     }
 
+    /// Throws naming `setting` when its value is set and `parse` refuses it.
+    private func requireChoice<T>(_ setting: SettingKey, _ parse: (String) -> T?) throws {
+        guard let value = string(setting), parse(value) == nil else { return }
+        throw SettingsError(key: setting.key, message: "'\(value)' (from \(origin(of: setting))) is not one of \((setting.choices ?? []).joined(separator: ", "))")
+    }
+
     /// The built-in defaults alone, as a run with no flag, variable or file sees them.
     public static var builtIn: Settings {
         var resolved: [String: ResolvedSetting] = [:]
@@ -87,11 +93,7 @@ public struct Settings: Sendable {
     /// `cache.verify_history`; auto means on with MongoDB (the only store the Go chat
     /// service can write, so the only one where the cache can miss a message) and off on SQLite.
     public var verifyCachedHistory: Bool {
-        switch string(.cacheVerifyHistory)?.lowercased() {
-        case "true": true
-        case "false": false
-        default: mongoURI != nil
-        }
+        choice(.cacheVerifyHistory) { AutoSwitch(settingValue: $0) }.resolved(auto: mongoURI != nil)
     }
     /// `rabbitmq.queue_durable` (auto unless set to true or false).
     public var rabbitMQQueueDurability: QueueDurability {
@@ -165,17 +167,11 @@ public struct Settings: Sendable {
         if let level = string(.logLevel), Logger.Level(rawValue: level.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logLevel.key, message: "'\(level)' (from \(origin(.logLevel))) is not one of trace, debug, info, notice, warning, error, critical")
         }
-        if let verify = string(.cacheVerifyHistory), !["auto", "true", "false"].contains(verify.lowercased()) {
-            throw SettingsError(key: SettingKey.cacheVerifyHistory.key, message: "'\(verify)' (from \(origin(.cacheVerifyHistory))) is not one of auto, true, false")
-        }
+        try requireChoice(.cacheVerifyHistory) { AutoSwitch(settingValue: $0) }
         if let format = string(.logFormat), LogFormat(rawValue: format.lowercased()) == nil {
             throw SettingsError(key: SettingKey.logFormat.key, message: "'\(format)' (from \(origin(.logFormat))) is not one of logfmt, json")
         }
-        if let value = string(.rabbitMQQueueDurable), QueueDurability(settingValue: value) == nil {
-            throw SettingsError(
-                key: SettingKey.rabbitMQQueueDurable.key,
-                message: "'\(value)' (from \(origin(.rabbitMQQueueDurable))) is not one of \(QueueDurability.choices.joined(separator: ", "))")
-        }
+        try requireChoice(.rabbitMQQueueDurable) { QueueDurability(settingValue: $0) }
         if let timeout = int(.shutdownTimeoutSeconds), !(1...3600).contains(timeout) {
             throw SettingsError(key: SettingKey.shutdownTimeoutSeconds.key, message: "must be between 1 and 3600 seconds")
         }
