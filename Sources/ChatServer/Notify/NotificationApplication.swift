@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 /// The notification service's HTTP side: `/ws/join-notification/` (pushed
 /// notifications), `GET /api/notifications/`, `POST /api/notifications/seen/`,
-/// `/healthz`, `/readyz`, `/metrics`. The events come in through a consumer service
+/// `/healthz`, `/readyz`, `/metrics`, `/openapi.json`. The events come in through a consumer service
 /// (ChatRuntime) that calls `DeliverNotifications` with this hub as the pusher.
 public enum NotificationApplication {
     /// The parts: the application, its hub (the pusher) and a drain for shutdown.
@@ -28,6 +28,7 @@ public enum NotificationApplication {
         router.add(middleware: BackendFailureLogMiddleware())
         HealthController(checks: checks).addRoutes(to: router)
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
+        OpenAPIController().addRoutes(to: router)
         NotificationController(ports: ports).addRoutes(to: router.group("api/notifications").add(middleware: AuthMiddleware(ports: ports)))
         sockets.addRoutes(to: router)
         return router
