@@ -39,6 +39,10 @@ TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 # prints the stacks of a chatctl process a test expected to exit and found still running.
 TEST_TOOL_PACKAGES=(systemd gdb)
 
+# Python's venv module, for the tools that get a venv under .build/ (the MongoDB
+# stand-in's dependencies, schemathesis for scripts/check-openapi.sh).
+PYTHON_TOOL_PACKAGES=(python3-venv)
+
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
 find_mongo_standin() {
     for dir in "${MONGO_STANDIN_DIR:-}" "../shared/mongo-standin" "/work/shared/mongo-standin"; do

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_swift
-ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}" "${TEST_TOOL_PACKAGES[@]}"
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}" "${TEST_TOOL_PACKAGES[@]}" "${PYTHON_TOOL_PACKAGES[@]}"
 
 echo "==> building (debug, with tests)"
 swift build --build-tests
@@ -48,4 +48,6 @@ fi
 if [ $# -eq 0 ]; then
     echo "==> load script, small (the 10,000-socket run is scripts/load-10k.sh)"
     CHATCTL_BIN=.build/debug/chatctl scripts/load-10k.sh 300 3
+    echo "==> OpenAPI contract check (schemathesis against both services)"
+    CHATCTL_BIN=.build/debug/chatctl scripts/check-openapi.sh
 fi
