@@ -111,6 +111,9 @@ let package = Package(
             .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [
+            // Served at GET /openapi.json (OpenAPIDocument).
+            .embedInCode("OpenAPI/openapi.json"),
         ]),
 
         // Configuration layers -> connected backends (through ChatBackends' factories:

@@ -40,6 +40,10 @@ TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 # promtool (from prometheus) lints each service's /metrics.
 TEST_TOOL_PACKAGES=(systemd gdb prometheus)
 
+# Python's venv module, for the tools that get a venv under .build/ (the MongoDB
+# stand-in's dependencies, schemathesis for scripts/check-openapi.sh).
+PYTHON_TOOL_PACKAGES=(python3-venv)
+
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
 find_mongo_standin() {
     for dir in "${MONGO_STANDIN_DIR:-}" "../shared/mongo-standin" "/work/shared/mongo-standin"; do

@@ -14,7 +14,7 @@ cd "$(dirname "$0")/.."
 source scripts/lib.sh
 
 ensure_swift
-ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}" "${TEST_TOOL_PACKAGES[@]}"
+ensure_packages "${BUILD_PACKAGES[@]}" "${TEST_SERVER_PACKAGES[@]}" "${TEST_TOOL_PACKAGES[@]}" "${PYTHON_TOOL_PACKAGES[@]}"
 
 echo "==> building (debug, with tests)"
 swift build --build-tests
@@ -50,4 +50,6 @@ if [ $# -eq 0 ]; then
     CHATCTL_BIN=.build/debug/chatctl scripts/load-10k.sh 300 3
     echo "==> /metrics of every service through promtool"
     CHATCTL_BIN=.build/debug/chatctl scripts/check-metrics.sh
+    echo "==> OpenAPI contract check (schemathesis against both services)"
+    CHATCTL_BIN=.build/debug/chatctl scripts/check-openapi.sh
 fi

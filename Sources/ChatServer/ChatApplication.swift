@@ -27,6 +27,7 @@ public enum ChatApplication {
         let auth = AuthMiddleware(ports: ports)
         HealthController(checks: checks).addRoutes(to: router)
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
+        OpenAPIController().addRoutes(to: router)
         UserController(ports: ports, throttle: LoginThrottle(policy: sockets.settings.loginPolicy))
             .addRoutes(to: router.group("api/user"), auth: auth)
         RoomController(ports: ports, hub: hub, roomsPerUser: sockets.settings.roomsPerUser).addRoutes(to: router.group("api/room").add(middleware: auth))

@@ -6,7 +6,7 @@ import ServiceLifecycle
 
 /// The notification service's HTTP side: `/ws/join-notification/` (pushed
 /// notifications), `GET /api/notifications/`, `POST /api/notifications/seen/`,
-/// `/healthz`, `/readyz`, `/metrics`. The events come in through a consumer service
+/// `/healthz`, `/readyz`, `/metrics`, `/openapi.json`. The events come in through a consumer service
 /// (ChatRuntime) that calls `DeliverNotifications` with this hub as the pusher.
 public enum NotificationApplication {
     /// The parts: the application, its hub (the pusher) and a drain for shutdown.
@@ -17,6 +17,21 @@ public enum NotificationApplication {
 
         /// In `ServiceGroup` order: the application, then the drain (shut down first).
         public var services: [any Service] { [application, drain] }
+    }
+
+    /// The router with every notification route (also usable with HummingbirdTesting's `.router`).
+    static func buildRouter(
+        ports: ChatPorts, sockets: NotificationSocketController, checks: [HealthCheck], renderMetrics: (@Sendable () -> [UInt8])?
+    ) -> Router<ChatRequestContext> {
+        let router = Router(context: ChatRequestContext.self)
+        router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
+        router.add(middleware: BackendFailureLogMiddleware())
+        HealthController(checks: checks).addRoutes(to: router)
+        if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
+        OpenAPIController().addRoutes(to: router)
+        NotificationController(ports: ports).addRoutes(to: router.group("api/notifications").add(middleware: AuthMiddleware(ports: ports)))
+        sockets.addRoutes(to: router)
+        return router
     }
 
     public static func build(
@@ -31,14 +46,10 @@ public enum NotificationApplication {
         let hub = NotificationHub(metrics: ports.metrics)
         let sockets = NotificationSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser),
             keepAlive: SocketKeepAlive(interval: TimeAmount(settings.pingInterval)))
-        let router = Router(context: ChatRequestContext.self)
-        router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
-        router.add(middleware: BackendFailureLogMiddleware())
         let store = ports.store
-        HealthController(checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks).addRoutes(to: router)
-        if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
-        NotificationController(ports: ports).addRoutes(to: router.group("api/notifications").add(middleware: AuthMiddleware(ports: ports)))
-        sockets.addRoutes(to: router)
+        let router = buildRouter(
+            ports: ports, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,
+            renderMetrics: renderMetrics)
         let application = WebSocketApplication.make(
             router: router, settings: settings, decide: sockets.decide, serverName: "chatctl-notify", logger: logger,
             onServerRunning: onServerRunning)
