@@ -13,7 +13,8 @@ public struct ChatServerSettings: Sendable {
     /// closed as slow).
     public var outboundBufferFrames: Int
     /// WebSocket `Origin`s allowed to upgrade (exact match); empty: any. A request
-    /// without an `Origin` header (not a browser) is always allowed.
+    /// without an `Origin` header (not a browser) is always allowed, and so is a page of
+    /// the service's own address (`OriginPolicy`).
     public var allowedOrigins: [String]
     /// Messages a second one room socket may post (0: no limit), and the burst allowed.
     public var messageRateLimit: Double

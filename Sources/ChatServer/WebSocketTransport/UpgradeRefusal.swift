@@ -13,9 +13,10 @@ import NIOHTTP1
 /// NIO's HTTP/1 response encoder, so the response is written through it.
 enum UpgradeRefusal {
     /// The upgrade decision both WebSocket services share: the path must be one of
-    /// `paths` (else 404), a browser's `Origin` one of `allowedOrigins` when there are any
-    /// (else 403), then `admit` checks the request and returns what the upgrade installs, or
-    /// throws the refusal, which the client gets with its real status.
+    /// `paths` (else 404), a browser's `Origin` one of `allowedOrigins` or the request's own
+    /// address when there are any (else 403; `OriginPolicy`), then `admit` checks the
+    /// request and returns what the upgrade installs, or throws the refusal, which the
+    /// client gets with its real status.
     static func gate(
         _ request: HTTPRequest, paths: Set<String>, allowedOrigins: [String], on channel: any Channel,
         admit: (URI) async throws -> SocketUpgrade
@@ -25,7 +26,7 @@ enum UpgradeRefusal {
             await respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
             return .refuse
         }
-        if !allowedOrigins.isEmpty, let origin = request.headerFields[.origin], !allowedOrigins.contains(origin) {
+        if !OriginPolicy(allowed: allowedOrigins).admits(request) {
             await respond(with: TextError(status: .forbidden, message: "origin not allowed"), on: channel)
             return .refuse
         }
