@@ -111,6 +111,11 @@ let package = Package(
             .product(name: "NIOHTTPTypesHTTP1", package: "swift-nio-extras"),
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+        ], resources: [
+            // The browser client served at / (chat.web_client), as PackageResources.index_html, .app_js, .style_css.
+            .embedInCode("WebClient/index.html"),
+            .embedInCode("WebClient/app.js"),
+            .embedInCode("WebClient/style.css"),
         ]),
 
         // Configuration layers -> connected backends (through ChatBackends' factories:

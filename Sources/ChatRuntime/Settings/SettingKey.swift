@@ -44,9 +44,13 @@ public struct SettingKey: Sendable, Hashable {
         help: "HMAC key signing the HS256 JWTs; the same value as the Go services' SECRET_KEY")
     public static let chatHost = SettingKey("chat.host", .string, default: .string("0.0.0.0"), help: "address the chat service listens on")
     public static let chatPort = SettingKey("chat.port", .int, default: .int(8000), help: "port of the chat service (REST + WebSocket)")
+    public static let webClient = SettingKey("chat.web_client", .bool, default: .bool(true),
+        help: "serve the browser client at / on the chat service (its page, script, style and /client-config.json); false: the API alone")
     public static let notifyHost = SettingKey("notify.host", .string, default: .string("0.0.0.0"), help: "address the notification service listens on")
     public static let notifyPort = SettingKey("notify.port", .int, default: .int(8080),
         help: "port of the notification service (WebSocket /ws/join-notification/ + REST /api/notifications/)")
+    public static let notifyPublicURL = SettingKey("notify.public_url", .string, default: .string(""),
+        help: "the notification service's WebSocket address as browsers reach it (ws:// or wss://host[:port][/path]), for the web client; empty: the page's own host on notify.port")
     public static let schedulerHost = SettingKey("scheduler.host", .string, default: .string("0.0.0.0"),
         help: "address of `serve scheduler`'s /healthz, /readyz and /metrics")
     public static let schedulerPort = SettingKey("scheduler.port", .int, default: .int(8090),
@@ -114,7 +118,7 @@ public struct SettingKey: Sendable, Hashable {
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
-        secretKey, chatHost, chatPort, notifyHost, notifyPort, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
+        secretKey, chatHost, chatPort, webClient, notifyHost, notifyPort, notifyPublicURL, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, cacheVerifyHistory, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
         resumeLimit, connectionsPerUser, roomsPerUser, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
     ]
