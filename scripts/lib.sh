@@ -35,9 +35,13 @@ ensure_swift() {
 # one per test that stops its broker), each with its own name, ports and directory.
 TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 
+# The browser scripts/check-web-client.sh drives (selenium itself comes from PyPI).
+WEB_CLIENT_PACKAGES=(chromium chromium-driver)
+
 # Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd; gdb
-# prints the stacks of a chatctl process a test expected to exit and found still running.
-TEST_TOOL_PACKAGES=(systemd gdb)
+# prints the stacks of a chatctl process a test expected to exit and found still running;
+# the web client check's browser, and python3-venv for its venv (and the stand-in's).
+TEST_TOOL_PACKAGES=(systemd gdb "${WEB_CLIENT_PACKAGES[@]}" python3-venv)
 
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).
 find_mongo_standin() {

@@ -48,4 +48,5 @@ fi
 if [ $# -eq 0 ]; then
     echo "==> load script, small (the 10,000-socket run is scripts/load-10k.sh)"
     CHATCTL_BIN=.build/debug/chatctl scripts/load-10k.sh 300 3
+    CHATCTL_BIN=.build/debug/chatctl scripts/check-web-client.sh
 fi
