@@ -342,7 +342,8 @@ function startChat() {
   showView('chat');
   showError('');
   notifications = new NotifySocket();
-  notifications.start();
+  // Port 0 (a free port picked at start-up) cannot be told: notify.public_url can.
+  if (config.notify_url || config.notify_port) notifications.start(); else notifications.setState('unavailable');
   refreshRooms();
 }
 
