@@ -112,7 +112,10 @@ let package = Package(
             .product(name: "NIOWebSocket", package: "swift-nio"),
             .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
         ], resources: [
-            // Served at GET /openapi.json (OpenAPIDocument).
+            // GET /openapi.json (OpenAPIDocument), and the browser client served at / (chat.web_client), as PackageResources.index_html, .app_js, .style_css.
+            .embedInCode("WebClient/index.html"),
+            .embedInCode("WebClient/app.js"),
+            .embedInCode("WebClient/style.css"),
             .embedInCode("OpenAPI/openapi.json"),
         ]),
 

@@ -35,13 +35,17 @@ ensure_swift() {
 # one per test that stops its broker), each with its own name, ports and directory.
 TEST_SERVER_PACKAGES=(redis-server rabbitmq-server)
 
+# The browser scripts/check-web-client.sh drives (selenium itself comes from PyPI).
+WEB_CLIENT_PACKAGES=(chromium chromium-driver)
+
 # Tools the checks use: systemd-analyze (from systemd) verifies deploy/systemd; gdb
 # prints the stacks of a chatctl process a test expected to exit and found still running;
-# promtool (from prometheus) lints each service's /metrics.
-TEST_TOOL_PACKAGES=(systemd gdb prometheus)
+# promtool (from prometheus) lints each service's /metrics; the web client check's
+# browser (WEB_CLIENT_PACKAGES).
+TEST_TOOL_PACKAGES=(systemd gdb prometheus "${WEB_CLIENT_PACKAGES[@]}")
 
 # Python's venv module, for the tools that get a venv under .build/ (the MongoDB
-# stand-in's dependencies, schemathesis for scripts/check-openapi.sh).
+# stand-in's dependencies, schemathesis, selenium).
 PYTHON_TOOL_PACKAGES=(python3-venv)
 
 # Finds ../shared/mongo-standin (the MongoDB wire-protocol stand-in for tests).

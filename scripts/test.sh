@@ -52,4 +52,6 @@ if [ $# -eq 0 ]; then
     CHATCTL_BIN=.build/debug/chatctl scripts/check-metrics.sh
     echo "==> OpenAPI contract check (schemathesis against both services)"
     CHATCTL_BIN=.build/debug/chatctl scripts/check-openapi.sh
+    echo "==> the web client in headless Chromium"
+    CHATCTL_BIN=.build/debug/chatctl scripts/check-web-client.sh
 fi

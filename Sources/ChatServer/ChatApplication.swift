@@ -32,6 +32,7 @@ public enum ChatApplication {
             .addRoutes(to: router.group("api/user"), auth: auth)
         RoomController(ports: ports, hub: hub, roomsPerUser: sockets.settings.roomsPerUser).addRoutes(to: router.group("api/room").add(middleware: auth))
         sockets.addRoutes(to: router)
+        if let webClient = sockets.settings.webClient { WebClientController(settings: webClient).addRoutes(to: router) }
         return router
     }
 

@@ -28,6 +28,8 @@ public struct ChatServerSettings: Sendable {
     public var loginPolicy: LoginThrottle.Policy
     /// How often every WebSocket gets a ping frame (keeps proxies from idling it out).
     public var pingInterval: Duration
+    /// The browser client served at `/` (`chat.web_client`); nil: no page, the API alone.
+    public var webClient: WebClientSettings?
 
     /// How often every WebSocket gets a ping frame unless told otherwise (not a setting:
     /// under the idle timeouts of common proxies).
@@ -36,7 +38,7 @@ public struct ChatServerSettings: Sendable {
     public init(
         host: String, port: Int, maxFrameBytes: Int, outboundBufferFrames: Int, allowedOrigins: [String], messageRateLimit: Double,
         messageRateBurst: Int, resumeLimit: Int, connectionsPerUser: Int, roomsPerUser: Int, loginPolicy: LoginThrottle.Policy,
-        pingInterval: Duration = Self.defaultPingInterval
+        webClient: WebClientSettings?, pingInterval: Duration = Self.defaultPingInterval
     ) {
         self.host = host
         self.port = port
@@ -50,5 +52,6 @@ public struct ChatServerSettings: Sendable {
         self.roomsPerUser = roomsPerUser
         self.loginPolicy = loginPolicy
         self.pingInterval = pingInterval
+        self.webClient = webClient
     }
 }

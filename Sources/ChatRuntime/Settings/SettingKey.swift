@@ -44,9 +44,13 @@ public struct SettingKey: Sendable, Hashable {
         help: "HMAC key signing the HS256 JWTs; the same value as the Go services' SECRET_KEY")
     public static let chatHost = SettingKey("chat.host", .string, default: .string("0.0.0.0"), help: "address the chat service listens on")
     public static let chatPort = SettingKey("chat.port", .int, default: .int(8000), help: "port of the chat service (REST + WebSocket)")
+    public static let webClient = SettingKey("chat.web_client", .bool, default: .bool(true),
+        help: "serve the browser client at / on the chat service (its page, script, style and /client-config.json); false: the API alone")
     public static let notifyHost = SettingKey("notify.host", .string, default: .string("0.0.0.0"), help: "address the notification service listens on")
     public static let notifyPort = SettingKey("notify.port", .int, default: .int(8080),
         help: "port of the notification service (WebSocket /ws/join-notification/ + REST /api/notifications/)")
+    public static let notifyPublicURL = SettingKey("notify.public_url", .string, default: .string(""),
+        help: "the notification service's WebSocket address as browsers reach it (ws:// or wss://host[:port][/path]), for the web client; empty: the page's own host on notify.port")
     public static let schedulerHost = SettingKey("scheduler.host", .string, default: .string("0.0.0.0"),
         help: "address of `serve scheduler`'s /healthz, /readyz and /metrics")
     public static let schedulerPort = SettingKey("scheduler.port", .int, default: .int(8090),
@@ -92,7 +96,7 @@ public struct SettingKey: Sendable, Hashable {
     public static let outboundBufferFrames = SettingKey("websocket.outbound_buffer_frames", .int, default: .int(1024),
         help: "frames buffered per socket while it joins (a socket more than 64 KB behind is closed as slow)")
     public static let allowedOrigins = SettingKey("websocket.allowed_origins", .string, default: .string(""),
-        help: "comma-separated WebSocket Origins browsers may connect from (exact, e.g. https://chat.example.com); empty: any")
+        help: "comma-separated WebSocket Origins browsers may connect from (exact, e.g. https://chat.example.com); empty: any; a page of the service's own address (its web client) always may")
     public static let messageRateLimit = SettingKey("message_rate_limit", .double, default: .double(20),
         help: "messages a second one WebSocket may post (more get an error frame and are not stored); 0: no limit")
     public static let messageRateBurst = SettingKey("message_rate_burst", .int, default: .int(40),
@@ -114,7 +118,7 @@ public struct SettingKey: Sendable, Hashable {
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
-        secretKey, chatHost, chatPort, notifyHost, notifyPort, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
+        secretKey, chatHost, chatPort, webClient, notifyHost, notifyPort, notifyPublicURL, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, cacheVerifyHistory, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
         resumeLimit, connectionsPerUser, roomsPerUser, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
     ]

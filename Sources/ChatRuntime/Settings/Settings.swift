@@ -35,6 +35,8 @@ public struct Settings: Sendable {
 
     func number(_ setting: SettingKey) -> Double { Double(text(setting)) ?? Double(setting.defaultText ?? "") ?? 0 }
 
+    func boolean(_ setting: SettingKey) -> Bool { Bool(text(setting).lowercased()) ?? Bool(setting.defaultText ?? "") ?? false }
+
     /// A setting with named values, parsed by `parse` (case-insensitive); a value
     /// `validate()` would refuse reads as the built-in default.
     func choice<T>(_ setting: SettingKey, _ parse: (String) -> T?) -> T {
@@ -70,6 +72,10 @@ public struct Settings: Sendable {
     public var chatPort: Int { integer(.chatPort) }
     public var notifyHost: String { text(.notifyHost) }
     public var notifyPort: Int { integer(.notifyPort) }
+    /// `chat.web_client`: the chat service serves the browser client at `/`.
+    public var webClientEnabled: Bool { boolean(.webClient) }
+    /// `notify.public_url` (nil when empty: the web client uses its own host and `notify.port`).
+    public var notifyPublicURL: String? { string(.notifyPublicURL).flatMap { $0.isEmpty ? nil : $0 } }
     public var schedulerHost: String { text(.schedulerHost) }
     public var schedulerPort: Int { integer(.schedulerPort) }
     public var archiveEvery: Duration { duration(.archiveEvery) }
@@ -124,15 +130,18 @@ public struct Settings: Sendable {
         ChatServerSettings(
             host: chatHost, port: chatPort, maxFrameBytes: maxFrameBytes, outboundBufferFrames: outboundBufferFrames,
             allowedOrigins: allowedOrigins, messageRateLimit: messageRateLimit, messageRateBurst: messageRateBurst,
-            resumeLimit: resumeLimit, connectionsPerUser: connectionsPerUser, roomsPerUser: roomsPerUser, loginPolicy: loginPolicy)
+            resumeLimit: resumeLimit, connectionsPerUser: connectionsPerUser, roomsPerUser: roomsPerUser, loginPolicy: loginPolicy,
+            webClient: webClientEnabled ? WebClientSettings(notifyURL: notifyPublicURL, notifyPort: notifyPort) : nil)
     }
 
     /// The notification service's knobs: the chat service's, at its own address (it
-    /// takes no posts and no logins, so those limits do not apply to it).
+    /// takes no posts and no logins, so those limits do not apply to it; the web client
+    /// is the chat service's).
     public var notifyServer: ChatServerSettings {
         var server = chatServer
         server.host = notifyHost
         server.port = notifyPort
+        server.webClient = nil
         return server
     }
 
@@ -191,6 +200,11 @@ public struct Settings: Sendable {
             throw SettingsError(
                 key: SettingKey.allowedOrigins.key,
                 message: "'\(origin)' is not an origin: scheme://host[:port], no path (e.g. https://chat.example.com)")
+        }
+        if let url = notifyPublicURL, !(url.hasPrefix("ws://") || url.hasPrefix("wss://")) || url.contains(where: { $0.isWhitespace }) {
+            throw SettingsError(
+                key: SettingKey.notifyPublicURL.key,
+                message: "'\(url)' (from \(origin(.notifyPublicURL))) is not a WebSocket address: ws:// or wss://host[:port][/path]")
         }
         if !(messageRateLimit >= 0) || !messageRateLimit.isFinite {
             throw SettingsError(key: SettingKey.messageRateLimit.key, message: "must be 0 (no limit) or a positive number of messages a second")
