@@ -96,7 +96,7 @@ public struct SettingKey: Sendable, Hashable {
     public static let outboundBufferFrames = SettingKey("websocket.outbound_buffer_frames", .int, default: .int(1024),
         help: "frames buffered per socket while it joins (a socket more than 64 KB behind is closed as slow)")
     public static let allowedOrigins = SettingKey("websocket.allowed_origins", .string, default: .string(""),
-        help: "comma-separated WebSocket Origins browsers may connect from (exact, e.g. https://chat.example.com); empty: any; a page of the service's own address (its web client) always may")
+        help: "comma-separated WebSocket Origins browsers may connect from (exact, e.g. https://chat.example.com); empty: any")
     public static let messageRateLimit = SettingKey("message_rate_limit", .double, default: .double(20),
         help: "messages a second one WebSocket may post (more get an error frame and are not stored); 0: no limit")
     public static let messageRateBurst = SettingKey("message_rate_burst", .int, default: .int(40),
