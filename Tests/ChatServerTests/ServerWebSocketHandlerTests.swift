@@ -196,6 +196,14 @@ struct ServerWebSocketHandlerTests {
         #expect(f.session.texts.withLock { $0 }.isEmpty)
     }
 
+    @Test("an unmasked close frame is answered with 1002 and the connection ends without waiting")
+    func unmaskedClose() throws {
+        let f = try Fixture()
+        try f.channel.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer(bytes: [0x03, 0xE8])))
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+        #expect(!f.isOpen())
+    }
+
     @Test("a reserved opcode fails with 1002", arguments: [UInt8(0x3), 0x7, 0xB, 0xF])
     func reservedOpcode(_ opcode: UInt8) throws {
         let f = try Fixture()

@@ -94,15 +94,19 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
             return
         }
         // §5.2: a reserved bit set without an extension that defines it, and §5.1: a
-        // frame the client did not mask, both fail the connection.
-        guard frame.reservedBits.isEmpty, frame.maskKey != nil else { return fail(.protocolError, context: context) }
+        // frame the client did not mask, both fail the connection. A close frame among
+        // them is the client's close all the same: it waits for no answer.
+        guard frame.reservedBits.isEmpty, frame.maskKey != nil else {
+            if frame.opcode == .connectionClose { return answerClose(.fail(.protocolError), context: context) }
+            return fail(.protocolError, context: context)
+        }
         switch frame.opcode {
         case .ping:
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             return
         case .connectionClose:
-            receivedClose(frame, context: context)
+            answerClose(ClientClose(payload: frame.unmaskedData), context: context)
         case .text, .binary:
             guard fragments == nil else { return fail(.protocolError, context: context) }
             if frame.fin {
@@ -153,12 +157,12 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     /// closes. A valid one is answered with its code; one that is not (`ClientClose`)
     /// with 1002 or 1007, which fails the connection: the client's close frame already
     /// came, so no other answer is waited for either way.
-    private func receivedClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
+    private func answerClose(_ close: ClientClose, context: ChannelHandlerContext) {
         closeSent = true
         fragments = nil
         session.closeStarted()
         var answer = context.channel.allocator.buffer(capacity: 2)
-        switch ClientClose(payload: frame.unmaskedData) {
+        switch close {
         case .echo(let code?): answer.writeInteger(code)
         case .echo(nil): break
         case .fail(let code): answer.write(webSocketErrorCode: code)
