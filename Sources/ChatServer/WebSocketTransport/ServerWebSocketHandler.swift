@@ -35,6 +35,8 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     private var fragments: ByteBuffer?
     private var fragmentsAreText = false
     private var closeSent = false
+    /// The client's close frame came (and is answered, or being answered).
+    private var closeReceived = false
     private var closeTimer: Scheduled<Void>?
 
     init(session: any WebSocketSession, maxMessageBytes: Int, closeTimeout: TimeAmount = .seconds(5)) {
@@ -88,9 +90,10 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
         guard !closeSent else {
-            // A close frame is out: only the client's close matters now (it ends the
-            // connection); messages, fragments and pings are discarded (§5.5.1).
-            if frame.opcode == .connectionClose { context.close(promise: nil) }
+            // A close frame is out: only the client's answer to it matters now (it ends
+            // the connection); messages, fragments, pings and a second close of the
+            // client's (its first is being answered) are discarded (§5.5.1).
+            if frame.opcode == .connectionClose, !closeReceived { context.close(promise: nil) }
             return
         }
         // §5.2: a reserved bit set without an extension that defines it, and §5.1: a
@@ -159,6 +162,7 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     /// came, so no other answer is waited for either way.
     private func answerClose(_ close: ClientClose, context: ChannelHandlerContext) {
         closeSent = true
+        closeReceived = true
         fragments = nil
         session.closeStarted()
         var answer = context.channel.allocator.buffer(capacity: 2)
