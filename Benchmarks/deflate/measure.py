@@ -5,17 +5,19 @@ Builds a reproducible stream of room message frames in the shape FrameEncoder wr
 (Sources/ChatServer/RoomSockets/FrameEncoder.swift), then compresses it with zlib's raw
 deflate (wbits < 0) the two ways RFC 7692 allows:
 
-  * no context takeover: every message compressed on its own. Its output does not
-    depend on the socket, so the server would compress once per message and write the
-    same bytes to every socket of the room (one compress per message);
+  * no context takeover: every message compressed on its own (one stream per thread,
+    fully flushed after each message). Its output does not depend on the socket, so the
+    server would compress once per message and write the same bytes to every socket of
+    the room (one compress per message);
   * context takeover: every socket keeps its own compressor whose window carries over
     from message to message, so the output differs per socket: one compress per
     delivery, and one zlib stream (its window and hash tables) per socket.
 
 Figures: payload and wire bytes per frame (frame header included), CPU microseconds per
-compress call (Python's call overhead included, see the baseline), and zlib's memory
-per compressor measured with tracemalloc (CPython allocates zlib's state through
-PyMem_RawMalloc, which tracemalloc traces).
+compress call (best of --rounds; Python's call overhead included, see the baseline),
+zlib's memory per compressor and decompressor measured with tracemalloc (CPython
+allocates zlib's state through PyMem_RawMalloc, which tracemalloc traces), and the
+join's history frame (50 messages in one array) compressed on its own.
 
     python3 Benchmarks/deflate/measure.py [--messages 5000] [--seed 6455]
 """
@@ -102,9 +104,12 @@ def header_bytes(length):
     return 2 if length < 126 else 4 if length <= 0xFFFF else 10
 
 
-def deflate_message(compressor, payload):
-    """One message as RFC 7692 §7.2.1 sends it: sync flush, the trailing 00 00 ff ff removed."""
-    out = compressor.compress(payload) + compressor.flush(zlib.Z_SYNC_FLUSH)
+def deflate_message(compressor, payload, flush=zlib.Z_SYNC_FLUSH):
+    """One message as RFC 7692 §7.2.1 sends it: flushed, the trailing 00 00 ff ff removed.
+    A sync flush keeps the window for the next message (context takeover); a full flush
+    forgets it, so the next message refers to nothing before it (no context takeover on
+    one reused stream, as a server would run it, instead of a new stream per message)."""
+    out = compressor.compress(payload) + compressor.flush(flush)
     assert out.endswith(b"\x00\x00\xff\xff")
     return out[:-4]
 
@@ -187,18 +192,22 @@ def main():
 
     for level in (1, 6):
         for wbits, mem_level in ((15, 8), (10, 4)):
-            # No context takeover: a fresh stream per message (its cost includes the
-            # stream's set-up, as a reset would), shared by every socket.
-            def fresh():
+            # No context takeover: one stream, fully flushed after every message, so each
+            # compressed message stands alone and is the same for every socket.
+            def standalone():
+                compressor = new_compressor(level, wbits, mem_level)
                 for payload in frames:
-                    deflate_message(new_compressor(level, wbits, mem_level), payload)
+                    deflate_message(compressor, payload, zlib.Z_FULL_FLUSH)
                 return len(frames)
 
-            wire = [header_bytes(len(c)) + len(c) for c in
-                    (deflate_message(new_compressor(level, wbits, mem_level), p) for p in frames)]
-            print("| no context takeover | %d | 2^%d | %.1f | %.1f (%.0f %%) | %.2f | 1 | none kept (one shared, reset per message) |" % (
+            compressor = new_compressor(level, wbits, mem_level)
+            wire = [header_bytes(len(c)) + len(c) for c in (deflate_message(compressor, p, zlib.Z_FULL_FLUSH) for p in frames)]
+            print("| no context takeover | %d | 2^%d | %.1f | %.1f (%.0f %%) | %.2f | 1 | one per thread, not per socket |" % (
                 level, wbits, statistics.mean(wire), statistics.mean(plain_wire) - statistics.mean(wire),
-                100 * (1 - sum(wire) / sum(plain_wire)), time_per_call(fresh, args.rounds)))
+                100 * (1 - sum(wire) / sum(plain_wire)), time_per_call(standalone, args.rounds)))
+            # Every message decompresses on its own (what no context takeover promises).
+            for payload, compressed in zip(frames[:50], (deflate_message(new_compressor(level, wbits, mem_level), p) for p in frames[:50])):
+                assert zlib.decompressobj(-wbits).decompress(compressed + b"\x00\x00\xff\xff") == payload
 
             # Context takeover: one stream per socket, every message through it. Every
             # socket of a room that joined together compresses the same sequence, so one
@@ -217,6 +226,18 @@ def main():
                 100 * (1 - sum(wire) / sum(plain_wire)), time_per_call(streamed, args.rounds), memory / 1024))
 
     print()
+    # The join's history frame: the 50 most recent messages, newest first, one array.
+    histories = [b"[" + b",".join(reversed(frames[i:i + 50])) + b"]" for i in range(0, len(frames) - 49, 50)]
+
+    def history():
+        for payload in histories:
+            deflate_message(new_compressor(6, 15, 8), payload)
+        return len(histories)
+
+    compressed = [len(deflate_message(new_compressor(6, 15, 8), h)) for h in histories]
+    print("join history frame (50 messages): %.0f bytes, %.0f compressed on its own (%.0f %% saved), %.0f µs per compress (level 6, 2^15)" % (
+        statistics.mean(len(h) for h in histories), statistics.mean(compressed),
+        100 * (1 - sum(compressed) / sum(len(h) for h in histories)), time_per_call(history, args.rounds)))
     for wbits in (15, 10):
         print("zlib memory per socket for inbound frames (inflate, window 2^%d): %.0f KiB" % (wbits, memory_per_decompressor(wbits) / 1024))
 
