@@ -6,19 +6,19 @@ import NIOWebSocket
 /// refuses invalid UTF-8 in text (1007), completes the close handshake either way, and
 /// hands each whole message to its `WebSocketSession`.
 ///
-/// It fails the connection (RFC 6455 §7.1.7) with 1002 on a frame with a reserved bit
-/// set (no extension is negotiated, so permessage-deflate's RSV1 too), an unmasked
-/// frame (§5.1), a reserved opcode, a continuation without a message or a new message
-/// inside a fragmented one, and a close frame that is not valid (`ClientClose`). UTF-8
-/// is checked once a message is whole (Autobahn's "non-strict": a message whose bytes
-/// go wrong part-way fails on its last fragment, not on the one that went wrong). Once
-/// a close frame is out, no data frame follows it (§5.5.1): the session hears
-/// `closeStarted()`.
-///
 /// A socket therefore costs no task of its own: the frame decoder and encoder below this
 /// handler (added by NIO's upgrader) and this handler are all that lives per socket
 /// between messages. (hummingbird-websocket gave every socket a task for its lifetime,
 /// whose async frames were most of an idle socket's memory.)
+///
+/// It fails the connection (RFC 6455 §7.1.7) with 1002 on a frame with a reserved bit
+/// set (no extension is negotiated, so permessage-deflate's RSV1 too), an unmasked
+/// frame (§5.1), a reserved opcode, a continuation without a message or a new message
+/// inside a fragmented one, and a close frame that is not valid (`ClientClose`; 1007 for
+/// a reason that is not UTF-8). UTF-8 is checked once a message is whole (Autobahn's
+/// "non-strict": a message whose bytes go wrong part-way fails on its last fragment, not
+/// on the one that went wrong). Once a close frame is out, no data frame follows it
+/// (§5.5.1): the session hears `closeStarted()`.
 final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
