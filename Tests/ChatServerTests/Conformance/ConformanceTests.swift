@@ -7,6 +7,14 @@ import Testing
 /// requires and cites where, and after each the service must still serve a fresh socket.
 @Suite("WebSocket conformance (RFC 6455) of the room and notification sockets")
 struct ConformanceTests {
+    /// Threads of the cases' own for their blocking sockets, so that 300-odd exchanges
+    /// never hold up NIO's shared pool (bcrypt, SQLite) for the rest of the tests.
+    static let sockets: NIOThreadPool = {
+        let pool = NIOThreadPool(numberOfThreads: 4)
+        pool.start()
+        return pool
+    }()
+
     @Test("the table covers every section, each case once")
     func table() {
         let cases = ConformanceTable.cases
@@ -19,12 +27,12 @@ struct ConformanceTests {
     @Test("conformance", arguments: ConformanceTarget.allCases, ConformanceTable.cases)
     func conformance(_ target: ConformanceTarget, _ testCase: ConformanceCase) async throws {
         try await target.run { endpoint in
-            let transcript = try await NIOThreadPool.singleton.runIfActive { try ConformanceRunner.play(testCase, on: endpoint) }
+            let transcript = try await Self.sockets.runIfActive { try ConformanceRunner.play(testCase, on: endpoint) }
             let problems = ConformanceRunner.problems(testCase, transcript, target: target)
             #expect(problems.isEmpty, "\(testCase.id) \(testCase.title) on the \(target.testDescription): \(problems.joined(separator: "; "))")
 
             let fresh = ConformanceTable.freshSocket
-            let after = try await NIOThreadPool.singleton.runIfActive { try ConformanceRunner.play(fresh, on: endpoint) }
+            let after = try await Self.sockets.runIfActive { try ConformanceRunner.play(fresh, on: endpoint) }
             let freshProblems = ConformanceRunner.problems(fresh, after, target: target)
             #expect(freshProblems.isEmpty, "after \(testCase.id), a fresh \(target.testDescription): \(freshProblems.joined(separator: "; "))")
         }
