@@ -44,32 +44,32 @@ final class RawWebSocket {
     /// Connects, sends the upgrade request (extra `headers`; `version` and `key` as
     /// offered, nil for none) and reads the response head; bytes after it are frames.
     init(port: Int, path: String, token: String?, headers: [String] = [], version: String? = "13", key: String? = LoopbackSocket.sampleKey) throws {
-        fd = try LoopbackSocket.connect(port: port) { fd in
+        let socket = try LoopbackSocket.connect(port: port) { fd in
             var timeout = timeval(tv_sec: Int(Patience.seconds), tv_usec: 0)
             setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
             // Each write its own segment, so a frame written in pieces arrives in pieces.
             var one: Int32 = 1
             setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
         }
-        LoopbackSocket.sendUpgradeRequest(fd: fd, port: port, path: path, token: token, headers: headers, version: version, key: key)
+        LoopbackSocket.sendUpgradeRequest(fd: socket, port: port, path: path, token: token, headers: headers, version: version, key: key)
         var received: [UInt8] = []
         var buffer = [UInt8](repeating: 0, count: 4096)
         var headEnd: Int?
         while headEnd == nil {
-            let count = recv(fd, &buffer, buffer.count, 0)
+            let count = recv(socket, &buffer, buffer.count, 0)
             if count < 0, errno == EINTR { continue }
             if count < 0, errno == EAGAIN || errno == EWOULDBLOCK {
-                Glibc.close(fd)
+                Glibc.close(socket)
                 throw Failure.timedOut("the handshake's answer")
             }
             if count <= 0 { break }
             received += buffer[0..<count]
-            headEnd = Self.endOfHead(received)
+            headEnd = RawWebSocket.endOfHead(received)
         }
-        let end = headEnd ?? received.count
-        let head = String(decoding: received[..<min(end, received.count)], as: UTF8.self)
+        let head = String(decoding: received[..<(headEnd ?? received.count)], as: UTF8.self)
         let statusLine = head.components(separatedBy: "\r\n").first ?? ""
         let status = statusLine.split(separator: " ").dropFirst().first.flatMap { Int($0) } ?? 0
+        fd = socket
         handshake = Handshake(status: status, head: head)
         pending = headEnd.map { Array(received[($0 + 4)...]) } ?? []
     }
