@@ -6,6 +6,10 @@ import Glibc
 /// Blocking TCP sockets to 127.0.0.1 for the raw-protocol test helpers.
 /// Call only from NIO's thread pool, never from the cooperative pool.
 enum LoopbackSocket {
+    /// The example handshake key of RFC 6455 §1.3, and the accept value it must get.
+    static let sampleKey = "dGhlIHNhbXBsZSBub25jZQ=="
+    static let sampleAccept = "s3pPLMBiTxaQ9kYGzzhZRbK+xOo="
+
     /// A connected socket; `configure` runs before `connect` (buffer sizes, timeouts).
     static func connect(port: Int, configure: (Int32) -> Void = { _ in }) throws -> Int32 {
         let fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
@@ -25,13 +29,33 @@ enum LoopbackSocket {
         return fd
     }
 
-    /// Sends a WebSocket upgrade request for `path`, with a bearer token if given.
-    static func sendUpgradeRequest(fd: Int32, port: Int, path: String, token: String?, origin: String? = nil) {
+    /// Sends a WebSocket upgrade request for `path`, with a bearer token if given; `headers`
+    /// are extra lines (`"Name: value"`), `version` and `key` the ones offered (nil: none).
+    static func sendUpgradeRequest(
+        fd: Int32, port: Int, path: String, token: String?, origin: String? = nil,
+        headers: [String] = [], version: String? = "13", key: String? = sampleKey
+    ) {
         var request = "GET \(path) HTTP/1.1\r\nHost: 127.0.0.1:\(port)\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
-            + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n"
+        if let key { request += "Sec-WebSocket-Key: \(key)\r\n" }
+        if let version { request += "Sec-WebSocket-Version: \(version)\r\n" }
         if let token { request += "Authorization: Bearer \(token)\r\n" }
         if let origin { request += "Origin: \(origin)\r\n" }
+        for header in headers { request += "\(header)\r\n" }
         request += "\r\n"
-        _ = request.withCString { send(fd, $0, strlen($0), 0) }
+        sendAll(fd: fd, Array(request.utf8))
+    }
+
+    /// Writes all of `bytes` (a peer that is gone raises no SIGPIPE); false once the
+    /// connection is gone.
+    @discardableResult
+    static func sendAll(fd: Int32, _ bytes: [UInt8]) -> Bool {
+        var offset = 0
+        while offset < bytes.count {
+            let sent = bytes[offset...].withUnsafeBytes { send(fd, $0.baseAddress, $0.count, Int32(MSG_NOSIGNAL)) }
+            if sent < 0, errno == EINTR { continue }
+            guard sent > 0 else { return false }
+            offset += sent
+        }
+        return true
     }
 }

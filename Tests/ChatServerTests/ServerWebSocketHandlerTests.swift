@@ -13,10 +13,12 @@ struct ServerWebSocketHandlerTests {
     final class Recorder: WebSocketSession {
         let texts = Mutex<[String]>([])
         let binaries = Mutex(0)
+        let closing = Mutex(false)
         let closed = Mutex(false)
 
         func received(text: String) { texts.withLock { $0.append(text) } }
         func receivedBinary() { binaries.withLock { $0 += 1 } }
+        func closeStarted() { closing.withLock { $0 = true } }
         func socketClosed() { closed.withLock { $0 = true } }
     }
 
@@ -33,11 +35,16 @@ struct ServerWebSocketHandlerTests {
         }
 
         /// A frame as the client sends it (masked, as the protocol requires).
-        func receive(_ opcode: WebSocketOpcode, fin: Bool = true, _ bytes: [UInt8]) throws {
+        func receive(_ opcode: WebSocketOpcode, fin: Bool = true, rsv1: Bool = false, _ bytes: [UInt8]) throws {
             let key = WebSocketMaskingKey.random()
             var data = ByteBuffer(bytes: bytes)
             data.webSocketMask(key)
-            try channel.writeInbound(WebSocketFrame(fin: fin, opcode: opcode, maskKey: key, data: data))
+            try channel.writeInbound(WebSocketFrame(fin: fin, rsv1: rsv1, opcode: opcode, maskKey: key, data: data))
+        }
+
+        /// A close frame from the client with `code` and a raw `reason`.
+        func receiveClose(code: UInt16, reason: [UInt8] = []) throws {
+            try receive(.connectionClose, [UInt8(code >> 8), UInt8(code & 0xFF)] + reason)
         }
 
         func receive(text: String) throws { try receive(.text, Array(text.utf8)) }
@@ -49,6 +56,18 @@ struct ServerWebSocketHandlerTests {
             guard let frame, frame.opcode == .connectionClose else { return nil }
             var data = frame.data
             return data.readWebSocketErrorCode()
+        }
+
+        /// The close frame's code as sent (any number), nil when it has none.
+        func rawCloseCode(of frame: WebSocketFrame?) -> UInt16? {
+            guard let frame, frame.opcode == .connectionClose else { return nil }
+            return frame.data.getInteger(at: frame.data.readerIndex, as: UInt16.self)
+        }
+
+        /// Runs what the handler scheduled; whether the connection is still open.
+        func isOpen() -> Bool {
+            channel.embeddedEventLoop.run()
+            return channel.isActive
         }
     }
 
@@ -114,13 +133,116 @@ struct ServerWebSocketHandlerTests {
     @Test("a client's close is answered with the same code and the connection closes")
     func clientCloses() throws {
         let f = try Fixture()
-        var data = ByteBuffer()
-        data.write(webSocketErrorCode: .normalClosure)
-        try f.channel.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: data))
+        try f.receiveClose(code: 1000)
         #expect(f.closeCode(of: try f.sent()) == .normalClosure)
-        f.channel.embeddedEventLoop.run()
-        #expect(!f.channel.isActive)
+        #expect(!f.isOpen())
+        #expect(f.session.closing.withLock { $0 })
         #expect(f.session.closed.withLock { $0 })
+    }
+
+    @Test("a client's close with an application code and a UTF-8 reason is echoed with its code", arguments: [UInt16(1001), 1011, 1014, 3000, 4999])
+    func validCloseCodes(_ code: UInt16) throws {
+        let f = try Fixture()
+        try f.receiveClose(code: code, reason: Array("bye ✓".utf8))
+        #expect(f.rawCloseCode(of: try f.sent()) == code)
+        #expect(!f.isOpen())
+    }
+
+    @Test("an empty close frame is answered with an empty one")
+    func emptyClose() throws {
+        let f = try Fixture()
+        try f.receive(.connectionClose, [])
+        let answer = try #require(try f.sent())
+        #expect(answer.opcode == .connectionClose)
+        #expect(answer.data.readableBytes == 0)
+        #expect(!f.isOpen())
+    }
+
+    @Test("a close code no endpoint may send fails the connection with 1002", arguments: [UInt16(0), 999, 1004, 1005, 1006, 1015, 1016, 2999, 5000, 65535])
+    func invalidCloseCodes(_ code: UInt16) throws {
+        let f = try Fixture()
+        try f.receiveClose(code: code)
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+        #expect(!f.isOpen())
+    }
+
+    @Test("a close frame of one byte fails with 1002; one whose reason is not UTF-8 with 1007")
+    func malformedClose() throws {
+        let short = try Fixture()
+        try short.receive(.connectionClose, [0x03])
+        #expect(short.closeCode(of: try short.sent()) == .protocolError)
+        #expect(!short.isOpen())
+
+        let invalid = try Fixture()
+        try invalid.receiveClose(code: 1000, reason: [0x68, 0xC3, 0x28, 0xFF])
+        #expect(invalid.closeCode(of: try invalid.sent()) == .dataInconsistentWithMessage)
+        #expect(!invalid.isOpen())
+    }
+
+    @Test("a frame with a reserved bit set fails with 1002 and delivers nothing (no extension is negotiated)")
+    func reservedBits() throws {
+        let f = try Fixture()
+        try f.receive(.text, rsv1: true, Array("compressed?".utf8))
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+        #expect(f.session.texts.withLock { $0 }.isEmpty)
+        #expect(f.session.closing.withLock { $0 })
+    }
+
+    @Test("an unmasked client frame fails with 1002 and delivers nothing")
+    func unmasked() throws {
+        let f = try Fixture()
+        try f.channel.writeInbound(WebSocketFrame(fin: true, opcode: .text, data: ByteBuffer(string: "in the clear")))
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+        #expect(f.session.texts.withLock { $0 }.isEmpty)
+    }
+
+    @Test("an unmasked close frame is answered with 1002 and the connection ends without waiting")
+    func unmaskedClose() throws {
+        let f = try Fixture()
+        try f.channel.writeInbound(WebSocketFrame(fin: true, opcode: .connectionClose, data: ByteBuffer(bytes: [0x03, 0xE8])))
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+        #expect(!f.isOpen())
+    }
+
+    @Test("a reserved opcode fails with 1002", arguments: [UInt8(0x3), 0x7, 0xB, 0xF])
+    func reservedOpcode(_ opcode: UInt8) throws {
+        let f = try Fixture()
+        try f.receive(try #require(WebSocketOpcode(encodedWebSocketOpcode: opcode)), [1, 2])
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+    }
+
+    @Test("once its close frame is out, the handler answers no ping and delivers no message; the client's close ends it")
+    func afterClose() throws {
+        let f = try Fixture()
+        try f.receive(.binary, fin: false, [1])
+        try f.receive(.continuation, rsv1: true, [2])
+        #expect(f.closeCode(of: try f.sent()) == .protocolError)
+        try f.receive(.ping, [7])
+        try f.receive(text: "late")
+        #expect(try f.sent() == nil)
+        #expect(f.session.texts.withLock { $0 }.isEmpty)
+        #expect(f.session.binaries.withLock { $0 } == 0)
+        #expect(f.isOpen())
+        try f.receiveClose(code: 1002)
+        #expect(!f.isOpen())
+    }
+
+    @Test("a frame NIO's decoder refused: the session stops writing, and the connection ends within the close timeout")
+    func decoderError() throws {
+        let f = try Fixture(closeTimeout: .seconds(2))
+        f.channel.pipeline.fireErrorCaught(NIOWebSocketError.multiByteControlFrameLength)
+        #expect(f.isOpen())
+        #expect(f.session.closing.withLock { $0 })
+        f.channel.embeddedEventLoop.advanceTime(by: .seconds(2))
+        #expect(!f.channel.isActive)
+    }
+
+    @Test("a server close reason longer than a control frame holds is cut between characters")
+    func longReason() throws {
+        let reason = String(repeating: "é", count: 100)  // 200 bytes of 2-byte characters
+        let bytes = Array(ServerWebSocketHandler.closeReasonBytes(reason))
+        #expect(bytes.count == 122)
+        #expect(String(validating: bytes, as: UTF8.self) != nil)
     }
 
     @Test("a server close sends code and reason, ignores later messages, and ends on the client's answer")

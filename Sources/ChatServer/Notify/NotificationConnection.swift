@@ -19,8 +19,8 @@ final class NotificationConnection: WebSocketSession {
         /// Its close frame is asked for (drain or session end): frames already handed to
         /// the event loop still go out, new ones are refused.
         case closing
-        /// No more frames: the channel closed, or it stopped being writable and is being
-        /// closed without a close frame.
+        /// No more frames: the channel closed, its close frame is out, or it stopped
+        /// being writable and is being closed without a close frame.
         case closed
     }
 
@@ -70,6 +70,12 @@ final class NotificationConnection: WebSocketSession {
     // Messages from the client are ignored: the socket is for pushing.
     func received(text: String) {}
     func receivedBinary() {}
+
+    /// Frames handed to the event loop before this are dropped too: none may follow the
+    /// close frame.
+    func closeStarted() {
+        state.withLock { $0 = .closed }
+    }
 
     func socketClosed() {
         state.withLock { $0 = .closed }

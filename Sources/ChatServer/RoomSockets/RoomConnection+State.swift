@@ -63,7 +63,7 @@ extension RoomConnection {
     ///     open ⇄ posting
     ///     open    ── drain / session end ──▶ closing ── event loop ──▶ closed
     ///     posting ── drain / session end ──▶ finishingPost ── post ends ──▶ closing
-    ///     any     ── overflow / channel closed ──▶ closed
+    ///     any     ── overflow / channel closed / close frame sent ──▶ closed
     enum State: Sendable {
         /// Open, no post from this socket in flight.
         case open(Delivery)
@@ -246,6 +246,13 @@ extension RoomConnection {
         /// before still runs.
         mutating func channelClosed() {
             self = .closed(overflowed: hasOverflowed, farewell: farewell)
+        }
+
+        /// The socket's close frame is on the wire (a failed connection, the answer to
+        /// the client's close, or the scheduled close): no more frames, as once the
+        /// channel closed. A close scheduled before still runs (and sends nothing more).
+        mutating func closeFrameSent() {
+            channelClosed()
         }
 
         /// On the event loop, the scheduled close runs: closed from now on. Returns the

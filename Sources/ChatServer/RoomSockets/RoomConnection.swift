@@ -154,6 +154,13 @@ final class RoomConnection: Sendable {
         state.withLock { $0.channelClosed() }
     }
 
+    /// The socket's close frame is out (its handler closed it, failed the connection or
+    /// answered the client's close): no frame may follow it, so none is written from now
+    /// on. Posts already queued from this socket are still stored.
+    func closeFrameSent() {
+        state.withLock { $0.closeFrameSent() }
+    }
+
     /// Closes the socket, after the frames already handed to its event loop: an
     /// overflowed one at once (it does not read; a close frame would not reach it),
     /// otherwise with 1008 and the session-end reason or 1001 "going away". The state

@@ -62,6 +62,10 @@ final class RoomSocket: WebSocketSession {
         connection.send(.init(buffer: FrameEncoder.errorFrame("binary frames are not supported; send JSON text")))
     }
 
+    func closeStarted() {
+        connection.closeFrameSent()
+    }
+
     func socketClosed() {
         hub.unregister(connection)
         connection.finish()

@@ -126,13 +126,19 @@ struct HTTPWebSocketChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// NIO upgrades only on a connection's first request. A later request asking for a
     /// WebSocket is redirected to the same URI with the connection closed, so the client
-    /// retries on a new connection (as hummingbird-websocket does).
+    /// retries on a new connection (as hummingbird-websocket does). A handshake NIO
+    /// declined on a first request (another version, no key) gets 426 or 400 instead
+    /// (`HandshakeCheck`): a redirect would send it round in circles.
     static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
         struct RedirectedUpgrade: Error {}
         return { (request: Request, writer: consuming ResponseWriter, channel: any Channel) in
             guard request.headers[.upgrade]?.lowercased() == "websocket" else {
                 try await responder(request, writer, channel)
                 return
+            }
+            if let refusal = HandshakeCheck.refusal(of: request.headers) {
+                try await writer.writeResponse(refusal)
+                throw RedirectedUpgrade()
             }
             var location = request.uri.path
             if let query = request.uri.query { location += "?\(query)" }

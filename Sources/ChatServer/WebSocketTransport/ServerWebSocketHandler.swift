@@ -10,6 +10,15 @@ import NIOWebSocket
 /// handler (added by NIO's upgrader) and this handler are all that lives per socket
 /// between messages. (hummingbird-websocket gave every socket a task for its lifetime,
 /// whose async frames were most of an idle socket's memory.)
+///
+/// It fails the connection (RFC 6455 §7.1.7) with 1002 on a frame with a reserved bit
+/// set (no extension is negotiated, so permessage-deflate's RSV1 too), an unmasked
+/// frame (§5.1), a reserved opcode, a continuation without a message or a new message
+/// inside a fragmented one, and a close frame that is not valid (`ClientClose`; 1007 for
+/// a reason that is not UTF-8). UTF-8 is checked once a message is whole (Autobahn's
+/// "non-strict": a message whose bytes go wrong part-way fails on its last fragment, not
+/// on the one that went wrong). Once a close frame is out, no data frame follows it
+/// (§5.5.1): the session hears `closeStarted()`.
 final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandler {
     typealias InboundIn = WebSocketFrame
     typealias OutboundOut = WebSocketFrame
@@ -26,6 +35,8 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     private var fragments: ByteBuffer?
     private var fragmentsAreText = false
     private var closeSent = false
+    /// The client's close frame came (and is answered, or being answered).
+    private var closeReceived = false
     private var closeTimer: Scheduled<Void>?
 
     init(session: any WebSocketSession, maxMessageBytes: Int, closeTimeout: TimeAmount = .seconds(5)) {
@@ -61,21 +72,44 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     }
 
     func errorCaught(context: ChannelHandlerContext, error: any Error) {
-        // Protocol errors were answered by NIO's WebSocketProtocolErrorHandler below;
-        // anything else (a reset connection) ends the socket.
-        context.close(promise: nil)
+        guard error is NIOWebSocketError, !closeSent else {
+            // Anything but a frame the decoder refused (a reset connection) ends the socket.
+            context.close(promise: nil)
+            return
+        }
+        // NIO's frame decoder refused a frame (over `maxFrameSize`: 1009; a fragmented
+        // or over-long control frame: 1002), and NIO's WebSocketProtocolErrorHandler below
+        // has written the close frame; it closes the connection once that is out. Nothing
+        // may follow the close frame meanwhile, and the timer bounds the wait all the same.
+        closeSent = true
+        session.closeStarted()
+        let channel = context.channel
+        closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { channel.close(promise: nil) }
     }
 
     func channelRead(context: ChannelHandlerContext, data: NIOAny) {
         let frame = unwrapInboundIn(data)
+        guard !closeSent else {
+            // A close frame is out: only the client's answer to it matters now (it ends
+            // the connection); messages, fragments, pings and a second close of the
+            // client's (its first is being answered) are discarded (§5.5.1).
+            if frame.opcode == .connectionClose, !closeReceived { context.close(promise: nil) }
+            return
+        }
+        // §5.2: a reserved bit set without an extension that defines it, and §5.1: a
+        // frame the client did not mask, both fail the connection. A close frame among
+        // them is the client's close all the same: it waits for no answer.
+        guard frame.reservedBits.isEmpty, frame.maskKey != nil else {
+            if frame.opcode == .connectionClose { return answerClose(.fail(.protocolError), context: context) }
+            return fail(.protocolError, context: context)
+        }
         switch frame.opcode {
         case .ping:
-            guard !closeSent else { return }
             context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .pong, data: frame.unmaskedData)), promise: nil)
         case .pong:
             return
         case .connectionClose:
-            receivedClose(frame, context: context)
+            answerClose(ClientClose(payload: frame.unmaskedData), context: context)
         case .text, .binary:
             guard fragments == nil else { return fail(.protocolError, context: context) }
             if frame.fin {
@@ -92,6 +126,7 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
                 deliver(whole, isText: fragmentsAreText, context: context)
             }
         default:
+            // Opcodes 0x3–0x7 and 0xB–0xF are reserved (§5.2).
             fail(.protocolError, context: context)
         }
     }
@@ -121,18 +156,21 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
         startClose(code: code, reason: nil, context: context)
     }
 
-    /// The client's close frame: answered with the same code, then the connection
-    /// closes; or the answer to the server's own close, which ends it at once.
-    private func receivedClose(_ frame: WebSocketFrame, context: ChannelHandlerContext) {
-        guard !closeSent else {
-            context.close(promise: nil)
-            return
-        }
+    /// The client's close frame (the server sent none yet): answered, then the connection
+    /// closes. A valid one is answered with its code; one that is not (`ClientClose`)
+    /// with 1002 or 1007, which fails the connection: the client's close frame already
+    /// came, so no other answer is waited for either way.
+    private func answerClose(_ close: ClientClose, context: ChannelHandlerContext) {
         closeSent = true
-        var data = frame.unmaskedData
-        let code = data.readableBytes >= 2 ? data.readInteger(as: UInt16.self) : nil
+        closeReceived = true
+        fragments = nil
+        session.closeStarted()
         var answer = context.channel.allocator.buffer(capacity: 2)
-        if let code { answer.writeInteger(code) }
+        switch close {
+        case .echo(let code?): answer.writeInteger(code)
+        case .echo(nil): break
+        case .fail(let code): answer.write(webSocketErrorCode: code)
+        }
         let channel = context.channel
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: answer))).whenComplete { _ in
             channel.close(promise: nil)
@@ -144,12 +182,26 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
     private func startClose(code: WebSocketErrorCode, reason: String?, context: ChannelHandlerContext) {
         guard !closeSent else { return }
         closeSent = true
+        fragments = nil
+        session.closeStarted()
         var data = context.channel.allocator.buffer(capacity: 2 + (reason?.utf8.count ?? 0))
         data.write(webSocketErrorCode: code)
-        if let reason { data.writeBytes(reason.utf8.prefix(123)) }
+        if let reason { data.writeBytes(Self.closeReasonBytes(reason)) }
         context.writeAndFlush(wrapOutboundOut(WebSocketFrame(fin: true, opcode: .connectionClose, data: data)), promise: nil)
         let channel = context.channel
         closeTimer = context.eventLoop.scheduleTask(in: closeTimeout) { channel.close(promise: nil) }
+    }
+
+    /// `reason` as a close frame carries it: at most 123 bytes (a control frame holds 125,
+    /// the code takes 2), cut between characters so that it stays UTF-8 (§5.5.1).
+    static func closeReasonBytes(_ reason: String) -> Substring.UTF8View {
+        var length = 0
+        for scalar in reason.unicodeScalars {
+            let width = String(scalar).utf8.count
+            guard length + width <= 123 else { break }
+            length += width
+        }
+        return reason.utf8.prefix(length)
     }
 
     /// Adds a handler feeding `session` to a just-upgraded channel, on its event loop.

@@ -13,9 +13,10 @@ import NIOHTTP1
 /// NIO's HTTP/1 response encoder, so the response is written through it.
 enum UpgradeRefusal {
     /// The upgrade decision both WebSocket services share: the path must be one of
-    /// `paths` (else 404), a browser's `Origin` one of `allowedOrigins` when there are any
-    /// (else 403), then `admit` checks the request and returns what the upgrade installs, or
-    /// throws the refusal, which the client gets with its real status.
+    /// `paths` (else 404), the handshake's key well-formed (else 400, `HandshakeCheck`),
+    /// a browser's `Origin` one of `allowedOrigins` when there are any (else 403), then
+    /// `admit` checks the request and returns what the upgrade installs, or throws the
+    /// refusal, which the client gets with its real status.
     static func gate(
         _ request: HTTPRequest, paths: Set<String>, allowedOrigins: [String], on channel: any Channel,
         admit: (URI) async throws -> SocketUpgrade
@@ -23,6 +24,10 @@ enum UpgradeRefusal {
         let uri = URI(request.path ?? "/")
         guard paths.contains(uri.path) else {
             await respond(with: TextError(status: .notFound, message: "no WebSocket endpoint at \(uri.path)"), on: channel)
+            return .refuse
+        }
+        guard HandshakeCheck.isValidKey(request.headerFields[.secWebSocketKey]) else {
+            await respond(with: TextError(status: .badRequest, message: "Sec-WebSocket-Key must be 16 bytes, base64-encoded"), on: channel)
             return .refuse
         }
         if !allowedOrigins.isEmpty, let origin = request.headerFields[.origin], !allowedOrigins.contains(origin) {
