@@ -48,7 +48,8 @@ struct HTTPWebSocketChannel: ServerChildChannel, HTTPChannelHandler {
             let upgradeAttempted = NIOLoopBoundBox(false, eventLoop: channel.eventLoop)
             let accepted = NIOLockedValueBox<SocketUpgrade?>(nil)
             let decide = self.decide
-            let upgrader = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
+            let first = FirstRequest.Box(FirstRequest())
+            let webSocket = NIOTypedWebSocketServerUpgrader<UpgradeResult>(
                 maxFrameSize: maxFrameSize,
                 enableAutomaticErrorHandling: true,
                 shouldUpgrade: { channel, head in
@@ -69,11 +70,13 @@ struct HTTPWebSocketChannel: ServerChildChannel, HTTPChannelHandler {
                     }
                 }
             )
+            let upgrader = HandshakeCheckingUpgrader(upgrader: webSocket, first: first)
             let http1 = self.http1
             let notUpgrading = NIOTypedHTTPServerUpgradeConfiguration(
                 upgraders: [upgrader],
                 notUpgradingCompletionHandler: { channel in
                     channel.eventLoop.makeCompletedFuture {
+                        try channel.pipeline.syncOperations.addHandler(DeclinedUpgradeAnswer(first: first))
                         try channel.pipeline.syncOperations.addHandler(HTTP1ToHTTPServerCodec(secure: false))
                         try channel.pipeline.syncOperations.addHandler(HTTPConnectionStateHandler(idleTimeout: nil, logger: logger))
                         let asyncChannel = try NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>(
@@ -90,6 +93,8 @@ struct HTTPWebSocketChannel: ServerChildChannel, HTTPChannelHandler {
             configuration.decoderConfiguration.maxHeaderListSize = http1.httpDecoder.maxHeaderListSize
             configuration.decoderConfiguration.maxHeaderFieldCount = http1.httpDecoder.maxHeaderFieldCount
             let result = try channel.pipeline.syncOperations.configureUpgradableHTTPServerPipeline(configuration: configuration)
+            let upgradeHandler = try channel.pipeline.syncOperations.handler(type: NIOTypedHTTPServerUpgradeHandler<UpgradeResult>.self)
+            try channel.pipeline.syncOperations.addHandler(FirstRequestHeadKeeper(first: first), position: .before(upgradeHandler))
             return Value(upgradeResult: result, channel: channel)
         }
     }
@@ -126,8 +131,8 @@ struct HTTPWebSocketChannel: ServerChildChannel, HTTPChannelHandler {
 
     /// NIO upgrades only on a connection's first request. A later request asking for a
     /// WebSocket is redirected to the same URI with the connection closed, so the client
-    /// retries on a new connection (as hummingbird-websocket does). A handshake NIO
-    /// declined on a first request (another version, no key) gets 426 or 400 instead
+    /// retries on a new connection (as hummingbird-websocket does). A late handshake that
+    /// would be declined anyway (another version, no key) gets 426 or 400 instead
     /// (`HandshakeCheck`): a redirect would send it round in circles.
     static func redirectingLateUpgrades(_ responder: @escaping HTTPChannelHandler.Responder) -> HTTPChannelHandler.Responder {
         struct RedirectedUpgrade: Error {}
