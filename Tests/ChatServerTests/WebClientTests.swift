@@ -1,5 +1,5 @@
 import ChatRuntime
-import ChatServer
+@testable import ChatServer
 import Foundation
 import HTTPTypes
 import NIOCore
@@ -20,9 +20,11 @@ struct WebClientTests {
                 #expect(response.status == .ok, "\(path)")
                 #expect(response.headers[.contentType] == type, "\(path)")
                 let policy = response.headers[.contentSecurityPolicy] ?? ""
-                for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self' ws: wss:", "frame-ancestors 'none'"] {
+                for directive in ["default-src 'none'", "script-src 'self'", "style-src 'self'", "connect-src 'self' ws://", "frame-ancestors 'none'"] {
                     #expect(policy.contains(directive), "\(path): \(policy)")
                 }
+                // WebSockets to the page's own address and the notification port only, not to any host.
+                #expect(policy.contains(":8123 wss://") && !policy.contains(" ws: ") && !policy.contains(" wss:;"), "\(path): \(policy)")
                 #expect(!policy.contains("unsafe-inline"), "\(path): \(policy)")
                 #expect(response.headers[.xContentTypeOptions] == "nosniff", "\(path)")
                 #expect(response.headers[HTTPField.Name("Referrer-Policy")!] == "no-referrer", "\(path)")
@@ -36,6 +38,19 @@ struct WebClientTests {
             #expect(config["notify_port"] as? Int == 8123)
             #expect(!config.keys.contains("notify_url"))
         }
+    }
+
+    @Test("the policy's connections: the page's address and the notification service's; a Host that is not host[:port] gets 'self' alone")
+    func connectSources() {
+        let local = WebClientSettings(notifyURL: nil, notifyPort: 8080)
+        #expect(WebClientController.contentSecurityPolicy(authority: "chat.example.com:8000", settings: local).contains(
+            "connect-src 'self' ws://chat.example.com:8000 wss://chat.example.com:8000 ws://chat.example.com:8080 wss://chat.example.com:8080;"))
+        #expect(WebClientController.contentSecurityPolicy(authority: "[::1]:8000", settings: local).contains("ws://[::1]:8080 wss://[::1]:8080;"))
+        let proxied = WebClientSettings(notifyURL: "wss://notify.example.com/socket", notifyPort: 8080)
+        #expect(WebClientController.contentSecurityPolicy(authority: "chat.example.com", settings: proxied).contains(
+            "connect-src 'self' ws://chat.example.com wss://chat.example.com wss://notify.example.com;"))
+        let hostile = WebClientController.contentSecurityPolicy(authority: "x; script-src *", settings: local)
+        #expect(hostile.contains("connect-src 'self';") && !hostile.contains("script-src *"), "\(hostile)")
     }
 
     @Test("chat.web_client is on by default; false in the config file turns the page off, the API stays")
