@@ -5,7 +5,12 @@ import Testing
 /// RFC 6455 conformance of both WebSockets chatctl serves, case by case over raw
 /// sockets, in the Autobahn testsuite's sections: each case states the outcome the RFC
 /// requires and cites where, and after each the service must still serve a fresh socket.
-@Suite("WebSocket conformance (RFC 6455) of the room and notification sockets")
+///
+/// Serialized: each case starts a service of its own, and 320 of them at once held well
+/// over a thousand descriptors in the test process — enough, on a busy machine, to hit
+/// Foundation's over-read of `/proc/self/fd` in `Process.run()` (swift-corelibs-foundation
+/// #5472) when another test started a `chatctl` meanwhile.
+@Suite("WebSocket conformance (RFC 6455) of the room and notification sockets", .serialized)
 struct ConformanceTests {
     /// Threads of the cases' own for their blocking sockets, so that 300-odd exchanges
     /// never hold up NIO's shared pool (bcrypt, SQLite) for the rest of the tests.
