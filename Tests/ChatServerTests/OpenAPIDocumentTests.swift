@@ -35,20 +35,13 @@ struct OpenAPIDocumentTests {
         #expect(all.subtracting(tagged).isEmpty, "operations of neither service: \(all.subtracting(tagged).sorted())")
     }
 
-    @Test("lists every route of the chat service, and no other")
-    func chatRoutes() async throws {
-        let routes = Self.routes(of: await Self.chatRouter())
-        let documented = try Self.operations(tagged: Self.chatTag)
-        #expect(routes.subtracting(documented).isEmpty, "routes missing from the document: \(routes.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routes).isEmpty, "documented but not routed: \(documented.subtracting(routes).sorted())")
-    }
-
-    @Test("lists every route of the notification service, and no other")
-    func notificationRoutes() async throws {
-        let routes = Self.routes(of: await Self.notificationRouter())
-        let documented = try Self.operations(tagged: Self.notificationTag)
-        #expect(routes.subtracting(documented).isEmpty, "routes missing from the document: \(routes.subtracting(documented).sorted())")
-        #expect(documented.subtracting(routes).isEmpty, "documented but not routed: \(documented.subtracting(routes).sorted())")
+    @Test("lists every route of each service, and no other", arguments: [chatTag, notificationTag])
+    func documentsEveryRoute(of service: String) async throws {
+        let router = service == Self.chatTag ? await Self.chatRouter() : await Self.notificationRouter()
+        let routes = Self.routes(of: router)
+        let documented = try Self.operations(tagged: service)
+        #expect(routes.subtracting(documented).isEmpty, "\(service): routes missing from the document: \(routes.subtracting(documented).sorted())")
+        #expect(documented.subtracting(routes).isEmpty, "\(service): documented but not routed: \(documented.subtracting(routes).sorted())")
     }
 
     @Test("is served as application/json at GET /openapi.json by both services")
