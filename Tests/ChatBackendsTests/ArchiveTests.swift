@@ -114,6 +114,18 @@ struct ArchiveTests {
         #expect(try await RecentMessages(ports: ports)(room: room.id).count == 43)
     }
 
+    @Test("a room whose every message was archived goes on numbering after the archived ones", arguments: TestStores.kinds)
+    func sequenceAfterArchivingAll(kind: TestStores.Kind) async throws {
+        let store = try await TestStores.make(kind)
+        let (room, _) = try await Self.seed(store, old: 5, recent: 0)
+        _ = try await ArchiveMessages(store: store, cache: MemoryRecentCache())(.init(cutoff: Self.cutoff, room: room.id, pause: .zero))
+        #expect(try await store.messageCounts(room: room.id) == (0, 5))
+        let next = try await store.insertMessages([
+            Message(roomID: room.id, roomName: room.name, senderID: ObjectID(), senderName: "s", content: "after", timestamp: Self.now)
+        ])
+        #expect(next.map(\.sequence) == [6], "a number an archived message has would make resume and gap repair skip or repeat")
+    }
+
     @Test("--limit stops after N; other rooms and newer messages are untouched", arguments: TestStores.kinds)
     func limitAndScope(kind: TestStores.Kind) async throws {
         let store = try await TestStores.make(kind)

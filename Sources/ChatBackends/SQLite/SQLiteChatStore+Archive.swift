@@ -100,7 +100,7 @@ extension SQLiteChatStore {
             // A message restored without a sequence number (archived before messages had
             // one) takes the next of its room, so resume and gap repair can find it.
             let nextSequence = table == "messages"
-                ? try db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?") : nil
+                ? try db.cachedStatement(sql: Self.nextSequenceSQL) : nil
             for m in messages {
                 var sequence = m.sequence
                 if sequence <= 0, let nextSequence {

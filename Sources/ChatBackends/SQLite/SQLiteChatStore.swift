@@ -198,6 +198,13 @@ public final class SQLiteChatStore: ChatStore {
 
     // MARK: Messages
 
+    /// The next sequence number of a room (one argument, its id): after its newest live
+    /// message, or, when every message of the room was archived, after the newest archived
+    /// one (live messages are always newer than archived ones, so the archive is read only then).
+    static let nextSequenceSQL = """
+        SELECT COALESCE((SELECT MAX(seq) FROM messages WHERE room_id = ?1), (SELECT MAX(seq) FROM archived_messages WHERE room_id = ?1), 0) + 1
+        """
+
     /// One IMMEDIATE transaction for the whole batch: it takes the write lock first, so
     /// sequence numbers stay unique even with several processes on one file.
     public func insertMessages(_ messages: [Message]) async throws -> [Message] {
@@ -208,7 +215,7 @@ public final class SQLiteChatStore: ChatStore {
                 // Prepared once per connection (not per message): the hot path of every post.
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                let nextSequence = try db.cachedStatement(sql: "SELECT COALESCE(MAX(seq), 0) + 1 FROM messages WHERE room_id = ?")
+                let nextSequence = try db.cachedStatement(sql: Self.nextSequenceSQL)
                 for message in messages {
                     // A client id resent within a day: the earlier message stands (checked
                     // inside the write transaction, so two resends cannot both get in).

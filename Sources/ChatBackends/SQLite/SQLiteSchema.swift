@@ -135,6 +135,11 @@ enum SQLiteSchema {
                 DROP TABLE renumbered;
                 """)
         }
+        migrator.registerMigration("v11-archived-messages-by-sequence") { db in
+            // The next sequence number of a room whose messages were all archived is read
+            // from the archive (SQLiteChatStore.nextSequenceSQL).
+            try db.execute(sql: "CREATE INDEX archived_messages_room_seq ON archived_messages(room_id, seq)")
+        }
         return migrator
     }
 }

@@ -113,10 +113,16 @@ public actor MemoryChatStore: ChatStore {
                 return withNames(earlier)
             }
             var stored = message
-            stored.sequence = (messagesByRoom[message.roomID]?.last?.sequence ?? 0) + 1
+            stored.sequence = nextSequence(inRoom: message.roomID)
             messagesByRoom[message.roomID, default: []].append(stored)
             return stored
         }
+    }
+
+    /// After the room's newest message, live or archived (as the real stores number).
+    private func nextSequence(inRoom roomID: ObjectID) -> Int64 {
+        let live = messagesByRoom[roomID]?.last?.sequence  // kept in sequence order
+        return (live ?? archived.values.filter { $0.roomID == roomID }.map(\.sequence).max() ?? 0) + 1
     }
 
     /// The live message a sender stored with this client id, if any (a scan: test store).
@@ -233,7 +239,7 @@ public actor MemoryChatStore: ChatStore {
     public func copyFromArchive(_ messages: [Message]) async throws {
         for var message in messages where !(messagesByRoom[message.roomID] ?? []).contains(where: { $0.id == message.id }) {
             // Restored without a sequence number: the next of its room, as the real stores do.
-            if message.sequence <= 0 { message.sequence = (messagesByRoom[message.roomID]?.map(\.sequence).max() ?? 0) + 1 }
+            if message.sequence <= 0 { message.sequence = nextSequence(inRoom: message.roomID) }
             messagesByRoom[message.roomID, default: []].append(message)
             messagesByRoom[message.roomID]!.sort { ($0.sequence, $0.timestamp) < ($1.sequence, $1.timestamp) }
         }
