@@ -135,6 +135,30 @@ enum SQLiteSchema {
                 DROP TABLE renumbered;
                 """)
         }
+        migrator.registerMigration("v11-moderation") { db in
+            // `chatctl messages redact`: the content is emptied and these say when, by whom
+            // and why (NULL for a message never redacted, so posts write nothing more);
+            // archived copies keep them. The log every chat node reads to tell a room's
+            // sockets which messages were deleted or redacted (`message_ids`: hex ids
+            // separated by spaces).
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN redacted_at INTEGER;
+                ALTER TABLE messages ADD COLUMN redacted_by TEXT;
+                ALTER TABLE messages ADD COLUMN redaction_reason TEXT;
+                ALTER TABLE archived_messages ADD COLUMN redacted_at INTEGER;
+                ALTER TABLE archived_messages ADD COLUMN redacted_by TEXT;
+                ALTER TABLE archived_messages ADD COLUMN redaction_reason TEXT;
+                CREATE TABLE moderation_notices (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    room_name TEXT NOT NULL,
+                    message_ids TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX moderation_notices_at ON moderation_notices(at);
+                """)
+        }
         return migrator
     }
 }
