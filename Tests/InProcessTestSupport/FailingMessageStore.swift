@@ -61,6 +61,8 @@ public actor FailingMessageStore: ChatStore {
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
     public func recordModerationNotice(_ notice: ModerationNotice) async throws { try await base.recordModerationNotice(notice) }
     public func moderationNotices(since: Date) async throws -> [ModerationNotice] { try await base.moderationNotices(since: since) }
+    public func recordAudit(_ record: AuditRecord) async throws { try await base.recordAudit(record) }
+    public func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord] { try await base.auditRecords(query) }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

@@ -140,5 +140,6 @@ enum MongoLayout {
         (MongoChatStore.clientIDClaims, .init(keys: ["at": 1], name: "at_ttl", expireAfterSeconds: 86_400)),
         (MongoChatStore.pendingEventsCollection, .init(keys: ["since": 1], name: "since")),
         (MongoChatStore.moderationNotices, .init(keys: ["at": 1], name: "at")),
+        (MongoChatStore.auditLog, .init(keys: ["at": 1], name: "at")),
     ]
 }

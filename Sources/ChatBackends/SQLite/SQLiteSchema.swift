@@ -159,6 +159,24 @@ enum SQLiteSchema {
                 CREATE INDEX moderation_notices_at ON moderation_notices(at);
                 """)
         }
+        migrator.registerMigration("v12-audit-log") { db in
+            // One row per changing operator command (`chatctl audit list`), never pruned;
+            // `arguments` is a JSON object of strings, `outcome` `ok` or `error`.
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    at INTEGER NOT NULL,
+                    actor_user TEXT NOT NULL,
+                    actor_host TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    target TEXT,
+                    arguments TEXT NOT NULL DEFAULT '{}',
+                    outcome TEXT NOT NULL,
+                    error TEXT
+                );
+                CREATE INDEX audit_log_at ON audit_log(at);
+                """)
+        }
         return migrator
     }
 }

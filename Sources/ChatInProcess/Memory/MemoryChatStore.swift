@@ -14,6 +14,8 @@ public actor MemoryChatStore: ChatStore {
     var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
     var archived: [ObjectID: Message] = [:]
     var moderationNoticeLog: [ModerationNotice] = []
+    /// Oldest first.
+    var auditLog: [AuditRecord] = []
     private var leases: [String: (token: String, expiresAt: Date)] = [:]
     private var sessionEndLog: [SessionEnd] = []
     private var pending: [ObjectID: PendingEvent] = [:]
