@@ -48,7 +48,7 @@ struct ArchiveRun: AsyncParsableCommand {
         }
         var arguments = ["older_than": olderThan, "batch_size": "\(batchSize)"]
         if let limit { arguments["limit"] = "\(limit)" }
-        try await OperatorSession.audited(settings: settings, "archive run", target: room, arguments: arguments, recorded: !dryRun) { session in
+        try await OperatorSession.runAudited(settings: settings, "archive run", target: room, arguments: arguments, recorded: !dryRun) { session in
             let roomID = try await RoomLookup.id(named: room, in: session.backends.store)
             let options = ArchiveMessages.Options(cutoff: cutoff, room: roomID, batchSize: batchSize, limit: limit, pause: .milliseconds(pauseMs))
             let archive = ArchiveMessages(store: session.backends.store, cache: session.backends.cache)

@@ -27,7 +27,7 @@ struct MessagesDelete: AsyncParsableCommand {
 
     func run() async throws {
         let id = try message.objectID()
-        try await OperatorSession.audited(global, "messages delete", target: id.hex, arguments: reason.map { ["reason": $0] } ?? [:]) { session in
+        try await OperatorSession.runAudited(global, "messages delete", target: id.hex, arguments: reason.map { ["reason": $0] } ?? [:]) { session in
             let moderation = MessageIDArgument.moderation(in: session)
             let found = MessageRow(try await MessageIDArgument.find(id, with: moderation))
             try confirmation.require("Delete message \(found.id) by \(found.sender) in \(found.room) (\(found.preview()))?")

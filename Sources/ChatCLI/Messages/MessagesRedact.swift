@@ -30,7 +30,7 @@ struct MessagesRedact: AsyncParsableCommand {
 
     func run() async throws {
         let id = try message.objectID()
-        try await OperatorSession.audited(global, "messages redact", target: id.hex, arguments: reason.map { ["reason": $0] } ?? [:]) { session in
+        try await OperatorSession.runAudited(global, "messages redact", target: id.hex, arguments: reason.map { ["reason": $0] } ?? [:]) { session in
             let moderation = MessageIDArgument.moderation(in: session)
             let found = MessageRow(try await MessageIDArgument.find(id, with: moderation))
             try confirmation.require("Remove the content of message \(found.id) by \(found.sender) in \(found.room) (\(found.preview()))?")

@@ -23,7 +23,7 @@ extension OperatorSession {
     }
 
     /// A session for a changing command: `body` runs, and is recorded, inside it.
-    static func audited<R>(
+    static func runAudited<R>(
         _ global: GlobalOptions, _ command: String, target: String?, arguments: [String: String] = [:],
         _ body: (OperatorSession) async throws -> R
     ) async throws -> R {
@@ -32,8 +32,8 @@ extension OperatorSession {
         }
     }
 
-    /// As `audited(_:_:target:arguments:_:)`, with settings the command loaded itself.
-    static func audited<R>(
+    /// As `runAudited(_:_:target:arguments:_:)`, with settings the command loaded itself.
+    static func runAudited<R>(
         settings: Settings, _ command: String, target: String?, arguments: [String: String] = [:], recorded: Bool = true,
         _ body: (OperatorSession) async throws -> R
     ) async throws -> R {

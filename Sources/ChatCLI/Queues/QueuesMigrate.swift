@@ -59,7 +59,7 @@ struct QueuesMigrate: AsyncParsableCommand {
                 migration = try await migrate()
             } else {
                 // Recorded in the audit trail (a dry run changes nothing and is not).
-                migration = try await OperatorSession.audited(settings: settings, "queues migrate", target: settings.rabbitMQQueue) { _ in
+                migration = try await OperatorSession.runAudited(settings: settings, "queues migrate", target: settings.rabbitMQQueue) { _ in
                     try await migrate()
                 }
             }

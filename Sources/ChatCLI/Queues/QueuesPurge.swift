@@ -23,7 +23,7 @@ struct QueuesPurge: AsyncParsableCommand {
         let settings = try await global.loadSettings()
         let admin = try QueueAdmin(settings: settings)
         defer { admin.close() }
-        try await OperatorSession.audited(settings: settings, "queues purge", target: queue) { _ in
+        try await OperatorSession.runAudited(settings: settings, "queues purge", target: queue) { _ in
             let ready = try await admin.status(of: queue).ready
             guard let ready else { throw RuntimeError("queue '\(queue)' does not exist on the broker") }
             try confirmation.require("Delete the \(ready) ready messages of queue \(queue)?")

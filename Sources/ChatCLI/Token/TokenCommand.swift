@@ -52,7 +52,7 @@ struct TokenIssue: AsyncParsableCommand {
         let settings = try await global.loadSettings()
         let authority = try await TokenCommand.authority(settings, ttl: lifetime)
         // Issuing a credential is recorded (the token itself never is).
-        let (found, token) = try await OperatorSession.audited(
+        let (found, token) = try await OperatorSession.runAudited(
             settings: settings, "token issue", target: user, arguments: ttl.map { ["ttl": $0] } ?? [:]
         ) { session -> (User, String) in
             guard let found = try await session.backends.store.user(named: user) else { throw RuntimeError("user '\(user)' does not exist") }
