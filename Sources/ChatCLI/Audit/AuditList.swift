@@ -42,7 +42,7 @@ struct AuditList: AsyncParsableCommand {
         init(_ record: AuditRecord) {
             id = record.id.hex
             at = RFC3339.string(from: record.at)
-            actor = record.actor.description
+            self.actor = record.actor.description
             user = record.actor.user
             host = record.actor.host
             command = record.command
