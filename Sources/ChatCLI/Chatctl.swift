@@ -15,10 +15,13 @@ public struct Chatctl: AsyncParsableCommand {
             CHATCTL_CONFIG or /etc/chatctl/config.{json,yaml}), built-in defaults. \
             `chatctl config show --explain` prints each effective value and where it came from.
 
+            Every command that changes data records who ran it, when, on what and how it ended \
+            in the store's audit trail (`chatctl audit list`).
+
             Exit codes: 0 success, 1 failure, 64 usage error.
             """,
         version: ChatctlVersion.current,
-        subcommands: [Serve.self, UsersCommand.self, RoomsCommand.self, ArchiveCommand.self, ReportCommand.self, QueuesCommand.self, CacheCommand.self, TokenCommand.self, DoctorCommand.self, BenchCommand.self, ConfigCommand.self, DatabaseCommand.self]
+        subcommands: [Serve.self, UsersCommand.self, RoomsCommand.self, MessagesCommand.self, ArchiveCommand.self, ReportCommand.self, QueuesCommand.self, CacheCommand.self, TokenCommand.self, AuditCommand.self, DoctorCommand.self, BenchCommand.self, ConfigCommand.self, DatabaseCommand.self]
     )
 
     public init() {}

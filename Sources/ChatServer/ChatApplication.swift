@@ -4,15 +4,18 @@ import Logging
 import NIOCore
 import ServiceLifecycle
 
-/// The chat service's parts: the HTTP/WebSocket application, its hub of sockets and
-/// the drain that closes those sockets first on a graceful shutdown.
+/// The chat service's parts: the HTTP/WebSocket application, its hub of sockets, the
+/// watcher that tells those sockets of moderation, and the drain that closes them first
+/// on a graceful shutdown.
 public struct ChatService<App: ApplicationProtocol>: Sendable {
     public let application: App
     public let hub: RoomHub
+    public let moderation: ModerationWatcher
     public let drain: WebSocketDrain
 
-    /// In `ServiceGroup` order: the application, then the drain (shut down first).
-    public var services: [any Service] { [application, drain] }
+    /// In `ServiceGroup` order: the moderation watcher, the application, then the drain
+    /// (shut down first).
+    public var services: [any Service] { [moderation, application, drain] }
 }
 
 /// Builds the chat service: REST + WebSocket rooms on one port, wired to the ports.
@@ -63,6 +66,8 @@ public enum ChatApplication {
         let application = WebSocketApplication.make(
             router: router, settings: settings, decide: sockets.decide, serverName: "chatctl", logger: logger,
             onServerRunning: onServerRunning)
-        return ChatService(application: application, hub: hub, drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
+        return ChatService(
+            application: application, hub: hub, moderation: ModerationWatcher(log: store, hub: hub, cache: ports.cache, logger: logger),
+            drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }
 }

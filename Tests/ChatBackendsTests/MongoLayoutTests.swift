@@ -76,4 +76,24 @@ struct MongoLayoutTests {
         await f.store.close()
         await f.raw.close()
     }
+
+    @Test("a redacted message keeps the Go fields and types (content an empty string), with chatctl's redaction beside them, in messages and archived_messages")
+    func redactedMessageStaysGoReadable() async throws {
+        let f = try await fixture()
+        let room = Room(name: "moderated")
+        try await f.store.insertRoom(room)
+        let message = try await f.store.insertMessage(Message(roomID: room.id, roomName: room.name, senderID: ObjectID(), senderName: "x", content: "spam"))
+        try await f.store.copyToArchive([message])
+        let redaction = Redaction(by: "root@ops1", reason: "spam")
+        #expect(try await f.store.redactMessages(ids: [message.id], redaction: redaction) == 2)
+        for collection in ["messages", "archived_messages"] {
+            let stored = try #require(try await f.raw.collection(collection, database: f.database).findOne(["_id": oid(message.id)]))
+            #expect(Array(stored.keys.prefix(5)) == ["_id", "content", "sender_id", "room_id", "timestamp"], "\(collection)")
+            #expect(stored.string("content") == "" && stored.objectID("sender_id") != nil && stored.dateMilliseconds("timestamp") != nil)
+            #expect(stored.dateMilliseconds("redacted_at") == redaction.at.millisecondsSince1970)
+            #expect(stored.string("redacted_by") == "root@ops1" && stored.string("redaction_reason") == "spam")
+        }
+        await f.store.close()
+        await f.raw.close()
+    }
 }

@@ -74,4 +74,59 @@ struct TwoProcessTests {
         #expect(try await nodeA.waitForExit() == 0)
         #expect(try await nodeB.waitForExit() == 0)
     }
+
+    @Test("chatctl messages delete and redact reach the room's sockets on both processes; the shared cache and both nodes' next history no longer show them")
+    func moderationReachesBoth() async throws {
+        let redis = try await RedisTestServer()
+        defer { redis.stop() }
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-2p-\(UUID().uuidString)").path
+        let environment = ["SECRET_KEY": "two-process-secret-0123456789abcdef", "REDIS_URI": "127.0.0.1:\(redis.port)"]
+        let arguments = ["serve", "chat", "--host", "127.0.0.1", "--port", "0", "--data-dir", dataDir]
+        let nodeA = try ChatctlProcess(arguments, environment: environment)
+        defer { nodeA.stop() }
+        let nodeB = try ChatctlProcess(arguments, environment: environment)
+        defer { nodeB.stop() }
+        let portA = try await nodeA.waitForListeningPort()
+        let portB = try await nodeB.waitForListeningPort()
+        let people = try await NotificationServiceTests.members(["eve"], room: "lobby", chat: "http://127.0.0.1:\(portA)")
+        let token = people[0].token
+        let onA = TestSocket(url: "ws://127.0.0.1:\(portA)/ws/join/?name=lobby&token=\(token)")
+        let onB = TestSocket(url: "ws://127.0.0.1:\(portB)/ws/join/?name=lobby&token=\(token)")
+        for socket in [onA, onB] { _ = try await socket.nextArray() }
+        try await TestSocket.awaitDelivery(from: onA, to: [onA, onB])
+        var ids: [String] = []
+        for content in ["spam", "rude", "fine"] {
+            onA.send(TestSocket.message(content))
+            ids.append(try #require(try await onA.nextObjectSkippingProbes()["id"] as? String))
+            #expect(try await onB.nextObjectSkippingProbes()["id"] as? String == ids.last)
+        }
+        let store = ["--data-dir", dataDir]
+        let deleted = try await ChatctlProcess.run(["messages", "delete", ids[0], "--yes"] + store, environment: environment)
+        #expect(deleted.status == 0, "\(deleted.stderr)")
+        let redacted = try await ChatctlProcess.run(["messages", "redact", ids[1], "--reason", "rude", "--yes"] + store, environment: environment)
+        #expect(redacted.status == 0, "\(redacted.stderr)")
+        for socket in [onA, onB] {
+            let first = try await socket.nextObjectSkippingProbes("the deleted frame")
+            #expect(first["type"] as? String == "deleted" && first["id"] as? String == ids[0], "\(first)")
+            let second = try await socket.nextObjectSkippingProbes("the redacted frame")
+            #expect(second["type"] as? String == "redacted" && second["id"] as? String == ids[1], "\(second)")
+        }
+        for port in [portA, portB] {
+            let joiner = TestSocket(url: "ws://127.0.0.1:\(port)/ws/join/?name=lobby&token=\(token)")
+            let history = try await joiner.nextArray()
+            #expect(!history.contains { $0["id"] as? String == ids[0] }, "deleted")
+            let rude = history.first { $0["id"] as? String == ids[1] }
+            #expect(rude?["content"] as? String == "" && rude?["redacted"] as? Bool == true, "\(String(describing: rude))")
+            await joiner.close()
+        }
+        // The joins refilled the shared cache from the store.
+        let cached = try await ChatctlProcess.run(["cache", "show", "lobby", "--json"] + store, environment: environment)
+        #expect(cached.status == 0, "\(cached.stderr)")
+        #expect(!cached.stdout.contains(ids[0]) && !cached.stdout.contains(#""content" : "rude""#))
+        for socket in [onA, onB] { await socket.close() }
+        nodeA.stop()
+        nodeB.stop()
+        #expect(try await nodeA.waitForExit() == 0)
+        #expect(try await nodeB.waitForExit() == 0)
+    }
 }

@@ -18,8 +18,9 @@ struct LiveChat: Sendable {
     let port: Int
     let ports: ChatPorts
 
-    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, then stops it
-    /// (on `ChatPorts.inMemory()`, warnings printed, unless `ports` are given).
+    /// Runs `body` against a live chat service on 127.0.0.1 and a free port, with its
+    /// moderation watcher, then stops both (on `ChatPorts.inMemory()`, warnings printed,
+    /// unless `ports` are given).
     static func run(
         ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings.testing(),
         _ body: @Sendable (LiveChat) async throws -> Void
@@ -30,9 +31,16 @@ struct LiveChat: Sendable {
         var logger = Logger(label: "chat-test")
         logger.logLevel = .warning
         let chat = await ChatApplication.build(ports: ports, settings: settings, logger: logger)
-        try await chat.application.test(.live) { client in
-            guard let port = client.port else { throw ChatError(.internalError, message: "live test client has no port") }
-            try await body(LiveChat(client: client, port: port, ports: ports))
+        let moderation = chat.moderation
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            // The node's moderation watcher, as `serve chat` runs it beside the server;
+            // cancelled however the body ends.
+            group.addTask { try await moderation.run() }
+            try await chat.application.test(.live) { client in
+                guard let port = client.port else { throw ChatError(.internalError, message: "live test client has no port") }
+                try await body(LiveChat(client: client, port: port, ports: ports))
+            }
+            group.cancelAll()
         }
     }
 

@@ -106,6 +106,42 @@ struct TwoNodeTests {
         }
     }
 
+    @Test("a message deleted and one redacted through one node reach the room's sockets on both nodes; neither node's next history shows them")
+    func moderationOnBothNodes() async throws {
+        try await Self.run { nodeA, nodeB in
+            let alice = try await nodeA.user("alice")
+            _ = try await nodeA.createRoom("shared", token: alice)
+            let onA = nodeA.socket(room: "shared", token: alice)
+            let onB = nodeB.socket(room: "shared", token: alice)
+            for socket in [onA, onB] { _ = try await socket.nextArray() }
+            try await TestSocket.awaitDelivery(from: onA, to: [onA, onB])
+            var ids: [String] = []
+            for content in ["spam", "rude"] {
+                onA.send(TestSocket.message(content))
+                ids.append(try #require(try await onA.nextObjectSkippingProbes()["id"] as? String))
+                #expect(try await onB.nextObjectSkippingProbes()["id"] as? String == ids.last)
+            }
+            let moderation = ModerateMessage(ports: nodeA.ports)
+            _ = try await moderation.delete(id: try #require(ObjectID(hex: ids[0])), reason: "spam", by: "test@host")
+            _ = try await moderation.redact(id: try #require(ObjectID(hex: ids[1])), reason: "rude", by: "test@host")
+            for socket in [onA, onB] {
+                let deleted = try await socket.nextObjectSkippingProbes("the deleted frame")
+                #expect(deleted["type"] as? String == "deleted" && deleted["id"] as? String == ids[0], "\(deleted)")
+                let redacted = try await socket.nextObjectSkippingProbes("the redacted frame")
+                #expect(redacted["type"] as? String == "redacted" && redacted["id"] as? String == ids[1], "\(redacted)")
+            }
+            for node in [nodeA, nodeB] {
+                let joiner = node.socket(room: "shared", token: alice)
+                let history = try await joiner.nextArray()
+                #expect(!history.contains { $0["id"] as? String == ids[0] }, "deleted")
+                let rude = history.first { $0["id"] as? String == ids[1] }
+                #expect(rude?["content"] as? String == "" && rude?["redacted"] as? Bool == true)
+                await joiner.close()
+            }
+            for socket in [onA, onB] { await socket.close() }
+        }
+    }
+
     @Test("logging out on one node revokes the token on the other")
     func logoutEverywhere() async throws {
         try await Self.run { nodeA, nodeB in

@@ -118,6 +118,18 @@ public final class TestSocket: Sendable {
         }
     }
 
+    /// The next frame that is not a probe or barrier echo, decoded as a JSON object.
+    public func nextObjectSkippingProbes(_ what: String = "a JSON object", seconds: Double = Patience.seconds) async throws -> [String: Any] {
+        while true {
+            let text = try await next(what, seconds: seconds)
+            if Self.isProbe(text) { continue }
+            guard let object = try JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any] else {
+                throw Failure.timedOut("\(what) (got \(text))")
+            }
+            return object
+        }
+    }
+
     /// The frames before the first one that `isLast` accepts (`what`; read too), in
     /// order; waits at most `seconds` in all.
     public func frames(until what: String, seconds: Double = Patience.seconds, isLast: (String) -> Bool) async throws -> [String] {

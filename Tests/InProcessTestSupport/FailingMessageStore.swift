@@ -55,6 +55,14 @@ public actor FailingMessageStore: ChatStore {
     public func acquireLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool { try await base.acquireLease(name, token: token, expiresAt: expiresAt) }
     public func renewLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool { try await base.renewLease(name, token: token, expiresAt: expiresAt) }
     public func releaseLease(_ name: String, token: String) async throws { try await base.releaseLease(name, token: token) }
+    public func locateMessage(id: ObjectID) async throws -> LocatedMessage? { nil }
+    public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int { throw Self.failure }
+    public func redactNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func deleteNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func recordModerationNotice(_ notice: ModerationNotice) async throws { try await base.recordModerationNotice(notice) }
+    public func moderationNotices(since: Date) async throws -> [ModerationNotice] { try await base.moderationNotices(since: since) }
+    public func recordAudit(_ record: AuditRecord) async throws { try await base.recordAudit(record) }
+    public func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord] { try await base.auditRecords(query) }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

@@ -70,13 +70,17 @@ enum MongoLayout {
         return document
     }
 
-    /// The Go fields, plus `seq` (the room sequence number; the Go service ignores it).
+    /// The Go fields, plus `seq` (the room sequence number) and, for a redacted message,
+    /// its redaction (the Go service ignores both; `content` stays a string, empty).
     static func document(_ message: Message) -> BSONDocument {
         var document: BSONDocument = [
             "_id": value(message.id), "content": .string(message.content), "sender_id": value(message.senderID),
             "room_id": value(message.roomID), "timestamp": value(message.timestamp),
         ]
         if message.sequence > 0 { document["seq"] = .int64(message.sequence) }
+        if let redaction = message.redaction {
+            for (key, field) in redactionFields(redaction).fields { document[key] = field }
+        }
         return document
     }
 
@@ -84,7 +88,22 @@ enum MongoLayout {
         Message(
             id: try id(document, "_id"), roomID: try id(document, "room_id"), roomName: roomName,
             senderID: try id(document, "sender_id"), senderName: senderName, content: document.string("content") ?? "",
-            timestamp: date(document, "timestamp"), sequence: Int64(document.int("seq") ?? 0), clientID: document.string("client_id"))
+            timestamp: date(document, "timestamp"), sequence: Int64(document.int("seq") ?? 0), clientID: document.string("client_id"),
+            redaction: redaction(document))
+    }
+
+    /// `{redacted_at, redacted_by, redaction_reason}` (the reason only when given), as set
+    /// on a message and its archived copy by a redaction.
+    static func redactionFields(_ redaction: Redaction) -> BSONDocument {
+        var fields: BSONDocument = ["redacted_at": value(redaction.at), "redacted_by": .string(redaction.by)]
+        if let reason = redaction.reason { fields["redaction_reason"] = .string(reason) }
+        return fields
+    }
+
+    /// A message's redaction, nil when it has no `redacted_at`.
+    static func redaction(_ document: BSONDocument) -> Redaction? {
+        guard let at = document.dateMilliseconds("redacted_at") else { return nil }
+        return Redaction(at: Date(millisecondsSince1970: at), by: document.string("redacted_by") ?? "", reason: document.string("redaction_reason"))
     }
 
     /// Newest first as the Go service sorts its history (`{timestamp: -1}`), then by
@@ -120,5 +139,7 @@ enum MongoLayout {
         // Client-id claims last a day (then the same client id may be used again).
         (MongoChatStore.clientIDClaims, .init(keys: ["at": 1], name: "at_ttl", expireAfterSeconds: 86_400)),
         (MongoChatStore.pendingEventsCollection, .init(keys: ["since": 1], name: "since")),
+        (MongoChatStore.moderationNotices, .init(keys: ["at": 1], name: "at")),
+        (MongoChatStore.auditLog, .init(keys: ["at": 1], name: "at")),
     ]
 }

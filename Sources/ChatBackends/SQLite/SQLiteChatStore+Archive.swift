@@ -96,7 +96,10 @@ extension SQLiteChatStore {
         guard !messages.isEmpty else { return }
         try await pool.write { db in
             let statement = try db.cachedStatement(
-                sql: "INSERT OR IGNORE INTO \(table) (id, content, sender_id, room_id, timestamp, seq) VALUES (?, ?, ?, ?, ?, ?)")
+                sql: """
+                    INSERT OR IGNORE INTO \(table) (id, content, sender_id, room_id, timestamp, seq, redacted_at, redacted_by, redaction_reason)
+                    VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                    """)
             // A message restored without a sequence number (archived before messages had
             // one) takes the next of its room, so resume and gap repair can find it.
             let nextSequence = table == "messages"
@@ -106,7 +109,10 @@ extension SQLiteChatStore {
                 if sequence <= 0, let nextSequence {
                     sequence = try Int64.fetchOne(nextSequence, arguments: [m.roomID.hex]) ?? 1
                 }
-                try statement.execute(arguments: [m.id.hex, m.content, m.senderID.hex, m.roomID.hex, m.timestamp.millisecondsSince1970, sequence])
+                try statement.execute(arguments: [
+                    m.id.hex, m.content, m.senderID.hex, m.roomID.hex, m.timestamp.millisecondsSince1970, sequence,
+                    m.redaction?.at.millisecondsSince1970, m.redaction?.by, m.redaction?.reason,
+                ])
             }
         }
     }
@@ -130,7 +136,8 @@ extension SQLiteChatStore {
     static func archiveRow(_ row: Row) throws -> Message {
         Message(
             id: try objectID(row, "id"), roomID: try objectID(row, "room_id"), roomName: row["room_name"], senderID: try objectID(row, "sender_id"),
-            senderName: "", content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]), sequence: row["seq"])
+            senderName: "", content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]), sequence: row["seq"],
+            redaction: redaction(from: row))
     }
 
     static func objectID(_ row: Row, _ column: String) throws -> ObjectID {

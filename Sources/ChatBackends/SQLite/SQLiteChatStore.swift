@@ -276,9 +276,10 @@ public final class SQLiteChatStore: ChatStore {
         }
     }
 
-    private static let messageSelect = """
+    /// A live message with its room's and sender's names (`MessageStore`, `ModerationStore`).
+    static let messageSelect = """
         SELECT m.id, m.content, m.sender_id, m.room_id, m.timestamp, m.seq, m.client_id, r.name AS room_name,
-               COALESCE(c.username, '') AS sender_name
+               COALESCE(c.username, '') AS sender_name, m.redacted_at, m.redacted_by, m.redaction_reason
         FROM messages m
         JOIN rooms r ON r.id = m.room_id
         LEFT JOIN clients c ON c.id = m.sender_id
@@ -376,10 +377,18 @@ public final class SQLiteChatStore: ChatStore {
         Room(id: try id(row, "id"), name: row["name"], members: members, createdAt: Date(millisecondsSince1970: row["created_at"]))
     }
 
-    private static func message(from row: Row) throws -> Message {
+    static func message(from row: Row) throws -> Message {
         Message(
             id: try id(row, "id"), roomID: try id(row, "room_id"), roomName: row["room_name"], senderID: try id(row, "sender_id"),
             senderName: row["sender_name"], content: row["content"], timestamp: Date(millisecondsSince1970: row["timestamp"]),
-            sequence: row["seq"], clientID: row["client_id"])
+            sequence: row["seq"], clientID: row["client_id"], redaction: redaction(from: row))
+    }
+
+    /// The redaction columns of `messages` and `archived_messages` (migration v11); nil
+    /// for a message never redacted.
+    static func redaction(from row: Row) -> Redaction? {
+        let at: Int64? = row["redacted_at"]
+        guard let at else { return nil }
+        return Redaction(at: Date(millisecondsSince1970: at), by: row["redacted_by"] ?? "", reason: row["redaction_reason"])
     }
 }

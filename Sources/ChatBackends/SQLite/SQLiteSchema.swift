@@ -140,6 +140,48 @@ enum SQLiteSchema {
             // from the archive (SQLiteChatStore.nextSequenceSQL).
             try db.execute(sql: "CREATE INDEX archived_messages_room_seq ON archived_messages(room_id, seq)")
         }
+        migrator.registerMigration("v12-moderation") { db in
+            // `chatctl messages redact`: the content is emptied and these say when, by whom
+            // and why (NULL for a message never redacted, so posts write nothing more);
+            // archived copies keep them. The log every chat node reads to tell a room's
+            // sockets which messages were deleted or redacted (`message_ids`: hex ids
+            // separated by spaces).
+            try db.execute(sql: """
+                ALTER TABLE messages ADD COLUMN redacted_at INTEGER;
+                ALTER TABLE messages ADD COLUMN redacted_by TEXT;
+                ALTER TABLE messages ADD COLUMN redaction_reason TEXT;
+                ALTER TABLE archived_messages ADD COLUMN redacted_at INTEGER;
+                ALTER TABLE archived_messages ADD COLUMN redacted_by TEXT;
+                ALTER TABLE archived_messages ADD COLUMN redaction_reason TEXT;
+                CREATE TABLE moderation_notices (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    kind TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    room_name TEXT NOT NULL,
+                    message_ids TEXT NOT NULL,
+                    at INTEGER NOT NULL
+                );
+                CREATE INDEX moderation_notices_at ON moderation_notices(at);
+                """)
+        }
+        migrator.registerMigration("v13-audit-log") { db in
+            // One row per changing operator command (`chatctl audit list`), never pruned;
+            // `arguments` is a JSON object of strings, `outcome` `ok` or `error`.
+            try db.execute(sql: """
+                CREATE TABLE audit_log (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    at INTEGER NOT NULL,
+                    actor_user TEXT NOT NULL,
+                    actor_host TEXT NOT NULL,
+                    command TEXT NOT NULL,
+                    target TEXT,
+                    arguments TEXT NOT NULL DEFAULT '{}',
+                    outcome TEXT NOT NULL,
+                    error TEXT
+                );
+                CREATE INDEX audit_log_at ON audit_log(at);
+                """)
+        }
         return migrator
     }
 }

@@ -35,7 +35,10 @@ struct ArchiveRestore: AsyncParsableCommand {
             return date
         }
         let (fromDate, toDate) = (try time(from, "from"), try time(to, "to"))
-        try await OperatorSession.run(global) { session in
+        var arguments = ["batch_size": "\(batchSize)"]
+        if let from { arguments["from"] = from }
+        if let to { arguments["to"] = to }
+        try await OperatorSession.runAudited(global, "archive restore", target: room, arguments: arguments) { session in
             guard let roomID = try await RoomLookup.id(named: room, in: session.backends.store) else { return }
             let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
             let report = try await RestoreMessages(store: session.backends.store, cache: session.backends.cache)(

@@ -46,7 +46,9 @@ struct ArchiveRun: AsyncParsableCommand {
         } catch let error as ChatError {
             throw ValidationError("--\(error.field ?? "older-than"): \(error.message)")
         }
-        try await OperatorSession.run(settings: settings) { session in
+        var arguments = ["older_than": olderThan, "batch_size": "\(batchSize)"]
+        if let limit { arguments["limit"] = "\(limit)" }
+        try await OperatorSession.runAudited(settings: settings, "archive run", target: room, arguments: arguments, recorded: !dryRun) { session in
             let roomID = try await RoomLookup.id(named: room, in: session.backends.store)
             let options = ArchiveMessages.Options(cutoff: cutoff, room: roomID, batchSize: batchSize, limit: limit, pause: .milliseconds(pauseMs))
             let archive = ArchiveMessages(store: session.backends.store, cache: session.backends.cache)

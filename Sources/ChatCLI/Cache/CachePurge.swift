@@ -21,10 +21,12 @@ struct CachePurge: AsyncParsableCommand {
 
     func run() async throws {
         try await OperatorSession.runWithSharedCache(global) { session in
-            let rooms = try await CacheCommand.rooms(named: room, all: all, in: session.backends.store)
-            if all { try confirmation.require("Drop the cached messages of all \(rooms.count) rooms?") }
-            for target in rooms { await session.backends.cache.invalidate(room: target.id, name: target.name) }
-            print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
+            try await session.audited("cache purge", target: room, arguments: all ? ["all": "true"] : [:]) {
+                let rooms = try await CacheCommand.rooms(named: room, all: all, in: session.backends.store)
+                if all { try confirmation.require("Drop the cached messages of all \(rooms.count) rooms?") }
+                for target in rooms { await session.backends.cache.invalidate(room: target.id, name: target.name) }
+                print("purged the cache of \(rooms.count) room\(rooms.count == 1 ? "" : "s")")
+            }
         }
     }
 }

@@ -44,13 +44,24 @@ struct QueuesMigrate: AsyncParsableCommand {
     @OptionGroup var format: JSONOption
 
     func run() async throws {
-        let admin = try QueueAdmin(settings: try await global.loadSettings())
+        let settings = try await global.loadSettings()
+        let admin = try QueueAdmin(settings: settings)
         defer { admin.close() }
         let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
+        func migrate() async throws -> QueueAdmin.Migration {
+            try await admin.migrate(dryRun: dryRun) { phase, done, total in
+                progress.update(done: done, total: total, noun: Self.noun(phase))
+            }
+        }
         let migration: QueueAdmin.Migration
         do {
-            migration = try await admin.migrate(dryRun: dryRun) { phase, done, total in
-                progress.update(done: done, total: total, noun: Self.noun(phase))
+            if dryRun {
+                migration = try await migrate()
+            } else {
+                // Recorded in the audit trail (a dry run changes nothing and is not).
+                migration = try await OperatorSession.runAudited(settings: settings, "queues migrate", target: settings.rabbitMQQueue) { _ in
+                    try await migrate()
+                }
             }
         } catch let refused as QueueAdmin.MigrationRefused {
             progress.finish()

@@ -20,12 +20,15 @@ struct QueuesPurge: AsyncParsableCommand {
     @OptionGroup var format: JSONOption
 
     func run() async throws {
-        let admin = try QueueAdmin(settings: try await global.loadSettings())
+        let settings = try await global.loadSettings()
+        let admin = try QueueAdmin(settings: settings)
         defer { admin.close() }
-        let ready = try await admin.status(of: queue).ready
-        guard let ready else { throw RuntimeError("queue '\(queue)' does not exist on the broker") }
-        try confirmation.require("Delete the \(ready) ready messages of queue \(queue)?")
-        let purged = try await admin.purge(queue)
-        if format.json { try OutputJSON.print(["queue": AnyEncodable(queue), "purged": AnyEncodable(purged)]) } else { print("purged \(purged) messages from \(queue)") }
+        try await OperatorSession.runAudited(settings: settings, "queues purge", target: queue) { _ in
+            let ready = try await admin.status(of: queue).ready
+            guard let ready else { throw RuntimeError("queue '\(queue)' does not exist on the broker") }
+            try confirmation.require("Delete the \(ready) ready messages of queue \(queue)?")
+            let purged = try await admin.purge(queue)
+            if format.json { try OutputJSON.print(["queue": AnyEncodable(queue), "purged": AnyEncodable(purged)]) } else { print("purged \(purged) messages from \(queue)") }
+        }
     }
 }

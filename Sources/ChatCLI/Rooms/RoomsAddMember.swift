@@ -10,7 +10,7 @@ struct RoomsAddMember: AsyncParsableCommand {
     @OptionGroup var target: RoomMemberArguments
 
     func run() async throws {
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "rooms add-member", target: target.room, arguments: ["user": target.user]) { session in
             let (admin, room, member) = try await target.resolve(in: session)
             let added = try await admin.addMember(member, to: room)
             print(added ? "added \(member.username) to \(room.name)" : "\(member.username) already is a member of \(room.name)")

@@ -18,7 +18,7 @@ struct RoomsCreate: AsyncParsableCommand {
     @OptionGroup var format: JSONOption
 
     func run() async throws {
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "rooms create", target: room, arguments: owner.map { ["owner": $0] } ?? [:]) { session in
             let store = session.backends.store
             let creator = try await owner.asyncMap { try await UserLookup.user($0, in: store) }
             let created = try await CreateRoom(store: store, logger: session.logger)(name: room, creator: creator)

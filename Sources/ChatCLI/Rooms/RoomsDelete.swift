@@ -28,7 +28,7 @@ struct RoomsDelete: AsyncParsableCommand {
     @OptionGroup var format: JSONOption
 
     func run() async throws {
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "rooms delete", target: room, arguments: ["archive_messages": "\(archiveMessages)"]) { session in
             let admin = RoomAdministration(store: session.backends.store, cache: session.backends.cache, logger: session.logger)
             let found = try await admin.room(named: room)
             let count = try await session.backends.store.messageCounts(room: found.id).live

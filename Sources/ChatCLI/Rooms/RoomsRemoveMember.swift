@@ -15,7 +15,7 @@ struct RoomsRemoveMember: AsyncParsableCommand {
     @OptionGroup var target: RoomMemberArguments
 
     func run() async throws {
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "rooms remove-member", target: target.room, arguments: ["user": target.user]) { session in
             let (admin, room, member) = try await target.resolve(in: session)
             let removed = try await admin.removeMember(member, from: room)
             print(removed ? "removed \(member.username) from \(room.name)" : "\(member.username) was not a member of \(room.name)")

@@ -51,9 +51,13 @@ struct TokenIssue: AsyncParsableCommand {
         }
         let settings = try await global.loadSettings()
         let authority = try await TokenCommand.authority(settings, ttl: lifetime)
-        let found = try await OperatorSession.run(settings: settings) { session in try await session.backends.store.user(named: user) }
-        guard let found else { throw RuntimeError("user '\(user)' does not exist") }
-        let token = try await authority.issue(for: found)
+        // Issuing a credential is recorded (the token itself never is).
+        let (found, token) = try await OperatorSession.runAudited(
+            settings: settings, "token issue", target: user, arguments: ttl.map { ["ttl": $0] } ?? [:]
+        ) { session -> (User, String) in
+            guard let found = try await session.backends.store.user(named: user) else { throw RuntimeError("user '\(user)' does not exist") }
+            return (found, try await authority.issue(for: found))
+        }
         if format.json {
             let claims = try await authority.verify(token)
             try OutputJSON.print(["token": AnyEncodable(token), "username": AnyEncodable(found.username), "userID": AnyEncodable(found.id.hex),

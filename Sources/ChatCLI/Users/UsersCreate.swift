@@ -22,7 +22,7 @@ struct UsersCreate: AsyncParsableCommand {
 
     func run() async throws {
         let secret = try password.read()
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "users create", target: username, arguments: ["email": email]) { session in
             let user = try await SignUp(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)(
                 username: username, email: email, password: secret)
             if format.json { try OutputJSON.print(UserLookup.Row(user)) } else { print("created user \(user.username) (\(user.id))") }

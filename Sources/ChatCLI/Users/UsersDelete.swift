@@ -22,7 +22,7 @@ struct UsersDelete: AsyncParsableCommand {
     @OptionGroup var format: JSONOption
 
     func run() async throws {
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "users delete", target: user) { session in
             let found = try await UserLookup.user(user, in: session.backends.store)
             try confirmation.require("Delete user \(found.username) (\(found.email))?")
             let deleted = try await UserAdministration(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)

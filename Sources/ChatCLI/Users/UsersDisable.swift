@@ -22,7 +22,7 @@ struct UsersDisable: AsyncParsableCommand {
 
     /// Shared by `disable` and `enable`.
     static func change(disabled: Bool, user: String, global: GlobalOptions, json: Bool) async throws {
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, disabled ? "users disable" : "users enable", target: user) { session in
             let found = try await UserLookup.user(user, in: session.backends.store)
             let changed = try await UserAdministration(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)
                 .setDisabled(disabled, username: found.username)

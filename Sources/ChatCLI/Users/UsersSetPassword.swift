@@ -17,7 +17,7 @@ struct UsersSetPassword: AsyncParsableCommand {
 
     func run() async throws {
         let secret = try password.read()
-        try await OperatorSession.run(global) { session in
+        try await OperatorSession.runAudited(global, "users set-password", target: user) { session in
             let found = try await UserLookup.user(user, in: session.backends.store)
             _ = try await UserAdministration(store: session.backends.store, hasher: session.backends.hasher, logger: session.logger)
                 .setPassword(username: found.username, password: secret)

@@ -64,6 +64,8 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The Go service's text for joining an unknown room (HTTP 400 there, kept).
     public static let roomNotFound = ChatError(.notFound, field: "name", message: "room does not exist")
     public static let userNotFound = ChatError(.notFound, field: "username", message: "user does not exist")
+    /// No message with this id, in the rooms' history or in the archive.
+    public static let messageNotFound = ChatError(.notFound, field: "id", message: "message does not exist")
 
     /// A disabled user logging in with the right password (`chatctl users disable`).
     public static let userDisabled = ChatError(.forbidden, field: "username", message: "user is disabled")

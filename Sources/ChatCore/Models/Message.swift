@@ -19,6 +19,9 @@ public struct Message: Sendable, Hashable, Codable {
     /// The sending client's own id for this message (`client_id` in its frame), if it
     /// gave one: the same `client_id` from the same sender is stored once.
     public var clientID: String?
+    /// Set once the message was redacted (`chatctl messages redact`): its content is
+    /// then empty. Stored beside the Go fields, which the Go service ignores.
+    public var redaction: Redaction?
 
     public init(
         id: ObjectID = ObjectID(),
@@ -29,7 +32,8 @@ public struct Message: Sendable, Hashable, Codable {
         content: String,
         timestamp: Date = Date(),
         sequence: Int64 = 0,
-        clientID: String? = nil
+        clientID: String? = nil,
+        redaction: Redaction? = nil
     ) {
         self.id = id
         self.roomID = roomID
@@ -40,7 +44,11 @@ public struct Message: Sendable, Hashable, Codable {
         self.timestamp = timestamp.truncatedToMilliseconds
         self.sequence = sequence
         self.clientID = clientID
+        self.redaction = redaction
     }
+
+    /// Whether the message was redacted (its content is gone).
+    public var isRedacted: Bool { redaction != nil }
 }
 
 extension Date {

@@ -75,6 +75,22 @@ public enum InputRules {
         return value
     }
 
+    /// Longest moderation reason (`--reason`), in UTF-8 bytes.
+    public static let reasonMaxBytes = 500
+
+    /// A moderator's reason: absent (nil, or only whitespace, which is dropped), or at
+    /// most 500 bytes without control characters (one line in logs and tables).
+    public static func validateReason(_ raw: String?) throws(ChatError) -> String? {
+        guard let raw else { return nil }
+        let value = String(raw.trimmingWhitespace)
+        guard !value.isEmpty else { return nil }
+        guard value.utf8.count <= reasonMaxBytes else { throw .invalid("reason", "reason exceeds \(reasonMaxBytes) bytes") }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalid("reason", "reason contains control characters")
+        }
+        return value
+    }
+
     /// Content must have a visible character, fit in 4 KiB and hold no control
     /// characters other than tab and newlines.
     public static func validateContent(_ raw: String?) throws(ChatError) -> String {

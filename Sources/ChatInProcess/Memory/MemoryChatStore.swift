@@ -8,10 +8,14 @@ public actor MemoryChatStore: ChatStore {
     private var userIDsByEmail: [String: ObjectID] = [:]
     private var roomsByID: [ObjectID: Room] = [:]
     private var roomIDsByName: [String: ObjectID] = [:]
+    // Not private: read and changed by `MemoryChatStore+Moderation`.
     /// Oldest first, per room.
-    private var messagesByRoom: [ObjectID: [Message]] = [:]
-    private var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
-    private var archived: [ObjectID: Message] = [:]
+    var messagesByRoom: [ObjectID: [Message]] = [:]
+    var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
+    var archived: [ObjectID: Message] = [:]
+    var moderationNoticeLog: [ModerationNotice] = []
+    /// Oldest first.
+    var auditLog: [AuditRecord] = []
     private var leases: [String: (token: String, expiresAt: Date)] = [:]
     private var sessionEndLog: [SessionEnd] = []
     private var pending: [ObjectID: PendingEvent] = [:]
@@ -151,7 +155,7 @@ public actor MemoryChatStore: ChatStore {
     }
 
     /// Names as the store knows them now (as the SQLite and MongoDB stores join them).
-    private func withNames(_ message: Message) -> Message {
+    func withNames(_ message: Message) -> Message {
         var named = message
         if let room = roomsByID[message.roomID] { named.roomName = room.name }
         if let sender = usersByID[message.senderID] { named.senderName = sender.username }

@@ -8,7 +8,9 @@ import NIOCore
 /// A message frame is
 /// `{"type":"message","content":…,"id":…,"room":…,"room_id":…,"sender":…,"sender_id":…,"timestamp":…}`
 /// with the timestamp in RFC 3339 UTC with milliseconds, plus `"seq"` (the message's
-/// place in its room) once stored and `"client_id"` when the sender gave one.
+/// place in its room) once stored, `"client_id"` when the sender gave one and
+/// `"redacted":true` (with `"content":""`) once redacted. Moderation frames are
+/// `{"type":"deleted"|"redacted","id":…,"room":…,"room_id":…}`.
 enum FrameEncoder {
     static func messageFrame(_ message: Message) -> ByteBuffer {
         var bytes: [UInt8] = []
@@ -58,6 +60,21 @@ enum FrameEncoder {
         return ByteBuffer(bytes: bytes)
     }
 
+    /// `{"type":"deleted"|"redacted","id":…,"room":…,"room_id":…}`: a message of the room
+    /// was deleted, or its content removed (the type is the notice's kind).
+    static func moderationFrame(_ kind: ModerationNotice.Kind, messageID: ObjectID, roomName: String, roomID: ObjectID) -> ByteBuffer {
+        var bytes: [UInt8] = Array(#"{"type":"#.utf8)
+        appendString(kind.rawValue, to: &bytes)
+        bytes.append(contentsOf: #","id":""#.utf8)
+        bytes.append(contentsOf: messageID.hex.utf8)
+        bytes.append(contentsOf: #"","room":"#.utf8)
+        appendString(roomName, to: &bytes)
+        bytes.append(contentsOf: #","room_id":""#.utf8)
+        bytes.append(contentsOf: roomID.hex.utf8)
+        bytes.append(contentsOf: #""}"#.utf8)
+        return ByteBuffer(bytes: bytes)
+    }
+
     /// `{"error":"…"}`.
     static func errorFrame(_ text: String) -> ByteBuffer {
         var bytes: [UInt8] = Array(#"{"error":"#.utf8)
@@ -68,7 +85,8 @@ enum FrameEncoder {
 
     static func appendMessage(_ message: Message, to bytes: inout [UInt8]) {
         bytes.append(contentsOf: #"{"type":"message","content":"#.utf8)
-        appendString(message.content, to: &bytes)
+        // Redacted: no content, whatever a copy of the message carries.
+        appendString(message.isRedacted ? "" : message.content, to: &bytes)
         bytes.append(contentsOf: #","id":""#.utf8)
         bytes.append(contentsOf: message.id.hex.utf8)
         bytes.append(contentsOf: #"","room":"#.utf8)
@@ -90,6 +108,7 @@ enum FrameEncoder {
             bytes.append(contentsOf: #","client_id":"#.utf8)
             appendString(clientID, to: &bytes)
         }
+        if message.isRedacted { bytes.append(contentsOf: #","redacted":true"#.utf8) }
         bytes.append(UInt8(ascii: "}"))
     }
 

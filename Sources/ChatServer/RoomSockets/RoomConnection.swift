@@ -76,6 +76,16 @@ final class RoomConnection: Sendable {
         }
     }
 
+    /// Sends frames from anywhere, in order, with one flush (a room's moderation frames).
+    func send(_ frames: [Frame]) {
+        let direct = frames.filter { route($0) == .direct }
+        guard !direct.isEmpty else { return }
+        channel.eventLoop.execute {
+            for frame in direct { self.writeNow(frame, flush: false) }
+            self.flushWrites()
+        }
+    }
+
     /// Writes a frame into the channel; on the channel's event loop only. Returns true
     /// when it was written and not flushed (the caller flushes: `flushWrites()`).
     @discardableResult

@@ -75,6 +75,22 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
         return sockets.count
     }
 
+    /// Tells this node's sockets of the notice's room which messages were deleted or
+    /// redacted: one frame per message, to every socket of the room (one still joining
+    /// gets them after its history frame). Returns how many sockets were told.
+    @discardableResult
+    public func moderate(_ notice: ModerationNotice) -> Int {
+        let targets = state.withLock { state in state.rooms[notice.roomID].map { Array($0.values) } ?? [] }
+        guard !targets.isEmpty else { return 0 }
+        // No message id on these frames: the history frame having had the message is no
+        // reason to skip them.
+        let frames = notice.messageIDs.map { id in
+            RoomConnection.Frame(buffer: FrameEncoder.moderationFrame(notice.kind, messageID: id, roomName: notice.roomName, roomID: notice.roomID))
+        }
+        for connection in targets { connection.send(frames) }
+        return targets.count
+    }
+
     public func deliver(_ message: Message) {
         let targets = state.withLock { state in state.rooms[message.roomID].map { Array($0.values) } ?? [] }
         let sinceStored = metrics.fanoutClock.delivered(message.id)

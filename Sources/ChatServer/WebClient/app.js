@@ -177,6 +177,13 @@ class RoomSocket extends Reconnecting {
       this.lastID = null;
       this.lastSeq = -1;
       for (const item of $('messages').querySelectorAll('li.message:not(.pending)')) item.remove();
+    } else if (frame.type === 'deleted') {
+      // A moderator deleted the message: it goes from the list.
+      messageElement(frame.id)?.remove();
+    } else if (frame.type === 'redacted') {
+      // A moderator removed its content: it keeps its place.
+      const item = messageElement(frame.id);
+      if (item) markRedacted(item);
     } else if (frame.error) {
       showError(frame.error);
       // Not stored: try the unconfirmed messages again a little later.
@@ -243,6 +250,7 @@ function renderMessage(message) {
   const list = $('messages');
   const item = messageItem(message.sender, message.content, message.timestamp);
   item.dataset.id = message.id;
+  if (message.redacted) markRedacted(item);
   if (message.client_id) item.dataset.clientId = message.client_id;
   let before = list.querySelector('li.pending');
   if (typeof message.seq === 'number') {
@@ -252,6 +260,17 @@ function renderMessage(message) {
   }
   list.insertBefore(item, before);
   list.scrollTop = list.scrollHeight;
+}
+
+function messageElement(id) {
+  return $('messages').querySelector(`li.message[data-id="${CSS.escape(String(id))}"]`);
+}
+
+// A redacted message: its place stays, its content is gone.
+function markRedacted(item) {
+  item.classList.add('redacted');
+  const text = item.querySelector('.content');
+  if (text) text.textContent = 'message removed by a moderator';
 }
 
 function renderPending(clientID, content) {

@@ -8,7 +8,7 @@ import ServiceLifecycle
 /// Whoever ends a session (a `chatctl users …` command in a shell, or another node)
 /// writes to the store, which every node shares in every deployment, so this works with
 /// or without Redis. Each poll looks back `lookback` (clock skew between hosts, writes
-/// committing late) and remembers what it already acted on.
+/// committing late) and remembers what it already acted on (`LogCursor`).
 public struct SessionEndWatcher: Service {
     let log: any SessionEndLog
     let hubs: [any SessionEndingHub]
@@ -25,28 +25,23 @@ public struct SessionEndWatcher: Service {
     }
 
     public func run() async throws {
-        var handled: [ObjectID: Date] = [:]
-        // Ends recorded before this node started concern no socket of it.
-        var since = Date()
+        var cursor = LogCursor(lookback: lookback)
         await Periodic.run(every: interval) {
             let pollStarted = Date()
             let ends: [SessionEnd]
             do {
-                ends = try await log.sessionEnds(since: since.addingTimeInterval(-lookback))
+                ends = try await log.sessionEnds(since: cursor.readFrom)
             } catch {
                 logger.warning("could not read session ends; retrying", metadata: ["error": "\(error)"])
                 return
             }
-            for end in ends where handled[end.id] == nil {
-                handled[end.id] = end.at
+            for end in cursor.fresh(ends, id: { $0.id }, at: { $0.at }) {
                 let closed = hubs.reduce(0) { $0 + $1.endSessions(ofUser: end.userID, reason: end.reason) }
                 if closed > 0 {
                     logger.notice("closed sockets of ended session", metadata: ["user_id": "\(end.userID)", "reason": "\(end.reason)", "sockets": "\(closed)"])
                 }
             }
-            since = pollStarted
-            let forgetBefore = since.addingTimeInterval(-2 * lookback)
-            handled = handled.filter { $0.value >= forgetBefore }
+            cursor.advance(to: pollStarted)
         }
     }
 }

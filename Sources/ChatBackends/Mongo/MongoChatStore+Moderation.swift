@@ -1,0 +1,86 @@
+import ChatCore
+import Foundation
+import MongoKit
+
+/// Moderation on MongoDB: a message found in `messages` or `archived_messages`, its
+/// redaction in both (`content` emptied, `redacted_at`/`redacted_by`/`redaction_reason`
+/// beside the Go fields, so the Go service still reads the document), its
+/// notifications, and the `chatctl_moderation_notices` log every chat node reads.
+extension MongoChatStore {
+    static let moderationNotices = "chatctl_moderation_notices"
+
+    public func locateMessage(id: ObjectID) async throws -> LocatedMessage? {
+        let places: [(collection: String, place: LocatedMessage.Place)] = [(MongoLayout.messages, .live), (MongoLayout.archivedMessages, .archived)]
+        for (name, place) in places {
+            let found = try await mongo { () async throws -> Message? in
+                guard let document = try await collection(name).findOne(["_id": MongoLayout.value(id)]) else { return nil }
+                return try await withNames([document], roomID: try MongoLayout.id(document, "room_id")).first
+            }
+            if let found { return LocatedMessage(message: found, place: place) }
+        }
+        return nil
+    }
+
+    /// One `updateMany` per collection; a copy redacted before is left as it is.
+    public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        var set = MongoLayout.redactionFields(redaction)
+        set["content"] = .string("")
+        let filter: BSONDocument = ["_id": ["$in": .array(ids.map(MongoLayout.value))], "redacted_at": ["$exists": false]]
+        let change: BSONDocument = ["$set": .document(set)]
+        return try await mongo {
+            var changed = 0
+            for name in [MongoLayout.messages, MongoLayout.archivedMessages] {
+                changed += try await collection(name).update(filter, change, many: true).modified
+            }
+            return changed
+        }
+    }
+
+    public func redactNotifications(ids: [ObjectID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await mongo {
+            try await collection(MongoLayout.notifications).update(
+                ["_id": ["$in": .array(ids.map(MongoLayout.value))], "content": ["$ne": .string("")]], ["$set": ["content": .string("")]], many: true
+            ).modified
+        }
+    }
+
+    public func deleteNotifications(ids: [ObjectID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await mongo {
+            try await collection(MongoLayout.notifications).delete(["_id": ["$in": .array(ids.map(MongoLayout.value))]], many: true).deleted
+        }
+    }
+
+    // MARK: Moderation notices
+
+    public func recordModerationNotice(_ notice: ModerationNotice) async throws {
+        try await mongo {
+            _ = try await collection(Self.moderationNotices).delete(
+                ["at": .document(["$lt": MongoLayout.value(Date().addingTimeInterval(-86_400))])], many: true)
+            try await collection(Self.moderationNotices).insertOne([
+                "_id": MongoLayout.value(notice.id), "kind": .string(notice.kind.rawValue), "room_id": MongoLayout.value(notice.roomID),
+                "room_name": .string(notice.roomName), "message_ids": .array(notice.messageIDs.map(MongoLayout.value)),
+                "at": MongoLayout.value(notice.at),
+            ])
+        }
+    }
+
+    public func moderationNotices(since: Date) async throws -> [ModerationNotice] {
+        try await mongo {
+            try await collection(Self.moderationNotices).find(
+                ["at": .document(["$gte": MongoLayout.value(since)])], options: .init(sort: ["at": 1, "_id": 1])
+            ).compactMap { document -> ModerationNotice? in
+                guard let kind = document.string("kind").flatMap(ModerationNotice.Kind.init(rawValue:)) else { return nil }
+                let ids = (document.array("message_ids") ?? []).compactMap { value -> ObjectID? in
+                    if case .objectID(let raw) = value { return ObjectID(bytes: raw.bytes) }
+                    return nil
+                }
+                return ModerationNotice(
+                    id: try MongoLayout.id(document, "_id"), kind: kind, roomID: try MongoLayout.id(document, "room_id"),
+                    roomName: document.string("room_name") ?? "", messageIDs: ids, at: MongoLayout.date(document, "at"))
+            }
+        }
+    }
+}

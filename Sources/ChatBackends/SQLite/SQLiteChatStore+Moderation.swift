@@ -1,0 +1,108 @@
+import ChatCore
+import Foundation
+import GRDB
+
+/// Moderation on SQLite: a message found in `messages` or `archived_messages`, its
+/// redaction in both (columns of migration v11), its notifications, and the
+/// `moderation_notices` log every chat node reads.
+extension SQLiteChatStore {
+    public func locateMessage(id: ObjectID) async throws -> LocatedMessage? {
+        try await pool.read { db -> LocatedMessage? in
+            if let row = try Row.fetchOne(db, sql: Self.messageSelect + " WHERE m.id = ?", arguments: [id.hex]) {
+                return LocatedMessage(message: try Self.message(from: row), place: .live)
+            }
+            let archived = try Row.fetchOne(
+                db, sql: "SELECT *, \(Self.roomNameColumn) FROM archived_messages WHERE id = ?", arguments: [id.hex])
+            return try archived.map { LocatedMessage(message: try Self.archiveRow($0), place: .archived) }
+        }
+    }
+
+    /// One write transaction for both tables; a copy redacted before is left as it is.
+    public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var changed = 0
+            for table in ["messages", "archived_messages"] {
+                for chunk in Self.chunks(ids) {
+                    var arguments: StatementArguments = [redaction.at.millisecondsSince1970, redaction.by, redaction.reason]
+                    _ = arguments.append(contentsOf: StatementArguments(chunk.map(\.hex)))
+                    try db.execute(
+                        sql: """
+                            UPDATE \(table) SET content = '', redacted_at = ?, redacted_by = ?, redaction_reason = ?
+                            WHERE id IN (\(Self.placeholders(chunk.count))) AND redacted_at IS NULL
+                            """,
+                        arguments: arguments)
+                    changed += db.changesCount
+                }
+            }
+            return changed
+        }
+    }
+
+    public func redactNotifications(ids: [ObjectID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var changed = 0
+            for chunk in Self.chunks(ids) {
+                try db.execute(
+                    sql: "UPDATE notifications SET content = '' WHERE id IN (\(Self.placeholders(chunk.count))) AND content <> ''",
+                    arguments: StatementArguments(chunk.map(\.hex)))
+                changed += db.changesCount
+            }
+            return changed
+        }
+    }
+
+    public func deleteNotifications(ids: [ObjectID]) async throws -> Int {
+        guard !ids.isEmpty else { return 0 }
+        return try await pool.write { db in
+            var deleted = 0
+            for chunk in Self.chunks(ids) {
+                try db.execute(
+                    sql: "DELETE FROM notifications WHERE id IN (\(Self.placeholders(chunk.count)))", arguments: StatementArguments(chunk.map(\.hex)))
+                deleted += db.changesCount
+            }
+            return deleted
+        }
+    }
+
+    /// Ids in groups of at most 500 (SQLite bounds the number of `?` in a statement).
+    static func chunks(_ ids: [ObjectID]) -> [[ObjectID]] {
+        stride(from: 0, to: ids.count, by: 500).map { Array(ids[$0..<min($0 + 500, ids.count)]) }
+    }
+
+    /// `?,?,…,?`.
+    static func placeholders(_ count: Int) -> String {
+        Array(repeating: "?", count: count).joined(separator: ",")
+    }
+
+    // MARK: Moderation notices
+
+    public func recordModerationNotice(_ notice: ModerationNotice) async throws {
+        try await pool.write { db in
+            try db.execute(
+                sql: "DELETE FROM moderation_notices WHERE at < ?", arguments: [Date().addingTimeInterval(-86_400).millisecondsSince1970])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO moderation_notices (id, kind, room_id, room_name, message_ids, at) VALUES (?, ?, ?, ?, ?, ?)",
+                arguments: [
+                    notice.id.hex, notice.kind.rawValue, notice.roomID.hex, notice.roomName,
+                    notice.messageIDs.map(\.hex).joined(separator: " "), notice.at.millisecondsSince1970,
+                ])
+        }
+    }
+
+    public func moderationNotices(since: Date) async throws -> [ModerationNotice] {
+        try await pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT * FROM moderation_notices WHERE at >= ? ORDER BY at, id", arguments: [since.millisecondsSince1970]
+            ).compactMap { row -> ModerationNotice? in
+                let kind: String = row["kind"]
+                guard let known = ModerationNotice.Kind(rawValue: kind) else { return nil }
+                let ids: String = row["message_ids"]
+                return ModerationNotice(
+                    id: try Self.id(row, "id"), kind: known, roomID: try Self.id(row, "room_id"), roomName: row["room_name"],
+                    messageIDs: ids.split(separator: " ").compactMap { ObjectID(hex: $0) }, at: Date(millisecondsSince1970: row["at"]))
+            }
+        }
+    }
+}

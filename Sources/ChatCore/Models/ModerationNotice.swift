@@ -1,0 +1,36 @@
+import Foundation
+
+/// "These messages of this room were deleted (or redacted)": recorded in the store by
+/// whoever moderates (`chatctl messages delete|redact`, in a shell) and read by every
+/// chat node, which drops its cached history of the room and tells the room's live
+/// sockets with one frame per message.
+public struct ModerationNotice: Sendable, Equatable {
+    /// What happened to the messages. The raw value is the `type` of the frame a room's
+    /// sockets get (`{"type":"deleted","id":…}`); a new kind of moderation frame is a new
+    /// case here, and nodes skip notices of a kind they do not know.
+    public enum Kind: String, Sendable, Codable, CaseIterable {
+        /// The message is gone: from the room's history and from the archive.
+        case deleted
+        /// The message keeps its place; its content is gone.
+        case redacted
+    }
+
+    public var id: ObjectID
+    public var kind: Kind
+    public var roomID: ObjectID
+    /// The room's name (empty when unknown): nodes drop the Go service's cached history
+    /// of the room too, which is kept by name.
+    public var roomName: String
+    /// The messages concerned: one, or a batch told at once.
+    public var messageIDs: [ObjectID]
+    public var at: Date
+
+    public init(id: ObjectID = ObjectID(), kind: Kind, roomID: ObjectID, roomName: String, messageIDs: [ObjectID], at: Date = Date()) {
+        self.id = id
+        self.kind = kind
+        self.roomID = roomID
+        self.roomName = roomName
+        self.messageIDs = messageIDs
+        self.at = at.truncatedToMilliseconds
+    }
+}

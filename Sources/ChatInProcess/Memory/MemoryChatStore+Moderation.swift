@@ -1,0 +1,71 @@
+import ChatCore
+import Foundation
+
+/// Moderation and the moderation-notice log, in memory.
+extension MemoryChatStore {
+    public func locateMessage(id: ObjectID) async throws -> LocatedMessage? {
+        for messages in messagesByRoom.values {
+            if let found = messages.first(where: { $0.id == id }) { return LocatedMessage(message: withNames(found), place: .live) }
+        }
+        return archived[id].map { LocatedMessage(message: withNames($0), place: .archived) }
+    }
+
+    public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int {
+        let wanted = Set(ids)
+        var changed = 0
+        for room in messagesByRoom.keys {
+            for index in messagesByRoom[room]!.indices {
+                let message = messagesByRoom[room]![index]
+                guard wanted.contains(message.id), message.redaction == nil else { continue }
+                messagesByRoom[room]![index].content = ""
+                messagesByRoom[room]![index].redaction = redaction
+                changed += 1
+            }
+        }
+        for id in wanted {
+            guard var copy = archived[id], copy.redaction == nil else { continue }
+            copy.content = ""
+            copy.redaction = redaction
+            archived[id] = copy
+            changed += 1
+        }
+        return changed
+    }
+
+    public func redactNotifications(ids: [ObjectID]) async throws -> Int {
+        let wanted = Set(ids)
+        var changed = 0
+        for receiver in notificationsByReceiver.keys {
+            for index in notificationsByReceiver[receiver]!.indices {
+                let notification = notificationsByReceiver[receiver]![index]
+                guard wanted.contains(notification.id), !notification.content.isEmpty else { continue }
+                notificationsByReceiver[receiver]![index].content = ""
+                changed += 1
+            }
+        }
+        return changed
+    }
+
+    public func deleteNotifications(ids: [ObjectID]) async throws -> Int {
+        let wanted = Set(ids)
+        var deleted = 0
+        for receiver in notificationsByReceiver.keys {
+            let before = notificationsByReceiver[receiver]!.count
+            notificationsByReceiver[receiver]!.removeAll { wanted.contains($0.id) }
+            deleted += before - notificationsByReceiver[receiver]!.count
+        }
+        return deleted
+    }
+
+    // MARK: Moderation notices
+
+    public func recordModerationNotice(_ notice: ModerationNotice) async throws {
+        let dayAgo = Date().addingTimeInterval(-86_400)
+        moderationNoticeLog.removeAll { $0.at < dayAgo }
+        moderationNoticeLog.append(notice)
+    }
+
+    public func moderationNotices(since: Date) async throws -> [ModerationNotice] {
+        moderationNoticeLog.filter { $0.at >= since }.sorted { ($0.at, $0.id.hex) < ($1.at, $1.id.hex) }
+    }
+}

@@ -1,0 +1,57 @@
+import ChatCore
+import Foundation
+import Logging
+import ServiceLifecycle
+
+/// Reads the store's moderation notices and acts on this node: drops the room's cached
+/// history (chatctl's and the Go service's entry), then sends the room's sockets one
+/// `{"type":"deleted"|"redacted","id":…}` frame per message.
+///
+/// Whoever moderates (a `chatctl messages …` command in a shell) writes to the store,
+/// which every node shares in every deployment, so this works on the embedded default
+/// and with Redis alike, as `SessionEndWatcher` does for session ends. Each poll looks
+/// back `lookback` and remembers what it already acted on (`LogCursor`).
+public struct ModerationWatcher: Service {
+    let log: any ModerationNoticeLog
+    let hub: RoomHub
+    let cache: any RecentMessageCache
+    let interval: Duration
+    let lookback: TimeInterval
+    let logger: Logger
+
+    public init(
+        log: any ModerationNoticeLog, hub: RoomHub, cache: any RecentMessageCache, interval: Duration = .seconds(1), lookback: TimeInterval = 10,
+        logger: Logger
+    ) {
+        self.log = log
+        self.hub = hub
+        self.cache = cache
+        self.interval = interval
+        self.lookback = lookback
+        self.logger = logger
+    }
+
+    public func run() async throws {
+        var cursor = LogCursor(lookback: lookback)
+        await Periodic.run(every: interval) {
+            let pollStarted = Date()
+            let notices: [ModerationNotice]
+            do {
+                notices = try await log.moderationNotices(since: cursor.readFrom)
+            } catch {
+                logger.warning("could not read moderation notices; retrying", metadata: ["error": "\(error)"])
+                return
+            }
+            for notice in cursor.fresh(notices, id: { $0.id }, at: { $0.at }) {
+                // The cache first: a client that rejoins on the frame reads the store.
+                await cache.invalidate(room: notice.roomID, name: notice.roomName)
+                let told = hub.moderate(notice)
+                logger.info(
+                    "moderation notice", metadata: [
+                        "kind": "\(notice.kind.rawValue)", "room": "\(notice.roomName)", "messages": "\(notice.messageIDs.count)", "sockets": "\(told)",
+                    ])
+            }
+            cursor.advance(to: pollStarted)
+        }
+    }
+}
