@@ -99,6 +99,9 @@ stop_test_servers() {
         kill "$MONGO_STANDIN_PID" 2>/dev/null || true
         wait "$MONGO_STANDIN_PID" 2>/dev/null || true
     fi
+    # chatctl processes the tests started stop with their tests; a test process that
+    # crashed leaves them running (each test stops its own in a defer that never ran).
+    pkill -f "$PWD/.build/.*/chatctl serve" 2>/dev/null || true
     # Test RabbitMQ nodes stop with their tests; a crashed test run may leave one.
     pkill -9 -f "chatctl-test-rmq-" 2>/dev/null || true
     rm -rf /tmp/chatctl-test-rmq-* 2>/dev/null || true
