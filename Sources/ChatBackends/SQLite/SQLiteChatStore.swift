@@ -9,7 +9,7 @@ import NIOPosix
 /// GRDB runs every statement on its own serial writer queue or reader pool, never on
 /// an event loop or Swift's cooperative pool; opening and migrating, which GRDB does
 /// synchronously, run on a thread pool (`open(path:backgroundCheckpoints:threadPool:)`).
-public final class SQLiteChatStore: ChatStore {
+public final class SQLiteChatStore: ChatStore, NodeRegistry {
     let pool: DatabasePool
     /// The database file.
     public let path: String

@@ -140,6 +140,10 @@ enum SQLiteSchema {
             // from the archive (SQLiteChatStore.nextSequenceSQL).
             try db.execute(sql: "CREATE INDEX archived_messages_room_seq ON archived_messages(room_id, seq)")
         }
+        migrator.registerMigration("v12-nodes") { db in
+            // The node registry without Redis (`chatctl nodes list`): a record's JSON per node.
+            try db.execute(sql: "CREATE TABLE nodes (id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, expires_at INTEGER NOT NULL)")
+        }
         return migrator
     }
 }
