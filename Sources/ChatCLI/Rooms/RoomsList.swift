@@ -2,6 +2,7 @@ import ArgumentParser
 import ChatCore
 import ChatRuntime
 import Foundation
+import Logging
 
 /// `chatctl rooms list [--json] [-q] [--live]`.
 struct RoomsList: AsyncParsableCommand {

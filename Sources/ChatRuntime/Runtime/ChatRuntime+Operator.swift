@@ -1,5 +1,6 @@
 import ChatCore
 import ChatServer
+import Logging
 import ServiceLifecycle
 
 extension ChatRuntime {
