@@ -26,7 +26,8 @@ struct NodesCommandTests {
 
     @Test("two chat nodes are listed with their ports, operator API and health; --live sums both; one stopped leaves at once, one killed within the TTL", arguments: registries)
     func twoNodes(registry: Registry) async throws {
-        let redis = registry == .redis ? try await RedisTestServer() : nil
+        var redis: RedisTestServer?
+        if registry == .redis { redis = try await RedisTestServer() }
         defer { redis?.stop() }
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-nodes-\(UUID().uuidString)").path
         var environment = ["SECRET_KEY": Self.secret, "CHATCTL_ADMIN_HOST": "127.0.0.1"]
