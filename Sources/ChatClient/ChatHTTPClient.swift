@@ -36,6 +36,13 @@ public struct ChatHTTPClient: Sendable {
         self.timeout = timeout
     }
 
+    /// A client of the service at `host` (a name or an address, IPv6 without brackets) and `port`.
+    public init(host: String, port: Int, timeout: Duration = .seconds(5)) {
+        self.host = host
+        self.port = port
+        self.timeout = timeout
+    }
+
     /// `ws://host:port` for the same service.
     public var webSocketBase: String { "ws://\(host):\(port)" }
 

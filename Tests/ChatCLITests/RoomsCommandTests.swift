@@ -27,17 +27,16 @@ struct RoomsCommandTests {
         #expect((plaza["lastActivity"] as? String)?.hasSuffix("Z") == true)
         #expect(try await ChatctlProcess.run(["rooms", "list", "-q"] + store).stdout == "plaza\n")
 
-        // --live asks the running service for its socket counts with a token signed by the CLI.
+        // --live asks every registered chat node's operator API, with an operator token signed by the CLI.
+        _ = try await server.waitForLog(#"msg="node registered""#)
         let joined = TestSocket(url: "\(chat.replacingOccurrences(of: "http", with: "ws"))/ws/join/?name=plaza&token=\(people[1].token)")
         _ = try await joined.nextArray()
-        let live = try await ChatctlProcess.run(
-            ["rooms", "list", "--live", "--json", "--chat-url", chat] + store, environment: ["SECRET_KEY": "rooms-cli-secret-0123456789abcdef"])
+        let live = try await ChatctlProcess.run(["rooms", "list", "--live", "--json"] + store, environment: ["SECRET_KEY": "rooms-cli-secret-0123456789abcdef"])
         #expect(live.status == 0, "\(live.stderr)")
         let liveRooms = try #require((try JSONSerialization.jsonObject(with: Data(live.stdout.utf8)) as? [String: Any])?["rooms"] as? [[String: Any]])
         #expect(liveRooms.first?["connected"] as? Int == 1)
-        let wrongKey = try await ChatctlProcess.run(
-            ["rooms", "list", "--live", "--chat-url", chat] + store, environment: ["SECRET_KEY": "another-secret-0123456789abcdef012"])
-        #expect(wrongKey.status == 1 && wrongKey.stderr.contains("answered 401"))
+        let wrongKey = try await ChatctlProcess.run(["rooms", "list", "--live"] + store, environment: ["SECRET_KEY": "another-secret-0123456789abcdef012"])
+        #expect(wrongKey.status == 1 && wrongKey.stderr.contains("answered 401"), "\(wrongKey.stderr)")
         await joined.close()
 
         let show = try await ChatctlProcess.run(["rooms", "show", "plaza"] + store)

@@ -8,7 +8,7 @@ import Testing
 @Suite("tokens: refused without an upgrade, and the Go service's tokens accepted")
 struct TokenRefusalTests {
     enum BadToken: String, CaseIterable {
-        case missing, garbage, wrongSignature, expired, algNone, algRS256, truncated
+        case missing, garbage, wrongSignature, expired, algNone, algRS256, truncated, operatorToken
     }
 
     func make(_ kind: BadToken, id: String, username: String) -> String? {
@@ -23,6 +23,12 @@ struct TokenRefusalTests {
         case .truncated:
             let good = TokenForge.token(claims: claims, secret: LiveChat.secret)
             return String(good.dropLast(5))
+        case .operatorToken:
+            // An operator token (for the operator API) that also names the user: never a user's token.
+            var operatorClaims = claims
+            operatorClaims["kind"] = "operator"
+            operatorClaims["aud"] = "chatctl-admin"
+            return TokenForge.token(claims: operatorClaims, secret: LiveChat.secret)
         }
     }
 

@@ -4,7 +4,7 @@ import MongoKit
 
 /// The production store: MongoDB through MongoKit, in the Go system's layout
 /// (database `chat_app` unless `DATABASE_NAME` says otherwise).
-public final class MongoChatStore: ChatStore {
+public final class MongoChatStore: ChatStore, NodeRegistry {
     private let client: MongoClient
     public let database: String
 

@@ -16,4 +16,6 @@ enum RedisKeys {
     static func recentGeneration(_ room: ObjectID) -> String { "\(prefix)recent-gen:\(room.hex)" }
     /// A revoked token, by its signature (a string with a TTL).
     static func revoked(_ signature: Substring) -> String { "\(prefix)revoked:\(signature)" }
+    /// A serving process's registry record, by node id (a JSON string with a TTL); `*` matches them all.
+    static func node(_ id: String) -> String { "\(prefix)node:\(id)" }
 }

@@ -2,7 +2,7 @@ import ChatCore
 import Foundation
 import GRDB
 
-/// The audit trail on SQLite: table `audit_log` (migration v12), `arguments` as a JSON
+/// The audit trail on SQLite: table `audit_log` (migration v13), `arguments` as a JSON
 /// object of strings.
 extension SQLiteChatStore {
     public func recordAudit(_ record: AuditRecord) async throws {

@@ -3,7 +3,7 @@ import Foundation
 import GRDB
 
 /// Moderation on SQLite: a message found in `messages` or `archived_messages`, its
-/// redaction in both (columns of migration v11), its notifications, and the
+/// redaction in both (columns of migration v12), its notifications, and the
 /// `moderation_notices` log every chat node reads.
 extension SQLiteChatStore {
     public func locateMessage(id: ObjectID) async throws -> LocatedMessage? {

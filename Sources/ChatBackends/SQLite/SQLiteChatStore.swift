@@ -9,7 +9,7 @@ import NIOPosix
 /// GRDB runs every statement on its own serial writer queue or reader pool, never on
 /// an event loop or Swift's cooperative pool; opening and migrating, which GRDB does
 /// synchronously, run on a thread pool (`open(path:backgroundCheckpoints:threadPool:)`).
-public final class SQLiteChatStore: ChatStore {
+public final class SQLiteChatStore: ChatStore, NodeRegistry {
     let pool: DatabasePool
     /// The database file.
     public let path: String
@@ -384,7 +384,7 @@ public final class SQLiteChatStore: ChatStore {
             sequence: row["seq"], clientID: row["client_id"], redaction: redaction(from: row))
     }
 
-    /// The redaction columns of `messages` and `archived_messages` (migration v11); nil
+    /// The redaction columns of `messages` and `archived_messages` (migration v12); nil
     /// for a message never redacted.
     static func redaction(from row: Row) -> Redaction? {
         let at: Int64? = row["redacted_at"]

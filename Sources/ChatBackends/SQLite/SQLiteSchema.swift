@@ -182,6 +182,10 @@ enum SQLiteSchema {
                 CREATE INDEX audit_log_at ON audit_log(at);
                 """)
         }
+        migrator.registerMigration("v14-nodes") { db in
+            // The node registry without Redis (`chatctl nodes list`): a record's JSON per node.
+            try db.execute(sql: "CREATE TABLE nodes (id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, expires_at INTEGER NOT NULL)")
+        }
         return migrator
     }
 }

@@ -50,6 +50,8 @@ public struct SharedBackend: ClosableBackend {
     /// Where, for logs: `in-process` or the Redis endpoint (password redacted).
     public let description: String
     private let client: RedisClient?
+    /// The node registry in Redis (nil in-process: then the store's).
+    private let redisNodes: RedisNodeRegistry?
 
     private init(
         cache: any RecentMessageCache, fanout: any RoomFanout, revokedTokens: any RevokedTokens, locks: any LockService,
@@ -62,6 +64,14 @@ public struct SharedBackend: ClosableBackend {
         self.services = services
         self.description = description
         self.client = client
+        self.redisNodes = client.map { RedisNodeRegistry(client: $0) }
+    }
+
+    /// Where serving processes register and commands find them: Redis when configured
+    /// (a key per node that expires by itself), else `store`'s table or collection. For
+    /// serving processes and one-shot commands alike, so both look in the same place.
+    public func nodeRegistry(store: StoreBackend) -> any NodeRegistry {
+        redisNodes ?? store.nodeRegistry
     }
 
     /// What `/readyz` probes: Redis when configured.

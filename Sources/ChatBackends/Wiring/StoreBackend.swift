@@ -29,11 +29,15 @@ public struct StoreBackend: ClosableBackend {
 
     /// The store port.
     public let store: any ChatStore
+    /// The node registry in the store (SQLite table `nodes`, MongoDB collection
+    /// `chatctl_nodes`), for deployments without Redis (`SharedBackend.nodeRegistry`).
+    public let nodeRegistry: any NodeRegistry
     /// What must run beside the servers (SQLite's checkpointer with `.background`).
     public let services: [any Service]
 
-    private init(store: any ChatStore, services: [any Service]) {
+    private init(store: any ChatStore, nodeRegistry: any NodeRegistry, services: [any Service]) {
         self.store = store
+        self.nodeRegistry = nodeRegistry
         self.services = services
     }
 
@@ -58,7 +62,7 @@ public struct StoreBackend: ClosableBackend {
         switch location {
         case .mongoDB(let uri, let database):
             let store = try await openMongoDB(uri: uri, database: database)
-            return StoreBackend(store: store, services: [])
+            return StoreBackend(store: store, nodeRegistry: store, services: [])
         case .sqlite(let path):
             var checkpointLogger: Logger?
             if case .background(let logger) = checkpoints { checkpointLogger = logger }
@@ -70,7 +74,7 @@ public struct StoreBackend: ClosableBackend {
             }
             var services: [any Service] = []
             if let checkpointLogger { services.append(SQLiteCheckpointer(store: store, logger: checkpointLogger)) }
-            return StoreBackend(store: store, services: services)
+            return StoreBackend(store: store, nodeRegistry: store, services: services)
         }
     }
 

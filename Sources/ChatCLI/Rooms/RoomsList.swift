@@ -1,16 +1,19 @@
 import ArgumentParser
-import ChatClient
 import ChatCore
 import ChatRuntime
+import Foundation
+import Logging
 
-/// `chatctl rooms list [--json] [-q]`.
+/// `chatctl rooms list [--json] [-q] [--live]`.
 struct RoomsList: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "list", abstract: "Every room with its members, messages (live and archived) and last activity.",
         discussion: """
-            With --live it also asks a running chat service (GET /api/room/list/) how many sockets \
-            are joined to each room on that node, with a one-minute token it signs with the \
-            configured SECRET_KEY for --as USER (default: the first user by name).
+            With --live it also counts the sockets joined to each room on every running chat node: \
+            each node registered in the node registry (chatctl nodes list) is asked through its \
+            operator API (GET /admin/rooms/live) with a short-lived operator token signed with the \
+            configured SECRET_KEY, and the counts are summed. A node that does not answer is left \
+            out with a warning; a refused token is an error.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -20,14 +23,8 @@ struct RoomsList: AsyncParsableCommand {
     @Flag(name: .short, help: "Only the room names, one per line.")
     var q = false
 
-    @Flag(name: .long, help: "Add the sockets joined to each room on a running chat service.")
+    @Flag(name: .long, help: "Add the sockets joined to each room on every running chat node.")
     var live = false
-
-    @Option(name: .long, help: ArgumentHelp("The chat service for --live (default: chat.host and chat.port).", valueName: "url"))
-    var chatURL: String?
-
-    @Option(name: .customLong("as"), help: ArgumentHelp("The user whose token --live uses (default: the first user).", valueName: "user"))
-    var asUser: String?
 
     struct Row: Encodable {
         var id: String
@@ -36,7 +33,7 @@ struct RoomsList: AsyncParsableCommand {
         var messages: Int
         var archived: Int
         var lastActivity: String?
-        /// Sockets joined on the asked chat node (`--live` only).
+        /// Sockets joined on the running chat nodes (`--live` only).
         var connected: Int?
     }
 
@@ -49,7 +46,6 @@ struct RoomsList: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let settings = try await global.loadSettings()
         var rows: [Row] = []
         let rooms = try await OperatorSession.run(global) { session in
             let rooms = try await session.backends.store.allRooms()
@@ -57,8 +53,8 @@ struct RoomsList: AsyncParsableCommand {
                 for room in rooms { rows.append(try await Self.row(room, store: session.backends.store)) }
             }
             if live {
-                let counts = try await liveCounts(settings: settings, store: session.backends.store)
-                for index in rows.indices { rows[index].connected = counts[rows[index].name] ?? 0 }
+                let counts = try await Self.liveCounts(session: session)
+                for index in rows.indices { rows[index].connected = counts[rows[index].id] ?? 0 }
             }
             return rooms
         }
@@ -75,26 +71,50 @@ struct RoomsList: AsyncParsableCommand {
         }
     }
 
-    /// Room name → sockets joined, from the chat service's own list.
-    private func liveCounts(settings: Settings, store: any ChatStore) async throws -> [String: Int] {
-        let user: User
-        if let asUser {
-            user = try await UserLookup.user(asUser, in: store)
-        } else {
-            guard let first = try await store.users(matching: nil, limit: 1).first else { return [:] }
-            user = first
+    /// What `GET /admin/rooms/live` answers: room id → sockets joined on that node.
+    struct LiveRooms: Decodable, Sendable {
+        var rooms: [String: Int]
+    }
+
+    /// Room id → sockets joined, summed over every registered chat node.
+    ///
+    /// - Throws: `RuntimeError` when no chat node is registered, when a node refuses the
+    ///   token (another SECRET_KEY) or when none answers.
+    static func liveCounts(session: OperatorSession) async throws -> [String: Int] {
+        let api = try await OperatorAPIClient.make(session.settings)
+        let nodes = try await session.backends.nodes.liveNodes(at: Date()).filter { $0.roles.contains(ServiceRole.chat.rawValue) }
+        guard !nodes.isEmpty else {
+            throw RuntimeError("--live: no chat node is running (none is registered; chatctl nodes list shows the nodes)")
         }
-        let token = try await TokenTools.authority(settings, lifetime: .seconds(60)).issue(for: user)
-        let client = try ChatHTTPClient(baseURL: chatURL ?? "http://\(DoctorCommand.reachable(settings.chatHost)):\(settings.chatPort)")
-        let response: ChatHTTPClient.Response
-        do {
-            response = try await client.send(.GET, "/api/room/list/", token: token)
-        } catch {
-            throw RuntimeError("--live: the chat service at \(client.host):\(client.port) is not reachable: \(error)")
+        let answers = await withTaskGroup(of: (NodeRecord, Result<LiveRooms, OperatorAPIClient.Failure>).self) { group in
+            for node in nodes {
+                group.addTask {
+                    do throws(OperatorAPIClient.Failure) {
+                        let live = try await api.get("/admin/rooms/live", from: node, as: LiveRooms.self)
+                        return (node, .success(live))
+                    } catch {
+                        return (node, .failure(error))
+                    }
+                }
+            }
+            var answers: [(NodeRecord, Result<LiveRooms, OperatorAPIClient.Failure>)] = []
+            for await answer in group { answers.append(answer) }
+            return answers.sorted { $0.0.id < $1.0.id }
         }
-        guard response.status == 200 else {
-            throw RuntimeError("--live: the chat service answered \(response.status): \(response.text.prefix(200)) (is SECRET_KEY the service's?)")
+        var totals: [String: Int] = [:]
+        var answered = 0
+        for (node, answer) in answers {
+            switch answer {
+            case .success(let live):
+                answered += 1
+                totals.merge(live.rooms, uniquingKeysWith: +)
+            case .failure(.refused(let status, let message)):
+                throw RuntimeError("--live: node \(node.id) \(OperatorAPIClient.Failure.refused(status: status, message: message))")
+            case .failure(let failure):
+                session.logger.warning("--live: a chat node is not counted", metadata: ["node": "\(node.id)", "error": "\(failure)"])
+            }
         }
-        return response.object.compactMapValues { $0 as? Int }
+        guard answered > 0 else { throw RuntimeError("--live: no chat node answered (chatctl nodes list shows why)") }
+        return totals
     }
 }

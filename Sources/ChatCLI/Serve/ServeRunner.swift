@@ -44,8 +44,8 @@ enum ServeRunner {
         let runtime = try await ChatRuntime.connect(settings: settings, roles: roles, logger: logger)
         let notifier = SystemdNotifier()
         // READY=1 once every server of this process accepts connections.
-        let listening = ListeningServers(expected: roles == [.scheduler] ? [.scheduler] : roles.intersection([.chat, .notify]))
-        var services = await runtime.services(for: roles) { role, port in
+        let listening = ListeningServers(expected: ChatRuntime.servers(for: roles))
+        var services = await runtime.services(for: roles, version: ChatctlVersion.current) { role, port in
             // Called on a server's event loop: the send must not wait there.
             if let status = listening.started(role, port: port) {
                 Task { await notifier.notify("READY=1\nSTATUS=\(status)", retryingFor: .seconds(10)) }

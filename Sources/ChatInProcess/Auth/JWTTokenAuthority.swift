@@ -6,7 +6,9 @@ import JWTKit
 /// either implementation works on the other.
 ///
 /// Only `HS256` is accepted: the header's `alg` is checked before the signature,
-/// so `none`, `RS256` with the secret as key, and friends are refused by name.
+/// so `none`, `RS256` with the secret as key, and friends are refused by name. Operator
+/// tokens (`JWTOperatorTokens`: a `kind` claim, `aud` chatctl-admin) are refused too,
+/// whatever other claims they carry: they open the operator API, never a user's session.
 public struct JWTTokenAuthority: TokenAuthority {
     /// How long an issued token is valid (the Go service: 12 hours).
     public let lifetime: Duration
@@ -46,6 +48,8 @@ public struct JWTTokenAuthority: TokenAuthority {
         var jti: String?
         /// Not before: honoured when present (as the Go service's JWT library does).
         var nbf: NotBeforeClaim?
+        /// Only operator tokens carry a kind; a user token never does.
+        var kind: String?
 
         func verify(using algorithm: some JWTAlgorithm) async throws {
             try exp.verifyNotExpired()
@@ -58,11 +62,12 @@ public struct JWTTokenAuthority: TokenAuthority {
         let seconds = Double(lifetime.components.seconds)
         let expiry = Date(timeIntervalSince1970: (Date().timeIntervalSince1970 + seconds).rounded(.down))
         return try await keys.sign(
-            Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: RandomHex.make(bytes: 16), nbf: nil))
+            Payload(id: user.id.hex, username: user.username, exp: ExpirationClaim(value: expiry), jti: RandomHex.make(bytes: 16), nbf: nil, kind: nil))
     }
 
     public func verify(_ token: String) async throws -> AuthClaims {
         try Self.checkAlgorithm(token)
+        try Self.refuseOperatorToken(token)
         let payload: Payload
         do {
             payload = try await keys.verify(token, as: Payload.self)
@@ -76,6 +81,7 @@ public struct JWTTokenAuthority: TokenAuthority {
         } catch {
             throw ChatError.unauthorized("token is malformed")
         }
+        guard payload.kind == nil else { throw Self.operatorTokenRefused }
         var userID: ObjectID?
         if let hex = payload.id {
             guard let id = ObjectID(hex: hex) else { throw ChatError.unauthorized("token claim id is not an ObjectId") }
@@ -97,6 +103,22 @@ public struct JWTTokenAuthority: TokenAuthority {
         guard header.alg == "HS256" else {
             throw ChatError.unauthorized("token algorithm \(header.alg.map { "'\($0.prefix(16))'" } ?? "(missing)") is not accepted")
         }
+    }
+}
+
+extension JWTTokenAuthority {
+    static let operatorTokenRefused = ChatError.unauthorized("an operator token is not a user token")
+
+    /// Refuses, before the signature is checked, a token whose claims say it is an
+    /// operator token (a `kind` claim, or `aud` naming the operator API). Only ever
+    /// refuses: a token it lets through still has to pass every other check.
+    static func refuseOperatorToken(_ token: String) throws {
+        let parts = token.split(separator: ".", omittingEmptySubsequences: false)
+        guard parts.count == 3, let claimsData = Data(base64URLEncoded: parts[1]),
+            let claims = (try? JSONSerialization.jsonObject(with: claimsData)) as? [String: Any]
+        else { return }
+        let audiences = (claims["aud"] as? [String]) ?? (claims["aud"] as? String).map { [$0] } ?? []
+        if claims["kind"] != nil || audiences.contains(JWTOperatorTokens.audience) { throw operatorTokenRefused }
     }
 }
 

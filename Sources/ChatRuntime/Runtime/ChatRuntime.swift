@@ -22,6 +22,11 @@ public struct ChatRuntime: Sendable {
     public let backendServices: [any Service]
     /// Named locks for single-runner work (Redis across hosts, else in-process).
     public let locks: any LockService
+    /// Where this process registers (Redis when configured, else the store).
+    public let nodeRegistry: any NodeRegistry
+    /// What the operator API checks tokens with; nil without a configured secret key
+    /// (a scheduler alone may run without one), and then the process runs no operator API.
+    public let operatorTokens: (any OperatorTokenAuthority)?
     /// The store's factory output (its health check for the scheduler's status endpoints).
     let storeBackend: StoreBackend
     /// Redis or in-process (its health checks).
@@ -65,12 +70,16 @@ public struct ChatRuntime: Sendable {
                 metrics: metrics.chat,
                 verifyCachedHistory: settings.verifyCachedHistory
             )
+            let configuredSecret = settings.secretKey.flatMap { $0.isEmpty ? nil : $0 }
+            var operatorTokens: (any OperatorTokenAuthority)?
+            if let configuredSecret { operatorTokens = await JWTOperatorTokens(secret: configuredSecret) }
             logger.info("backends connected", metadata: [
                 "store": "\(store.description)", "shared": "\(shared.description)", "events": "\(queue.description)",
             ])
             return ChatRuntime(
                 settings: settings, ports: ports, logger: logger, metrics: metrics,
                 backendServices: store.services + shared.services + queue.services, locks: shared.locks,
+                nodeRegistry: shared.nodeRegistry(store: store), operatorTokens: operatorTokens,
                 storeBackend: store, shared: shared, eventQueue: queue, backends: opened)
         }
     }
@@ -84,17 +93,32 @@ public struct ChatRuntime: Sendable {
         await backends.close()
     }
 
-    /// The services of the given roles, ready for a `ServiceGroup`.
+    /// The services of the given roles, ready for a `ServiceGroup`: the backends'
+    /// services, the node's registry heartbeat and operator API (`operatorServices`),
+    /// then the servers and their helpers.
     ///
-    /// - Parameter onListening: called with each server's role and bound port once it
-    ///   accepts connections.
+    /// - Parameters:
+    ///   - version: the binary's version, for the node's registry record.
+    ///   - onListening: called with each public server's role and bound port once it
+    ///     accepts connections.
     public func services(
-        for roles: Set<ServiceRole>, onListening: @escaping @Sendable (ServiceRole, Int) async -> Void = { _, _ in }
+        for roles: Set<ServiceRole>, version: String, onListening: @escaping @Sendable (ServiceRole, Int) async -> Void = { _, _ in }
     ) async -> [any Service] {
         var services: [any Service] = backendServices
         var sessionHubs: [any SessionEndingHub] = []
+        var adminRoutes: [any AdminRoutes] = []
         let logger = self.logger
         let metrics = self.metrics
+        let node = LocalNode(
+            roles: roles.map(\.rawValue), servers: Set(Self.servers(for: roles).map(\.rawValue)), operatorAPI: operatorTokens != nil,
+            version: version)
+        let heartbeat = NodeHeartbeat(node: node, registry: nodeRegistry, logger: logger)
+        // A server reports its port to the node record and to the caller.
+        let reportListening: @Sendable (ServiceRole, Int) async -> Void = { role, port in
+            node.listening(role.rawValue, port: port)
+            heartbeat.refreshNow()
+            await onListening(role, port)
+        }
         if roles.contains(.chat) {
             let chatSettings = settings.chatServer
             let chat = await ChatApplication.build(
@@ -102,10 +126,13 @@ public struct ChatRuntime: Sendable {
                 drainTimeout: settings.shutdownTimeout, logger: logger
             ) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
-                await onListening(.chat, port)
+                await reportListening(.chat, port)
             }
             services += chat.services
             sessionHubs.append(chat.hub)
+            let hub = chat.hub
+            node.addFigures { NodeFigures(connections: hub.totalConnections, rooms: hub.activeRooms) }
+            adminRoutes.append(RoomAdminRoutes(hub: hub))
             if eventQueue.usesBroker {
                 services.append(PendingEventRelay(
                     relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger, metrics: ports.metrics), interval: .seconds(5), logger: logger))
@@ -118,7 +145,7 @@ public struct ChatRuntime: Sendable {
                 drainTimeout: settings.shutdownTimeout, logger: logger
             ) { port in
                 logger.notice("notify service listening", metadata: ["host": "\(notifySettings.host)", "port": "\(port)"])
-                await onListening(.notify, port)
+                await reportListening(.notify, port)
             }
             let deliver = DeliverNotifications(store: ports.store, pusher: notify.hub, metrics: ports.metrics)
             if let consumer = eventQueue.consumer(logger: logger, metrics: ports.metrics, handler: { event, key in _ = try await deliver(event, eventKey: key) }) {
@@ -126,13 +153,15 @@ public struct ChatRuntime: Sendable {
             }
             services += notify.services
             sessionHubs.append(notify.hub)
+            let hub = notify.hub
+            node.addFigures { NodeFigures(connections: hub.totalConnections) }
         }
         if !sessionHubs.isEmpty {
             services.append(SessionEndWatcher(log: ports.store, hubs: sessionHubs, logger: logger))
         }
         if roles.contains(.scheduler) {
             services.append(TaskScheduler(tasks: schedulerTasks(), locks: locks, logger: logger, metrics: ports.metrics))
-            if !roles.contains(.chat) && !roles.contains(.notify) {
+            if Self.servers(for: roles) == [.scheduler] {
                 // Alone, the scheduler serves its own /healthz, /readyz and /metrics.
                 let host = settings.schedulerHost
                 services.append(StatusApplication.build(
@@ -141,10 +170,13 @@ public struct ChatRuntime: Sendable {
                     renderMetrics: { metrics.render() }, logger: logger
                 ) { port in
                     logger.notice("scheduler status listening", metadata: ["host": "\(host)", "port": "\(port)"])
-                    await onListening(.scheduler, port)
+                    await reportListening(.scheduler, port)
                 })
             }
         }
+        // Right after the backends' services: shut down after the servers, so the node
+        // stays registered and answers its operator API while it drains.
+        services.insert(contentsOf: operatorServices(node: node, heartbeat: heartbeat, routes: adminRoutes), at: backendServices.count)
         return services
     }
 

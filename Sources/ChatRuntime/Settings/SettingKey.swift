@@ -115,11 +115,16 @@ public struct SettingKey: Sendable, Hashable {
         help: "how long a failed login counts against its username and address")
     public static let tokenTTLSeconds = SettingKey("auth.token_ttl_seconds", .int, default: .int(Int(JWTTokenAuthority.goTokenLifetime.components.seconds)),
         help: "lifetime of issued tokens in seconds (the Go service: 12 hours)")
+    public static let adminHost = SettingKey("admin.host", .string, default: .string("127.0.0.1"),
+        help: "address of each serving process's operator API (chatctl's only, with operator tokens); loopback: reachable from the same host, a private address: from others")
+    public static let adminPort = SettingKey("admin.port", .int, default: .int(0),
+        help: "port of the operator API; 0 picks a free one (each process registers the port it got, where chatctl finds it)")
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, webClient, notifyHost, notifyPort, notifyPublicURL, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, cacheVerifyHistory, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
         resumeLimit, connectionsPerUser, roomsPerUser, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
+        adminHost, adminPort,
     ]
 }

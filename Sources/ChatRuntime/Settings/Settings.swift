@@ -147,6 +147,11 @@ public struct Settings: Sendable {
 
     public var tokenLifetime: Duration { .seconds(integer(.tokenTTLSeconds)) }
 
+    /// `admin.host`: where each serving process's operator API listens.
+    public var adminHost: String { text(.adminHost) }
+    /// `admin.port` (0: a free port, registered in the node registry).
+    public var adminPort: Int { integer(.adminPort) }
+
     public var logFormat: LogFormat { choice(.logFormat) { LogFormat(rawValue: $0) } }
     public var shutdownTimeout: Duration { .seconds(integer(.shutdownTimeoutSeconds)) }
 
@@ -162,6 +167,12 @@ public struct Settings: Sendable {
         }
         if !(1...65535).contains(notifyPort) && notifyPort != 0 {
             throw SettingsError(key: SettingKey.notifyPort.key, message: "\(notifyPort) (from \(origin(.notifyPort))) is not a port number")
+        }
+        if !(0...65535).contains(adminPort) {
+            throw SettingsError(key: SettingKey.adminPort.key, message: "\(adminPort) (from \(origin(.adminPort))) is not a port number (0: a free one)")
+        }
+        if adminHost.trimmingCharacters(in: .whitespaces).isEmpty {
+            throw SettingsError(key: SettingKey.adminHost.key, message: "must not be empty (127.0.0.1 keeps the operator API on this host)")
         }
         for setting in [SettingKey.archiveEvery, .archiveOlderThan, .reportEvery] {
             if let text = string(setting) {

@@ -20,6 +20,13 @@ struct HealthController {
     }
 
     func readiness(logger: Logger) async throws -> EditedResponse<Readiness> {
+        let body = await report(logger: logger)
+        return EditedResponse(status: body.failing.isEmpty ? .ok : .serviceUnavailable, response: body)
+    }
+
+    /// Probes every check at once (what `/readyz` answers, and the operator API's
+    /// `/admin/node`); logs each failing one.
+    func report(logger: Logger) async -> Readiness {
         let outcomes = await withTaskGroup(of: (String, String?).self) { group in
             for check in checks {
                 group.addTask {
@@ -37,10 +44,9 @@ struct HealthController {
         }
         let failing = outcomes.filter { $0.1 != nil }.map(\.0).sorted()
         for (name, problem) in outcomes { if let problem { logger.warning("not ready", metadata: ["backend": "\(name)", "error": "\(problem)"]) } }
-        let body = Readiness(
+        return Readiness(
             status: failing.isEmpty ? "ready" : "unavailable",
             checks: Dictionary(uniqueKeysWithValues: outcomes.map { ($0.0, $0.1 == nil ? "ok" : "unavailable") }),
             failing: failing)
-        return EditedResponse(status: failing.isEmpty ? .ok : .serviceUnavailable, response: body)
     }
 }

@@ -58,6 +58,16 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
         state.withLock { $0.rooms.values.reduce(0) { $0 + $1.count } }
     }
 
+    /// Sockets connected on this node, by room (rooms with at least one).
+    public func connectedCounts() -> [ObjectID: Int] {
+        state.withLock { state in state.rooms.mapValues(\.count).filter { $0.value > 0 } }
+    }
+
+    /// Rooms with at least one socket on this node.
+    public var activeRooms: Int {
+        state.withLock { $0.rooms.count }
+    }
+
     /// Refuses new sockets and tells every open one to go away; returns how many were open.
     @discardableResult
     public func drain() -> Int {

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+/// `chatctl nodes …`: the serving processes that are up, as the node registry knows them.
+struct NodesCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "nodes",
+        abstract: "The running chatctl services (nodes): where they listen, their figures and health.",
+        subcommands: [NodesList.self]
+    )
+}

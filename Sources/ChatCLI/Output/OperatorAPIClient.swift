@@ -1,0 +1,71 @@
+import ChatClient
+import ChatCore
+import ChatRuntime
+import Foundation
+
+/// Calls to the operator API of registered nodes (at the address each node recorded),
+/// each with a fresh operator token signed with the configured secret. The one place a
+/// command talks to a node's operator API.
+struct OperatorAPIClient: Sendable {
+    /// How long one call may take: a node that does not answer within it counts as unreachable.
+    static let timeout: Duration = .seconds(3)
+
+    let tokens: any OperatorTokenAuthority
+    /// Who asks (`user@host`), named in the token for the node's log.
+    let subject: String
+
+    /// - Throws: `RuntimeError` when no secret key is configured.
+    static func make(_ settings: Settings) async throws -> OperatorAPIClient {
+        let user = ProcessInfo.processInfo.environment["USER"] ?? "chatctl"
+        return OperatorAPIClient(tokens: try await TokenTools.operatorTokens(settings), subject: "\(user)@\(LocalNode.hostName())")
+    }
+
+    /// Why a node's answer could not be had.
+    enum Failure: Error, Sendable, CustomStringConvertible {
+        /// The node's record names no operator API (it has no secret key to check tokens).
+        case noOperatorAPI
+        /// Nothing answered at the recorded address in time.
+        case unreachable(String)
+        /// The node answered with another status than 200 (401: the token was refused).
+        case refused(status: Int, message: String)
+        /// The answer was not what the operator API sends.
+        case unusable(String)
+
+        var description: String {
+            switch self {
+            case .noOperatorAPI: "runs no operator API (no secret key configured on it)"
+            case .unreachable(let detail): "does not answer: \(detail)"
+            case .refused(401, let message): "answered 401: \(message) (is SECRET_KEY the node's?)"
+            case .refused(let status, let message): "answered \(status): \(message)"
+            case .unusable(let detail): "answered something unexpected: \(detail)"
+            }
+        }
+    }
+
+    /// `GET path` on `node`'s operator API, its JSON answer decoded as `T`.
+    func get<T: Decodable>(_ path: String, from node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        guard let admin = node.admin else { throw Failure.noOperatorAPI }
+        let token: String
+        do {
+            token = try await tokens.issue(subject: subject)
+        } catch {
+            throw Failure.unusable("cannot sign an operator token: \(error)")
+        }
+        let response: ChatHTTPClient.Response
+        do {
+            response = try await ChatHTTPClient(host: admin.host, port: admin.port, timeout: Self.timeout).send(.GET, path, token: token)
+        } catch {
+            throw Failure.unreachable("\(admin): \(error)")
+        }
+        guard response.status == 200 else {
+            let body = response.object
+            let message = (body["message"] as? String) ?? (body["error"] as? String) ?? response.text
+            throw Failure.refused(status: response.status, message: String(message.prefix(200)))
+        }
+        do {
+            return try JSONDecoder().decode(T.self, from: Data(response.body))
+        } catch {
+            throw Failure.unusable("GET \(path): \(error)")
+        }
+    }
+}

@@ -1,0 +1,33 @@
+import ChatCore
+import ChatServer
+import Logging
+import ServiceLifecycle
+
+extension ChatRuntime {
+    /// The public servers a process of these roles runs: chat and notify, or the
+    /// scheduler's status endpoints when it runs alone (within `serve all` it has none).
+    public static func servers(for roles: Set<ServiceRole>) -> Set<ServiceRole> {
+        roles == [.scheduler] ? [.scheduler] : roles.intersection([.chat, .notify])
+    }
+
+    /// The node's registry heartbeat and, with a configured secret key, its operator API
+    /// on `admin.host`/`admin.port` with `routes` (the node's own first), in `ServiceGroup`
+    /// order: the heartbeat first, so it deregisters last.
+    func operatorServices(node: LocalNode, heartbeat: NodeHeartbeat, routes: [any AdminRoutes]) -> [any Service] {
+        guard let operatorTokens else {
+            logger.notice("no secret key configured: this process runs no operator API (chatctl nodes list shows it without health)")
+            return [heartbeat]
+        }
+        let logger = self.logger
+        let host = settings.adminHost
+        let allRoutes: [any AdminRoutes] = [NodeAdminRoutes(node: node, checks: [storeBackend.healthCheck] + sharedHealthChecks)] + routes
+        let api = AdminApplication.build(
+            host: host, port: settings.adminPort, routes: allRoutes, tokens: operatorTokens, logger: logger
+        ) { port in
+            logger.notice("operator API listening", metadata: ["host": "\(host)", "port": "\(port)"])
+            node.operatorAPIListening(host: host, port: port)
+            heartbeat.refreshNow()
+        }
+        return [heartbeat, api]
+    }
+}
