@@ -39,3 +39,28 @@ public struct LogCursor: Sendable {
         handled = handled.filter { $0.value >= forgetBefore }
     }
 }
+
+extension LogCursor {
+    /// Follows a log kept in the store until graceful shutdown: every `interval` it reads
+    /// the entries from the cursor on (`read`) and runs `act` once for each entry not acted
+    /// on yet; a failed read is reported to `readFailed` and retried at the next poll.
+    public static func follow<Entry>(
+        every interval: Duration, lookback: TimeInterval,
+        read: (Date) async throws -> [Entry], id: (Entry) -> ObjectID, at: (Entry) -> Date,
+        readFailed: (any Error) -> Void, act: (Entry) async -> Void
+    ) async {
+        var cursor = LogCursor(lookback: lookback)
+        await Periodic.run(every: interval) {
+            let pollStarted = Date()
+            let entries: [Entry]
+            do {
+                entries = try await read(cursor.readFrom)
+            } catch {
+                readFailed(error)
+                return
+            }
+            for entry in cursor.fresh(entries, id: id, at: at) { await act(entry) }
+            cursor.advance(to: pollStarted)
+        }
+    }
+}

@@ -32,26 +32,17 @@ public struct ModerationWatcher: Service {
     }
 
     public func run() async throws {
-        var cursor = LogCursor(lookback: lookback)
-        await Periodic.run(every: interval) {
-            let pollStarted = Date()
-            let notices: [ModerationNotice]
-            do {
-                notices = try await log.moderationNotices(since: cursor.readFrom)
-            } catch {
-                logger.warning("could not read moderation notices; retrying", metadata: ["error": "\(error)"])
-                return
-            }
-            for notice in cursor.fresh(notices, id: { $0.id }, at: { $0.at }) {
-                // The cache first: a client that rejoins on the frame reads the store.
-                await cache.invalidate(room: notice.roomID, name: notice.roomName)
-                let told = hub.moderate(notice)
-                logger.info(
-                    "moderation notice", metadata: [
-                        "kind": "\(notice.kind.rawValue)", "room": "\(notice.roomName)", "messages": "\(notice.messageIDs.count)", "sockets": "\(told)",
-                    ])
-            }
-            cursor.advance(to: pollStarted)
+        await LogCursor.follow(
+            every: interval, lookback: lookback, read: { try await log.moderationNotices(since: $0) }, id: { $0.id }, at: { $0.at },
+            readFailed: { logger.warning("could not read moderation notices; retrying", metadata: ["error": "\($0)"]) }
+        ) { notice in
+            // The cache first: a client that rejoins on the frame reads the store.
+            await cache.invalidate(room: notice.roomID, name: notice.roomName)
+            let told = hub.moderate(notice)
+            logger.info(
+                "moderation notice", metadata: [
+                    "kind": "\(notice.kind.rawValue)", "room": "\(notice.roomName)", "messages": "\(notice.messageIDs.count)", "sockets": "\(told)",
+                ])
         }
     }
 }

@@ -25,23 +25,14 @@ public struct SessionEndWatcher: Service {
     }
 
     public func run() async throws {
-        var cursor = LogCursor(lookback: lookback)
-        await Periodic.run(every: interval) {
-            let pollStarted = Date()
-            let ends: [SessionEnd]
-            do {
-                ends = try await log.sessionEnds(since: cursor.readFrom)
-            } catch {
-                logger.warning("could not read session ends; retrying", metadata: ["error": "\(error)"])
-                return
+        await LogCursor.follow(
+            every: interval, lookback: lookback, read: { try await log.sessionEnds(since: $0) }, id: { $0.id }, at: { $0.at },
+            readFailed: { logger.warning("could not read session ends; retrying", metadata: ["error": "\($0)"]) }
+        ) { end in
+            let closed = hubs.reduce(0) { $0 + $1.endSessions(ofUser: end.userID, reason: end.reason) }
+            if closed > 0 {
+                logger.notice("closed sockets of ended session", metadata: ["user_id": "\(end.userID)", "reason": "\(end.reason)", "sockets": "\(closed)"])
             }
-            for end in cursor.fresh(ends, id: { $0.id }, at: { $0.at }) {
-                let closed = hubs.reduce(0) { $0 + $1.endSessions(ofUser: end.userID, reason: end.reason) }
-                if closed > 0 {
-                    logger.notice("closed sockets of ended session", metadata: ["user_id": "\(end.userID)", "reason": "\(end.reason)", "sockets": "\(closed)"])
-                }
-            }
-            cursor.advance(to: pollStarted)
         }
     }
 }
