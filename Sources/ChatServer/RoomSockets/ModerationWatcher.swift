@@ -68,7 +68,7 @@ public struct ModerationWatcher: Service {
     private func reloadRules(_ notice: ModerationNotice) async {
         do {
             try await rules.refresh(roomID: notice.roomID)
-            logger.info("room rules reloaded", metadata: ["room": "\(notice.roomName)"])
+            logger.info("room rules changed; this node applies them", metadata: ["room": "\(notice.roomName)"])
         } catch {
             logger.warning("could not reload the room's rules; its next post loads them", metadata: ["room": "\(notice.roomName)", "error": "\(error)"])
         }
