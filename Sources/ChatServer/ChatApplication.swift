@@ -67,7 +67,7 @@ public enum ChatApplication {
             router: router, settings: settings, decide: sockets.decide, serverName: "chatctl", logger: logger,
             onServerRunning: onServerRunning)
         return ChatService(
-            application: application, hub: hub, moderation: ModerationWatcher(log: store, hub: hub, cache: ports.cache, logger: logger),
+            application: application, hub: hub, moderation: ModerationWatcher(log: store, hub: hub, cache: ports.cache, rules: ports.roomRules, logger: logger),
             drain: WebSocketDrain(hub: hub, timeout: drainTimeout, logger: logger))
     }
 }

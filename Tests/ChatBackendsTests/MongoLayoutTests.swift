@@ -96,4 +96,37 @@ struct MongoLayoutTests {
         await f.store.close()
         await f.raw.close()
     }
+
+    @Test("room rules and a ban sit beside the Go fields of rooms and clients, with the Go types; cleared, the rules read as none")
+    func rulesAndBansStayGoReadable() async throws {
+        let f = try await fixture()
+        let user = User(username: "kim", email: "kim@example.com", passwordHash: "$2a$10$x")
+        try await f.store.insertUser(user)
+        let room = Room(name: "ruled", members: [user.id])
+        try await f.store.insertRoom(room)
+        _ = try await f.store.changeRoomRules(.init(readOnly: true, slowModeSeconds: 10, addModerators: [user.id], topic: .set("news")), roomID: room.id)
+        let ban = Ban(until: Date().addingTimeInterval(3600), reason: "spam", by: "root@ops1")
+        #expect(try await f.store.setBan(ban, forUser: user.id))
+
+        let storedRoom = try #require(try await f.raw.collection("rooms", database: f.database).findOne([:]))
+        #expect(Array(storedRoom.keys.prefix(4)) == ["_id", "name", "members", "created_at"])
+        #expect(storedRoom.array("members") == [oid(user.id)] && storedRoom.dateMilliseconds("created_at") != nil)
+        #expect(storedRoom.bool("read_only") == true && storedRoom.int("slow_mode_seconds") == 10 && storedRoom.string("topic") == "news")
+        #expect(storedRoom.array("moderators") == [oid(user.id)])
+        let client = try #require(try await f.raw.collection("clients", database: f.database).findOne([:]))
+        #expect(Array(client.keys.prefix(5)) == ["_id", "username", "email", "password_hash", "created_at"])
+        #expect(client.dateMilliseconds("banned_at") == ban.at.millisecondsSince1970 && client.string("ban_reason") == "spam")
+        #expect(client.dateMilliseconds("banned_until") == ban.until?.millisecondsSince1970 && client.string("banned_by") == "root@ops1")
+
+        let cleared = try await f.store.changeRoomRules(
+            .init(readOnly: false, slowModeSeconds: 0, removeModerators: [user.id], topic: .clear), roomID: room.id)
+        #expect(cleared?.rules == RoomRules())
+        #expect(try await f.store.setBan(nil, forUser: user.id))
+        let plain = try #require(try await f.raw.collection("clients", database: f.database).findOne([:]))
+        #expect(plain.keys == ["_id", "username", "email", "password_hash", "created_at"], "no ban: the document as the Go service wrote it")
+        let plainRoom = try #require(try await f.raw.collection("rooms", database: f.database).findOne([:]))
+        #expect(plainRoom["read_only"] == nil && plainRoom["slow_mode_seconds"] == nil && plainRoom["topic"] == nil)
+        await f.store.close()
+        await f.raw.close()
+    }
 }

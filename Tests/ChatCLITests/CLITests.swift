@@ -124,7 +124,7 @@ struct DatabaseCLITests {
         #expect((report["indexes"] as? [Any])?.isEmpty == true)
     }
 
-    /// The layout's thirteen indexes, by collection (the Go collections', then chatctl's own).
+    /// The layout's fifteen indexes, by collection (the Go collections', then chatctl's own).
     static let layoutIndexes: [String: [String]] = [
         "clients": ["email_unique", "username_unique"],
         "rooms": ["members", "name_unique"],
@@ -135,9 +135,10 @@ struct DatabaseCLITests {
         "chatctl_pending_events": ["since"],
         "chatctl_moderation_notices": ["at"],
         "chatctl_audit_log": ["at"],
+        "chatctl_room_mutes": ["room_id", "user_id"],
     ]
 
-    @Test("ensure-indexes on MongoDB creates the layout's thirteen indexes (the server lists them), twice without harm",
+    @Test("ensure-indexes on MongoDB creates the layout's fifteen indexes (the server lists them), twice without harm",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func mongo() async throws {
         let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
@@ -150,7 +151,7 @@ struct DatabaseCLITests {
             let names = (report["indexes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(names == [
                 "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
-                "receiver_seen_timestamp", "at", "at_ttl", "since", "at", "at",
+                "receiver_seen_timestamp", "at", "at_ttl", "since", "at", "at", "room_id", "user_id",
             ])
             // The report echoes the code's own list; what counts is what the server has.
             #expect(try await Self.storedIndexes(uri: uri, database: database) == Self.layoutIndexes)

@@ -63,6 +63,12 @@ public actor FailingMessageStore: ChatStore {
     public func moderationNotices(since: Date) async throws -> [ModerationNotice] { try await base.moderationNotices(since: since) }
     public func recordAudit(_ record: AuditRecord) async throws { try await base.recordAudit(record) }
     public func auditRecords(_ query: AuditQuery) async throws -> [AuditRecord] { try await base.auditRecords(query) }
+    public func changeRoomRules(_ change: RoomRules.Change, roomID: ObjectID) async throws -> Room? { try await base.changeRoomRules(change, roomID: roomID) }
+    public func muteUser(_ mute: RoomMute) async throws { try await base.muteUser(mute) }
+    public func unmuteUser(_ userID: ObjectID, inRoom roomID: ObjectID) async throws -> Bool { try await base.unmuteUser(userID, inRoom: roomID) }
+    public func mutes(inRoom roomID: ObjectID, at now: Date) async throws -> [RoomMute] { try await base.mutes(inRoom: roomID, at: now) }
+    public func mutes(ofUser userID: ObjectID, at now: Date) async throws -> [RoomMute] { try await base.mutes(ofUser: userID, at: now) }
+    public func setBan(_ ban: Ban?, forUser id: ObjectID) async throws -> Bool { try await base.setBan(ban, forUser: id) }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

@@ -46,6 +46,7 @@ extension MongoChatStore {
             _ = try await collection(MongoLayout.rooms).update(
                 ["members": MongoLayout.value(id)], ["$pull": ["members": MongoLayout.value(id)]], many: true)
             _ = try await collection(MongoLayout.notifications).delete(["receiver_id": MongoLayout.value(id)], many: true)
+            _ = try await collection(Self.roomMutes).delete(["user_id": MongoLayout.value(id)], many: true)
             return deleted
         }
     }
@@ -62,8 +63,13 @@ extension MongoChatStore {
         try await mongo { try await collection(MongoLayout.rooms).countDocuments(["members": MongoLayout.value(userID)]) }
     }
 
+    /// The room's mutes go with it.
     public func deleteRoom(id: ObjectID) async throws -> Bool {
-        try await mongo { try await collection(MongoLayout.rooms).delete(["_id": MongoLayout.value(id)]).deleted == 1 }
+        try await mongo {
+            let deleted = try await collection(MongoLayout.rooms).delete(["_id": MongoLayout.value(id)]).deleted == 1
+            _ = try await collection(Self.roomMutes).delete(["room_id": MongoLayout.value(id)], many: true)
+            return deleted
+        }
     }
 
     // MARK: Session ends

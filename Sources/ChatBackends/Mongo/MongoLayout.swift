@@ -28,13 +28,17 @@ enum MongoLayout {
 
     // MARK: clients {_id, username, email, password_hash, created_at}
 
-    /// `disabled` (chatctl's own field) only when true: the Go layout is unchanged otherwise.
+    /// `disabled` and a ban (chatctl's own fields) only when there is one: the Go layout
+    /// is unchanged otherwise.
     static func document(_ user: User) -> BSONDocument {
         var document: BSONDocument = [
             "_id": value(user.id), "username": .string(user.username), "email": .string(user.email),
             "password_hash": .string(user.passwordHash), "created_at": value(user.createdAt),
         ]
         if user.disabled { document["disabled"] = .bool(true) }
+        if let ban = user.ban {
+            for (key, field) in banFields(ban).fields { document[key] = field }
+        }
         return document
     }
 
@@ -42,22 +46,69 @@ enum MongoLayout {
         User(
             id: try id(document, "_id"), username: document.string("username") ?? "", email: document.string("email") ?? "",
             passwordHash: document.string("password_hash") ?? "", createdAt: date(document, "created_at"),
-            disabled: document.bool("disabled") ?? false)
+            disabled: document.bool("disabled") ?? false, ban: ban(document))
+    }
+
+    /// The ban's fields of `clients`: `banned_at`, `banned_by`, and `banned_until` and
+    /// `ban_reason` when there is one.
+    static let banKeys = ["banned_at", "banned_until", "ban_reason", "banned_by"]
+
+    static func banFields(_ ban: Ban) -> BSONDocument {
+        var fields: BSONDocument = ["banned_at": value(ban.at), "banned_by": .string(ban.by)]
+        if let until = ban.until { fields["banned_until"] = value(until) }
+        if let reason = ban.reason { fields["ban_reason"] = .string(reason) }
+        return fields
+    }
+
+    /// A user's ban, nil when it has no `banned_at`.
+    static func ban(_ document: BSONDocument) -> Ban? {
+        guard let at = document.dateMilliseconds("banned_at") else { return nil }
+        return Ban(
+            at: Date(millisecondsSince1970: at), until: document.dateMilliseconds("banned_until").map { Date(millisecondsSince1970: $0) },
+            reason: document.string("ban_reason"), by: document.string("banned_by") ?? "")
     }
 
     // MARK: rooms {_id, name, members[ObjectId], created_at}
 
+    /// The Go fields, plus the rules that are set (`ruleFields`).
     static func document(_ room: Room) -> BSONDocument {
-        ["_id": value(room.id), "name": .string(room.name), "members": .array(room.members.map(value)),
-         "created_at": value(room.createdAt)]
+        var document: BSONDocument = [
+            "_id": value(room.id), "name": .string(room.name), "members": .array(room.members.map(value)),
+            "created_at": value(room.createdAt),
+        ]
+        for (key, field) in ruleFields(room.rules).fields { document[key] = field }
+        return document
     }
 
     static func room(_ document: BSONDocument) throws -> Room {
-        let members = (document.array("members") ?? []).compactMap { member -> ObjectID? in
-            if case .objectID(let raw) = member { return ObjectID(bytes: raw.bytes) }
+        Room(
+            id: try id(document, "_id"), name: document.string("name") ?? "", members: objectIDs(document.array("members")),
+            createdAt: date(document, "created_at"), rules: rules(document))
+    }
+
+    /// ObjectIds of an array field (other values skipped).
+    static func objectIDs(_ array: [BSONValue]?) -> [ObjectID] {
+        (array ?? []).compactMap { element -> ObjectID? in
+            if case .objectID(let raw) = element { return ObjectID(bytes: raw.bytes) }
             return nil
         }
-        return Room(id: try id(document, "_id"), name: document.string("name") ?? "", members: members, createdAt: date(document, "created_at"))
+    }
+
+    /// chatctl's rule fields of `rooms`, each only when set (a room as the Go service
+    /// creates it has none): `read_only: true`, `slow_mode_seconds`, `moderators`, `topic`.
+    static func ruleFields(_ rules: RoomRules) -> BSONDocument {
+        var fields: BSONDocument = [:]
+        if rules.readOnly { fields["read_only"] = .bool(true) }
+        if rules.slowModeSeconds > 0 { fields["slow_mode_seconds"] = .int64(Int64(rules.slowModeSeconds)) }
+        if !rules.moderators.isEmpty { fields["moderators"] = .array(rules.moderators.map(value)) }
+        if let topic = rules.topic { fields["topic"] = .string(topic) }
+        return fields
+    }
+
+    static func rules(_ document: BSONDocument) -> RoomRules {
+        RoomRules(
+            readOnly: document.bool("read_only") ?? false, slowModeSeconds: document.int("slow_mode_seconds") ?? 0,
+            moderators: objectIDs(document.array("moderators")), topic: document.string("topic"))
     }
 
     // MARK: messages {_id, content, sender_id, room_id, timestamp}
@@ -141,5 +192,7 @@ enum MongoLayout {
         (MongoChatStore.pendingEventsCollection, .init(keys: ["since": 1], name: "since")),
         (MongoChatStore.moderationNotices, .init(keys: ["at": 1], name: "at")),
         (MongoChatStore.auditLog, .init(keys: ["at": 1], name: "at")),
+        (MongoChatStore.roomMutes, .init(keys: ["room_id": 1], name: "room_id")),
+        (MongoChatStore.roomMutes, .init(keys: ["user_id": 1], name: "user_id")),
     ]
 }

@@ -37,6 +37,7 @@ extension SQLiteChatStore {
             try db.execute(sql: "DELETE FROM clients WHERE id = ?", arguments: [id.hex])
             let deleted = db.changesCount == 1
             try db.execute(sql: "DELETE FROM room_members WHERE user_id = ?", arguments: [id.hex])
+            try db.execute(sql: "DELETE FROM room_mutes WHERE user_id = ?", arguments: [id.hex])
             try db.execute(sql: "DELETE FROM notifications WHERE receiver_id = ?", arguments: [id.hex])
             return deleted
         }
@@ -55,7 +56,7 @@ extension SQLiteChatStore {
         }
     }
 
-    /// Members go with the room (ON DELETE CASCADE).
+    /// Members and mutes go with the room (ON DELETE CASCADE).
     public func deleteRoom(id: ObjectID) async throws -> Bool {
         try await pool.write { db in
             try db.execute(sql: "DELETE FROM rooms WHERE id = ?", arguments: [id.hex])

@@ -144,8 +144,11 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
         do {
             try await pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO rooms (id, name, created_at) VALUES (?, ?, ?)",
-                    arguments: [room.id.hex, room.name, room.createdAt.millisecondsSince1970])
+                    sql: "INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    arguments: [
+                        room.id.hex, room.name, room.createdAt.millisecondsSince1970, room.rules.readOnly, room.rules.slowModeSeconds,
+                        room.rules.topic, Self.moderatorsColumn(room.rules.moderators),
+                    ])
                 for (position, member) in room.members.enumerated() {
                     try db.execute(
                         sql: "INSERT OR IGNORE INTO room_members (room_id, user_id, position) VALUES (?, ?, ?)",
@@ -362,10 +365,20 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
     static func user(from row: Row) throws -> User {
         User(
             id: try id(row, "id"), username: row["username"], email: row["email"], passwordHash: row["password_hash"],
-            createdAt: Date(millisecondsSince1970: row["created_at"]), disabled: row["disabled"] ?? false)
+            createdAt: Date(millisecondsSince1970: row["created_at"]), disabled: row["disabled"] ?? false, ban: ban(from: row))
     }
 
-    private static func room(from row: Row, db: Database) throws -> Room {
+    /// The ban columns of `clients` (migration v17); nil for a user never banned.
+    static func ban(from row: Row) -> Ban? {
+        let at: Int64? = row["banned_at"]
+        guard let at else { return nil }
+        let until: Int64? = row["banned_until"]
+        return Ban(
+            at: Date(millisecondsSince1970: at), until: until.map { Date(millisecondsSince1970: $0) }, reason: row["ban_reason"],
+            by: row["banned_by"] ?? "")
+    }
+
+    static func room(from row: Row, db: Database) throws -> Room {
         let roomID: String = row["id"]
         let members = try String.fetchAll(
             db, sql: "SELECT user_id FROM room_members WHERE room_id = ? ORDER BY position", arguments: [roomID]
@@ -374,7 +387,22 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
     }
 
     private static func room(from row: Row, members: [ObjectID]) throws -> Room {
-        Room(id: try id(row, "id"), name: row["name"], members: members, createdAt: Date(millisecondsSince1970: row["created_at"]))
+        Room(
+            id: try id(row, "id"), name: row["name"], members: members, createdAt: Date(millisecondsSince1970: row["created_at"]),
+            rules: rules(from: row))
+    }
+
+    /// The rule columns of `rooms` (migration v15).
+    static func rules(from row: Row) -> RoomRules {
+        let moderators: String = row["moderators"] ?? ""
+        return RoomRules(
+            readOnly: row["read_only"] ?? false, slowModeSeconds: row["slow_mode_seconds"] ?? 0,
+            moderators: moderators.split(separator: " ").compactMap { ObjectID(hex: $0) }, topic: row["topic"])
+    }
+
+    /// Moderators as `rooms.moderators` holds them: hex ids separated by spaces.
+    static func moderatorsColumn(_ moderators: [ObjectID]) -> String {
+        moderators.map(\.hex).joined(separator: " ")
     }
 
     static func message(from row: Row) throws -> Message {

@@ -186,6 +186,42 @@ enum SQLiteSchema {
             // The node registry without Redis (`chatctl nodes list`): a record's JSON per node.
             try db.execute(sql: "CREATE TABLE nodes (id TEXT PRIMARY KEY NOT NULL, record TEXT NOT NULL, expires_at INTEGER NOT NULL)")
         }
+        migrator.registerMigration("v15-room-rules") { db in
+            // `chatctl rooms set`: read-only, slow mode (seconds, 0 = off), the topic (NULL for
+            // none) and the moderators (hex ids separated by spaces, in the order added).
+            try db.execute(sql: """
+                ALTER TABLE rooms ADD COLUMN read_only INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE rooms ADD COLUMN slow_mode_seconds INTEGER NOT NULL DEFAULT 0;
+                ALTER TABLE rooms ADD COLUMN topic TEXT;
+                ALTER TABLE rooms ADD COLUMN moderators TEXT NOT NULL DEFAULT '';
+                """)
+        }
+        migrator.registerMigration("v16-room-mutes") { db in
+            // `chatctl rooms mute`: one row per muted user and room; `until` NULL for a mute
+            // that holds until lifted. Read per room by each chat node, per user by `users show`.
+            try db.execute(sql: """
+                CREATE TABLE room_mutes (
+                    room_id TEXT NOT NULL REFERENCES rooms(id) ON DELETE CASCADE,
+                    user_id TEXT NOT NULL,
+                    until INTEGER,
+                    reason TEXT,
+                    muted_by TEXT NOT NULL,
+                    at INTEGER NOT NULL,
+                    PRIMARY KEY (room_id, user_id)
+                ) WITHOUT ROWID;
+                CREATE INDEX room_mutes_user ON room_mutes(user_id);
+                """)
+        }
+        migrator.registerMigration("v17-bans") { db in
+            // `chatctl users ban`: the latest ban (NULL when never banned; an ended one keeps
+            // `banned_at`, which keeps the tokens issued before it refused).
+            try db.execute(sql: """
+                ALTER TABLE clients ADD COLUMN banned_at INTEGER;
+                ALTER TABLE clients ADD COLUMN banned_until INTEGER;
+                ALTER TABLE clients ADD COLUMN ban_reason TEXT;
+                ALTER TABLE clients ADD COLUMN banned_by TEXT;
+                """)
+        }
         return migrator
     }
 }

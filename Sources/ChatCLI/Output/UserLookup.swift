@@ -16,6 +16,10 @@ enum UserLookup {
         var email: String
         var createdAt: String
         var disabled: Bool
+        /// `active`, `disabled` or `banned`, now.
+        var status: String
+        /// The latest ban, also one that ended (absent when never banned).
+        var ban: RestrictionText.BanRow?
 
         init(_ user: User) {
             id = user.id.hex
@@ -23,6 +27,8 @@ enum UserLookup {
             email = user.email
             createdAt = RFC3339.string(from: user.createdAt)
             disabled = user.disabled
+            status = RestrictionText.status(user)
+            ban = user.ban.map { RestrictionText.BanRow($0) }
         }
     }
 }

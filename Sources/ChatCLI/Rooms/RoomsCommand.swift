@@ -4,7 +4,10 @@ import ArgumentParser
 struct RoomsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rooms",
-        abstract: "List, inspect, create and delete rooms; manage their members.",
-        subcommands: [RoomsList.self, RoomsShow.self, RoomsCreate.self, RoomsMembers.self, RoomsAddMember.self, RoomsRemoveMember.self, RoomsDelete.self]
+        abstract: "List, inspect, create and delete rooms; manage their members, rules and mutes.",
+        subcommands: [
+            RoomsList.self, RoomsShow.self, RoomsCreate.self, RoomsMembers.self, RoomsAddMember.self, RoomsRemoveMember.self, RoomsSet.self,
+            RoomsMute.self, RoomsUnmute.self, RoomsDelete.self,
+        ]
     )
 }

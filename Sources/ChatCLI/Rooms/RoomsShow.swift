@@ -1,10 +1,12 @@
 import ArgumentParser
 import ChatCore
 import ChatRuntime
+import Foundation
 
 /// `chatctl rooms show ROOM [--json]`.
 struct RoomsShow: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "show", abstract: "One room: counts, last activity and its members by name.")
+    static let configuration = CommandConfiguration(
+        commandName: "show", abstract: "One room: counts, last activity, its members by name, its rules and the mutes that hold.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -16,6 +18,9 @@ struct RoomsShow: AsyncParsableCommand {
     struct Output: Encodable {
         var room: RoomsList.Row
         var members: [Member]
+        var rules: RestrictionText.Rules
+        /// The mutes that hold now, oldest first.
+        var mutes: [RestrictionText.Mute]
 
         struct Member: Encodable {
             var id: String
@@ -28,7 +33,14 @@ struct RoomsShow: AsyncParsableCommand {
             guard let found = try await session.backends.store.room(named: room) else { throw RuntimeError("room '\(room)' does not exist") }
             var members: [Output.Member] = []
             for id in found.members { members.append(.init(id: id.hex, username: try await session.backends.store.user(id: id)?.username)) }
-            let output = Output(room: try await RoomsList.row(found, store: session.backends.store), members: members)
+            let store = session.backends.store
+            var mutes: [RestrictionText.Mute] = []
+            for mute in try await store.mutes(inRoom: found.id, at: Date()) {
+                mutes.append(RestrictionText.Mute(mute, room: found.name, user: try await store.user(id: mute.userID)?.username))
+            }
+            let output = Output(
+                room: try await RoomsList.row(found, store: store), members: members, rules: try await RestrictionText.Rules.make(found.rules, in: store),
+                mutes: mutes)
             if format.json {
                 try OutputJSON.print(output)
                 return
@@ -37,6 +49,9 @@ struct RoomsShow: AsyncParsableCommand {
             print("room \(row.name) (\(row.id))")
             print("  messages \(row.messages), archived \(row.archived), last activity \(row.lastActivity ?? "never")")
             print("  members (\(members.count)): \(members.map { $0.username ?? "unknown user \($0.id)" }.joined(separator: ", "))")
+            print("  rules: \(output.rules.summary)")
+            if let topic = output.rules.topic { print("  topic: \(topic)") }
+            print("  muted (\(mutes.count)): \(mutes.isEmpty ? "none" : mutes.map { $0.shown(naming: $0.user ?? "unknown user \($0.userId)") }.joined(separator: "; "))")
         }
     }
 }

@@ -4,16 +4,19 @@ import ArgumentParser
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Create, list, inspect, disable, enable and delete users; set passwords.",
+        abstract: "Create, list, inspect, disable, enable, ban, unban and delete users; set passwords.",
         discussion: """
             Passwords are never taken from the command line: they come from a prompt without \
             echo on a terminal, the first line of standard input (--password-stdin) or the first \
             line of a file (--password-file).
 
-            Disabling, deleting or setting the password of a user closes its live WebSockets \
-            (code 1008) on every running node within about a second: the change is written to \
-            the store, which every node reads.
+            Disabling, banning, deleting or setting the password of a user closes its live \
+            WebSockets (code 1008) on every running node within about a second: the change is \
+            written to the store, which every node reads.
             """,
-        subcommands: [UsersCreate.self, UsersList.self, UsersShow.self, UsersSetPassword.self, UsersDisable.self, UsersEnable.self, UsersDelete.self]
+        subcommands: [
+            UsersCreate.self, UsersList.self, UsersShow.self, UsersSetPassword.self, UsersDisable.self, UsersEnable.self, UsersBan.self,
+            UsersUnban.self, UsersDelete.self,
+        ]
     )
 }

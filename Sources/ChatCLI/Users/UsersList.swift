@@ -34,7 +34,7 @@ struct UsersList: AsyncParsableCommand {
         } else {
             TextTable.print(
                 header: ["USERNAME", "EMAIL", "STATUS", "CREATED", "ID"],
-                rows: users.map { [$0.username, $0.email, $0.disabled ? "disabled" : "active", RFC3339.string(from: $0.createdAt), $0.id.hex] })
+                rows: users.map { [$0.username, $0.email, RestrictionText.status($0), RFC3339.string(from: $0.createdAt), $0.id.hex] })
         }
     }
 }

@@ -35,13 +35,19 @@ public struct ChatError: Error, Sendable, Equatable, CustomStringConvertible {
     public let detail: String?
     /// For `tooManyRequests` that clears with time: seconds until trying again may work.
     public let retryAfterSeconds: Int?
+    /// More for the client than `message` says, safe to show (a ban's end and reason):
+    /// sent as `message` beside `error` in an HTTP answer.
+    public let explanation: String?
 
-    public init(_ kind: Kind, field: String? = nil, message: String, detail: String? = nil, retryAfterSeconds: Int? = nil) {
+    public init(
+        _ kind: Kind, field: String? = nil, message: String, detail: String? = nil, retryAfterSeconds: Int? = nil, explanation: String? = nil
+    ) {
         self.kind = kind
         self.field = field
         self.message = message
         self.detail = detail
         self.retryAfterSeconds = retryAfterSeconds
+        self.explanation = explanation
     }
 
     public var description: String { detail.map { "\(message): \($0)" } ?? message }

@@ -6,11 +6,16 @@ public struct AuthClaims: Sendable, Hashable {
     public var userID: ObjectID?
     public var username: String
     public var expiresAt: Date
+    /// When the token was issued, as far as the authority knows: user tokens carry no
+    /// `iat` (the Go service's neither), so `JWTTokenAuthority` takes `exp` minus its
+    /// token lifetime. Nil when unknown.
+    public var issuedAt: Date?
 
-    public init(userID: ObjectID?, username: String, expiresAt: Date) {
+    public init(userID: ObjectID?, username: String, expiresAt: Date, issuedAt: Date? = nil) {
         self.userID = userID
         self.username = username
         self.expiresAt = expiresAt
+        self.issuedAt = issuedAt
     }
 }
 

@@ -6,12 +6,15 @@ public struct Room: Sendable, Hashable, Codable {
     public var name: String
     public var members: [ObjectID]
     public var createdAt: Date
+    /// Read-only, slow mode, moderators and topic (`chatctl rooms set`).
+    public var rules: RoomRules
 
-    public init(id: ObjectID = ObjectID(), name: String, members: [ObjectID] = [], createdAt: Date = Date()) {
+    public init(id: ObjectID = ObjectID(), name: String, members: [ObjectID] = [], createdAt: Date = Date(), rules: RoomRules = RoomRules()) {
         self.id = id
         self.name = name
         self.members = members
         self.createdAt = createdAt.truncatedToMilliseconds
+        self.rules = rules
     }
 }
 

@@ -11,10 +11,13 @@ public struct User: Sendable, Hashable, Codable {
     /// A disabled user cannot log in and its tokens are refused (`chatctl users disable`).
     /// Stored only when true (`disabled` in MongoDB), so the Go layout is unchanged otherwise.
     public var disabled: Bool
+    /// The user's latest ban (`chatctl users ban`), also once it ended (its start keeps
+    /// older tokens refused); nil when it was never banned. `standing(at:)` decides.
+    public var ban: Ban?
 
     public init(
         id: ObjectID = ObjectID(), username: String, email: String, passwordHash: String, createdAt: Date = Date(),
-        disabled: Bool = false
+        disabled: Bool = false, ban: Ban? = nil
     ) {
         self.id = id
         self.username = username
@@ -22,5 +25,6 @@ public struct User: Sendable, Hashable, Codable {
         self.passwordHash = passwordHash
         self.createdAt = createdAt.truncatedToMilliseconds
         self.disabled = disabled
+        self.ban = ban
     }
 }

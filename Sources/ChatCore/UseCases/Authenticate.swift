@@ -5,7 +5,7 @@ public struct Authenticate: Sendable {
     public init(ports: ChatPorts) { self.ports = ports }
 
     /// - Throws: `ChatError.unauthorized` saying why (missing, invalid, expired, revoked,
-    ///   unknown or disabled user).
+    ///   unknown, disabled or banned user, or issued before the user's ban).
     public func callAsFunction(token: String?) async throws -> Identity {
         guard let token, !token.isEmpty else { throw ChatError.unauthorized("missing or malformed jwt") }
         let claims = try await ports.tokens.verify(token)
@@ -21,7 +21,13 @@ public struct Authenticate: Sendable {
         guard let user, user.username == claims.username else {
             throw ChatError.unauthorized("token user no longer exists")
         }
-        guard !user.disabled else { throw ChatError.unauthorized("user is disabled") }
+        switch user.standing() {
+        case .active: break
+        case .disabled: throw ChatError.unauthorized("user is disabled")
+        case .banned: throw ChatError.bannedToken
+        }
+        // A ban that ended (or was lifted) still refuses the tokens issued before it began.
+        guard !user.refusesToken(issuedAt: claims.issuedAt) else { throw ChatError.tokenBeforeBan }
         return Identity(user: user, token: token, claims: claims)
     }
 }

@@ -19,6 +19,8 @@ public final class ChatPorts: Sendable {
     public let metrics: ChatMetrics
     /// Group-commits posted messages to `store`.
     public let messageWriter: GroupCommitWriter
+    /// This node's copy of the rooms' rules and mutes, and its slow-mode timing.
+    public let roomRules: RoomRuleCache
     /// Check a cached history against the store's newest message before serving it
     /// (`RecentMessages`): on where another writer (the Go chat service) may store
     /// messages without touching this cache.
@@ -47,5 +49,6 @@ public final class ChatPorts: Sendable {
         self.logger = logger
         self.metrics = metrics
         self.messageWriter = GroupCommitWriter(store: store)
+        self.roomRules = RoomRuleCache(store: store)
     }
 }

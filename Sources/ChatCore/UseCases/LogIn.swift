@@ -17,7 +17,8 @@ public struct LogIn: Sendable {
 
     /// - Throws: `ChatError.required` for an empty field, `ChatError.invalidCredentials`
     ///   for an unknown user and for a wrong password alike, `ChatError.userDisabled`
-    ///   for a disabled user with the right password.
+    ///   for a disabled user with the right password, `ChatError.banned` (its end and
+    ///   reason) for a banned one.
     public func callAsFunction(username: String?, password: String?) async throws -> Result {
         try await callAsFunction(username: username, password: password, address: nil)
     }
@@ -41,7 +42,11 @@ public struct LogIn: Sendable {
         }
         await throttle?.recordSuccess(username: username)
         // Only after the password matched, so the answer tells nothing to a guesser.
-        guard !user.disabled else { throw ChatError.userDisabled }
+        switch user.standing() {
+        case .active: break
+        case .disabled: throw ChatError.userDisabled
+        case .banned(let ban): throw ChatError.banned(ban)
+        }
         let token = try await ports.tokens.issue(for: user)
         return Result(user: user, token: token)
     }

@@ -1,7 +1,9 @@
-/// Posts a message: validate, store, emit the event, cache, fan out to the room.
+/// Posts a message: validate, check the room's rules, store, emit the event, cache, fan
+/// out to the room.
 ///
 /// A message is broadcast only after the store accepted it, so nothing a client saw
-/// can be lost. Cache and event failures never fail the post.
+/// can be lost. Cache and event failures never fail the post. The room's rules and
+/// mutes come from this node's copy (`RoomRuleCache`): no store read per post.
 public struct PostMessage: Sendable {
     let ports: ChatPorts
 
@@ -18,7 +20,8 @@ public struct PostMessage: Sendable {
         public var isRepeat: Bool
     }
 
-    /// - Throws: `ChatError` naming `content` for bad content; a store error when the
+    /// - Throws: `ChatError` naming `content` for bad content, or `room` for a post the
+    ///   room's rules refuse (read-only, muted, slow mode); a store error when the
     ///   message could not be stored (then nothing was broadcast).
     public func callAsFunction(content: String?, from sender: User, in room: Room) async throws -> Message {
         try await post(content: content, clientID: nil, from: sender, in: room).message
@@ -27,21 +30,26 @@ public struct PostMessage: Sendable {
     /// Posts with the client's own id for the message: the same `clientID` from the same
     /// sender is stored and broadcast once however often it is sent (a client resends
     /// after a reconnect when it never saw its message come back).
-    /// - Throws: `ChatError` naming `content` or `client_id` for bad input; a store error
-    ///   when the message could not be stored (then nothing was broadcast).
+    /// - Throws: `ChatError` naming `content` or `client_id` for bad input, or `room` for
+    ///   a post the room's rules refuse (read-only, muted, slow mode: nothing is stored);
+    ///   a store error when the message could not be stored (then nothing was broadcast).
     public func post(content: String?, clientID: String?, from sender: User, in room: Room) async throws -> Posted {
         let content = try InputRules.validateContent(content)
         let clientID = try InputRules.validateClientID(clientID)
+        // After the input checks (a bad frame takes no slow-mode slot), before the store.
+        let slot = try await ports.roomRules.admit(sender.id, in: room)
         let draft = Message(
             roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content, clientID: clientID)
         let message: Message
         do {
             message = try await ChatMetrics.time(ports.metrics.storeWrite) { try await ports.messageWriter.write(draft) }
         } catch {
+            ports.roomRules.giveBack(slot)
             ports.metrics.messagesFailed.increment()
             throw error
         }
         if message.id != draft.id {
+            ports.roomRules.giveBack(slot)
             // The store answered with the message this client id stored before. Its
             // event goes out again (notifications are idempotent per message and
             // receiver): the node that stored it may have died before publishing it.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The validation rules for every user-supplied name and text, in one place.
 public enum InputRules {
     public static let usernameLength = 3...32
@@ -104,6 +106,38 @@ public enum InputRules {
         }
         guard !forbidden else { throw .invalid("content", "content contains control characters") }
         return value
+    }
+
+    /// A room's slow mode, in whole seconds: 1 s to 6 h (0 turns it off).
+    public static let slowModeSeconds = 1...21_600
+
+    /// A slow-mode interval: 0 (off) or within `slowModeSeconds`.
+    public static func validateSlowMode(_ seconds: Int) throws(ChatError) -> Int {
+        guard seconds == 0 || slowModeSeconds.contains(seconds) else {
+            throw .invalid("slow_mode", "slow mode must be off or \(slowModeSeconds.lowerBound) to \(slowModeSeconds.upperBound) seconds")
+        }
+        return seconds
+    }
+
+    /// Longest room topic, in UTF-8 bytes.
+    public static let topicMaxBytes = 300
+
+    /// A room's topic: trimmed, 1 to 300 bytes, one line without control characters.
+    public static func validateTopic(_ raw: String) throws(ChatError) -> String {
+        let value = String(raw.trimmingWhitespace)
+        guard !value.isEmpty else { throw .invalid("topic", "topic is empty (use --no-topic to remove it)") }
+        guard value.utf8.count <= topicMaxBytes else { throw .invalid("topic", "topic exceeds \(topicMaxBytes) bytes") }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalid("topic", "topic contains control characters")
+        }
+        return value
+    }
+
+    /// A mute's or a ban's length (`--for`), in seconds: absent (until lifted) or positive.
+    public static func validateRestrictionLength(_ seconds: TimeInterval?, field: String = "for") throws(ChatError) -> TimeInterval? {
+        guard let seconds else { return nil }
+        guard seconds > 0, seconds.isFinite else { throw .invalid(field, "\(field) must be a positive duration") }
+        return seconds
     }
 }
 

@@ -87,7 +87,10 @@ public struct JWTTokenAuthority: TokenAuthority {
             guard let id = ObjectID(hex: hex) else { throw ChatError.unauthorized("token claim id is not an ObjectId") }
             userID = id
         }
-        return AuthClaims(userID: userID, username: payload.username, expiresAt: payload.exp.value)
+        // No `iat` in the Go service's claims: the issue time is `exp` minus the lifetime
+        // (what `User.refusesToken` compares with the start of a ban).
+        let issuedAt = payload.exp.value.addingTimeInterval(-Double(lifetime.components.seconds))
+        return AuthClaims(userID: userID, username: payload.username, expiresAt: payload.exp.value, issuedAt: issuedAt)
     }
 
     /// Refuses any token whose header does not say `"alg":"HS256"`.

@@ -3,11 +3,14 @@ import Foundation
 
 /// The whole store in memory: for tests and throw-away runs. Nothing survives the process.
 public actor MemoryChatStore: ChatStore {
-    private var usersByID: [ObjectID: User] = [:]
+    // Not private: read and changed by `MemoryChatStore+Restrictions`.
+    var usersByID: [ObjectID: User] = [:]
     private var userIDsByName: [String: ObjectID] = [:]
     private var userIDsByEmail: [String: ObjectID] = [:]
-    private var roomsByID: [ObjectID: Room] = [:]
+    var roomsByID: [ObjectID: Room] = [:]
     private var roomIDsByName: [String: ObjectID] = [:]
+    /// Mutes by room, then user (`MemoryChatStore+Restrictions`).
+    var mutesByRoom: [ObjectID: [ObjectID: RoomMute]] = [:]
     // Not private: read and changed by `MemoryChatStore+Moderation`.
     /// Oldest first, per room.
     var messagesByRoom: [ObjectID: [Message]] = [:]
@@ -65,6 +68,7 @@ public actor MemoryChatStore: ChatStore {
         userIDsByName[user.username] = nil
         userIDsByEmail[user.email] = nil
         for roomID in roomsByID.keys { roomsByID[roomID]!.members.removeAll { $0 == id } }
+        for roomID in mutesByRoom.keys { mutesByRoom[roomID]![id] = nil }
         notificationsByReceiver[id] = nil
         return true
     }
@@ -106,6 +110,7 @@ public actor MemoryChatStore: ChatStore {
     public func deleteRoom(id: ObjectID) async throws -> Bool {
         guard let room = roomsByID.removeValue(forKey: id) else { return false }
         roomIDsByName[room.name] = nil
+        mutesByRoom[id] = nil
         return true
     }
 

@@ -4,7 +4,8 @@ import Hummingbird
 
 /// `ChatError` picks its own HTTP response: `{"error": "...", "field": "..."}` as the
 /// Go service's `{"error": ...}` bodies, plus `message` on 401 as echo's JWT middleware
-/// answered. No internals reach the client.
+/// answered, or the error's `explanation` (a ban's end and reason on a refused login).
+/// No internals reach the client.
 extension ChatError: HTTPResponseError {
     public var status: HTTPResponse.Status {
         switch kind {
@@ -36,6 +37,7 @@ extension ChatError: RenderedError {
         var body: [String: String] = ["error": message]
         if let field { body["field"] = field }
         if kind == .unauthorized { body["message"] = message }
+        if let explanation { body["message"] = explanation }
         return ByteBuffer(bytes: (try? JSONEncoder.sortedKeys.encode(body)) ?? Data())
     }
 }

@@ -59,6 +59,8 @@ struct RoomSocketController: Sendable {
             // member list (every socket holding every member is quadratic in room size).
             let member = room.members.contains(identity.user.id)
             if !member { try await RoomLimit(roomsPerUser: settings.roomsPerUser).check(identity.user.id, in: ports.store) }
+            // The room's rules and mutes, once per room on this node: its posts then read no store.
+            try await ports.roomRules.prepare(roomID: room.id)
             let slim = Room(id: room.id, name: room.name, members: member ? [identity.user.id] : [], createdAt: room.createdAt)
             return Admission(identity: identity, room: slim, since: since)
         } catch let error as ChatError where error.kind == .notFound {

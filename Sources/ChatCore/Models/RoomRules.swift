@@ -1,0 +1,82 @@
+import Foundation
+
+/// A room's rules (`chatctl rooms set`), enforced by every chat node on every post
+/// (`RoomPolicy`): read-only (only the room's moderators post), slow mode (one message
+/// per user per interval; moderators are not slowed) and a topic shown by `rooms show`.
+///
+/// Stored beside the Go fields of the room (MongoDB `rooms.read_only`,
+/// `slow_mode_seconds`, `moderators`, `topic`, written only when set; SQLite columns of
+/// `rooms`, migration v15), so the Go service still reads the room as it wrote it.
+public struct RoomRules: Sendable, Hashable, Codable {
+    /// Only the room's moderators post; the others get an error frame naming the rule.
+    public var readOnly: Bool
+    /// One message per user per this many seconds (0: off). Moderators are not slowed.
+    public var slowModeSeconds: Int
+    /// Who posts in a read-only room and is not slowed, in the order they were added.
+    public var moderators: [ObjectID]
+    /// What the room is about, nil for none.
+    public var topic: String?
+
+    public init(readOnly: Bool = false, slowModeSeconds: Int = 0, moderators: [ObjectID] = [], topic: String? = nil) {
+        self.readOnly = readOnly
+        self.slowModeSeconds = slowModeSeconds
+        self.moderators = moderators
+        self.topic = topic
+    }
+
+    /// Whether the user is one of the room's moderators.
+    public func isModerator(_ userID: ObjectID) -> Bool { moderators.contains(userID) }
+
+    /// True when no rule restricts anyone and there is no topic (a room as the Go service creates it).
+    public var isDefault: Bool { self == RoomRules() }
+
+    /// A change to some of a room's rules (`chatctl rooms set`): nil leaves a rule as it is.
+    public struct Change: Sendable, Equatable {
+        /// A new topic, or none.
+        public enum Topic: Sendable, Equatable {
+            case set(String)
+            case clear
+        }
+
+        public var readOnly: Bool?
+        /// 0 turns slow mode off.
+        public var slowModeSeconds: Int?
+        public var addModerators: [ObjectID]
+        public var removeModerators: [ObjectID]
+        public var topic: Topic?
+
+        public init(
+            readOnly: Bool? = nil, slowModeSeconds: Int? = nil, addModerators: [ObjectID] = [], removeModerators: [ObjectID] = [],
+            topic: Topic? = nil
+        ) {
+            self.readOnly = readOnly
+            self.slowModeSeconds = slowModeSeconds
+            self.addModerators = addModerators
+            self.removeModerators = removeModerators
+            self.topic = topic
+        }
+
+        /// Nothing to change.
+        public var isEmpty: Bool {
+            readOnly == nil && slowModeSeconds == nil && addModerators.isEmpty && removeModerators.isEmpty && topic == nil
+        }
+    }
+
+    /// The rules after `change`: moderators added (once each, after those already there),
+    /// then those removed. The memory and SQLite stores apply it inside their write; the
+    /// MongoDB store does the same with `$set`/`$unset`, `$addToSet` and `$pull`.
+    public func applying(_ change: Change) -> RoomRules {
+        var rules = self
+        if let readOnly = change.readOnly { rules.readOnly = readOnly }
+        if let seconds = change.slowModeSeconds { rules.slowModeSeconds = max(0, seconds) }
+        for id in change.addModerators where !rules.moderators.contains(id) { rules.moderators.append(id) }
+        let removed = Set(change.removeModerators)
+        rules.moderators.removeAll { removed.contains($0) }
+        switch change.topic {
+        case .set(let topic): rules.topic = topic
+        case .clear: rules.topic = nil
+        case nil: break
+        }
+        return rules
+    }
+}
