@@ -31,7 +31,10 @@ extension MongoChatStore {
         if !set.isEmpty { update["$set"] = .document(set) }
         if !unset.isEmpty { update["$unset"] = .document(unset) }
         if !change.addModerators.isEmpty {
-            update["$addToSet"] = .document(["moderators": .document(["$each": .array(change.addModerators.map(MongoLayout.value))])])
+            // Each once, in order (a repeat inside one $each is not deduplicated by every server).
+            var seen = Set<ObjectID>()
+            let added = change.addModerators.filter { seen.insert($0).inserted }
+            update["$addToSet"] = .document(["moderators": .document(["$each": .array(added.map(MongoLayout.value))])])
         }
         let first = update
         let filter: BSONDocument = ["_id": MongoLayout.value(roomID)]
