@@ -83,7 +83,10 @@ struct RoomRulesSocketTests {
     func bannedLogin() async throws {
         try await LiveChat.run { chat in
             let token = try await chat.user("carl")
-            let banned = try await UserAdministration(ports: chat.ports).ban(username: "carl", for: 3, reason: "spam wave", by: "test@host")
+            // An hour, so that the refusals below see it in force however slow the machine;
+            // then banned again for two seconds, to see it end by itself.
+            let admin = UserAdministration(ports: chat.ports)
+            let banned = try await admin.ban(username: "carl", for: 3600, reason: "spam wave", by: "test@host")
             let until = try #require(banned.ban?.until)
             let login = try await chat.post("/api/user/login/", ["username": "carl", "password": "correct horse battery"])
             #expect(login.status == .forbidden)
@@ -91,6 +94,7 @@ struct RoomRulesSocketTests {
             #expect(body["error"] as? String == "user is banned" && body["field"] as? String == "username")
             #expect(body["message"] as? String == "banned until \(RFC3339.string(from: until)): spam wave", "\(body)")
             #expect(try await chat.get("/api/room/list/", token: token).status == .unauthorized)
+            _ = try await admin.ban(username: "carl", for: 2, reason: "spam wave", by: "test@host")
             let over = try await waitUntil {
                 try await chat.post("/api/user/login/", ["username": "carl", "password": "correct horse battery"]).status == .ok
             }
