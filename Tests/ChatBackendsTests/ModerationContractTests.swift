@@ -86,6 +86,50 @@ struct ModerationContractTests {
         #expect(try await store.notifications(for: receiver, query: NotificationQuery()).map(\.content) == ["n3", ""])
     }
 
+    @Test("one sender's messages, live or archived: oldest first across rooms, limited, with room names; by room, time range and redaction; counted alike", arguments: TestStores.kinds)
+    func bySender(kind: Kind) async throws {
+        let store = try await TestStores.make(kind)
+        let (room, sender, messages) = try await Self.seeded(store)
+        let side = Room(name: "side", members: [sender.id])
+        try await store.insertRoom(side)
+        let base = Date(timeIntervalSince1970: 1_800_000_000)
+        let elsewhere = try await store.insertMessage(Message(
+            roomID: side.id, roomName: side.name, senderID: sender.id, senderName: sender.username, content: "s0", timestamp: base.addingTimeInterval(1.5)))
+        let someone = ObjectID()
+        _ = try await store.insertMessage(Message(
+            roomID: room.id, roomName: room.name, senderID: someone, senderName: "", content: "not theirs", timestamp: base.addingTimeInterval(0.5)))
+        try await store.copyToArchive([messages[0]])
+        _ = try await store.deleteMessages(ids: [messages[0].id])
+
+        let all = SenderMessageQuery(sender: sender.id)
+        let live = try await store.messages(matching: all, in: .live, limit: 10)
+        #expect(live.map(\.content) == ["m1", "s0", "m2"], "oldest first, across rooms")
+        #expect(live.map(\.roomName) == ["lobby", "side", "lobby"])
+        #expect(live.first?.sequence == messages[1].sequence && live.first?.timestamp == messages[1].timestamp && live.first?.id == messages[1].id)
+        #expect(try await store.messages(matching: all, in: .live, limit: 2).map(\.content) == ["m1", "s0"])
+        let archived = try await store.messages(matching: all, in: .archived, limit: 10)
+        #expect(archived.map(\.content) == ["m0"] && archived.first?.roomName == "lobby")
+        #expect(try await store.countMessages(matching: all, in: .live) == 3)
+        #expect(try await store.countMessages(matching: all, in: .archived) == 1)
+
+        let inSide = SenderMessageQuery(sender: sender.id, room: side.id)
+        #expect(try await store.messages(matching: inSide, in: .live, limit: 10).map(\.id) == [elsewhere.id])
+        #expect(try await store.countMessages(matching: inSide, in: .archived) == 0)
+        let range = SenderMessageQuery(sender: sender.id, from: base.addingTimeInterval(1), to: base.addingTimeInterval(2))
+        #expect(try await store.messages(matching: range, in: .live, limit: 10).map(\.content) == ["m1", "s0"], "from inclusive, to exclusive")
+        #expect(try await store.countMessages(matching: range, in: .live) == 2)
+        #expect(try await store.countMessages(matching: SenderMessageQuery(sender: sender.id, to: base.addingTimeInterval(1)), in: .archived) == 1)
+
+        _ = try await store.redactMessages(ids: [messages[0].id, messages[1].id], redaction: Redaction(by: "root@ops1"))
+        let unredacted = SenderMessageQuery(sender: sender.id, unredactedOnly: true)
+        #expect(try await store.messages(matching: unredacted, in: .live, limit: 10).map(\.content) == ["s0", "m2"])
+        #expect(try await store.countMessages(matching: unredacted, in: .live) == 2)
+        #expect(try await store.countMessages(matching: unredacted, in: .archived) == 0)
+        #expect(try await store.countMessages(matching: all, in: .live) == 3, "a delete still finds the redacted ones")
+        #expect(try await store.messages(matching: SenderMessageQuery(sender: someone), in: .live, limit: 10).map(\.content) == ["not theirs"])
+        #expect(try await store.messages(matching: SenderMessageQuery(sender: ObjectID()), in: .archived, limit: 10).isEmpty)
+    }
+
     @Test("moderation notices: read back since a time, oldest first, with every message id; a day-old one is forgotten", arguments: TestStores.kinds)
     func notices(kind: Kind) async throws {
         let store = try await TestStores.make(kind)

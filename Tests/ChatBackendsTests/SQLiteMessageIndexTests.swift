@@ -14,7 +14,7 @@ struct SQLiteMessageIndexTests {
         return (try await SQLiteChatStore.open(path: path), path)
     }
 
-    @Test("messages has its id, room+seq (history, resume, one room's archive) and client-id indexes, nothing by timestamp")
+    @Test("messages has its id, room+seq (history, resume, one room's archive), client-id and sender+time (purge) indexes, nothing by timestamp alone")
     func indexes() async throws {
         let (store, path) = try await Self.freshStore()
         await store.close()
@@ -22,7 +22,7 @@ struct SQLiteMessageIndexTests {
         let names = try await queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name")
         }
-        #expect(names == ["messages_room_seq", "messages_sender_client_id", "sqlite_autoindex_messages_1"])
+        #expect(names == ["messages_room_seq", "messages_sender_client_id", "messages_sender_timestamp", "sqlite_autoindex_messages_1"])
         let plan = try await queue.read { db in
             try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM messages WHERE timestamp < 0 ORDER BY rowid LIMIT 10", arguments: [])
         }

@@ -59,6 +59,8 @@ public actor FailingMessageStore: ChatStore {
     public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int { throw Self.failure }
     public func redactNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] { [] }
+    public func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int { 0 }
     public func recordModerationNotice(_ notice: ModerationNotice) async throws { try await base.recordModerationNotice(notice) }
     public func moderationNotices(since: Date) async throws -> [ModerationNotice] { try await base.moderationNotices(since: since) }
     public func recordAudit(_ record: AuditRecord) async throws { try await base.recordAudit(record) }

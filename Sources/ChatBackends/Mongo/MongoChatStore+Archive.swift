@@ -91,8 +91,9 @@ extension MongoChatStore {
         }
     }
 
-    /// Messages with their rooms' names (one lookup for the batch).
-    private func find(_ name: String, _ filter: BSONDocument, limit: Int) async throws -> [Message] {
+    /// Messages with their rooms' names (one lookup for the batch), oldest first (also
+    /// one sender's, `MongoChatStore+Moderation`).
+    func find(_ name: String, _ filter: BSONDocument, limit: Int) async throws -> [Message] {
         try await mongo {
             let documents = try await collection(name).find(filter, options: .init(sort: ["timestamp": 1, "_id": 1], limit: limit))
             guard !documents.isEmpty else { return [] }

@@ -2,10 +2,11 @@ import ChatCore
 import Foundation
 import MongoKit
 
-/// Moderation on MongoDB: a message found in `messages` or `archived_messages`, its
-/// redaction in both (`content` emptied, `redacted_at`/`redacted_by`/`redaction_reason`
-/// beside the Go fields, so the Go service still reads the document), its
-/// notifications, and the `chatctl_moderation_notices` log every chat node reads.
+/// Moderation on MongoDB: a message found in `messages` or `archived_messages`, one
+/// sender's messages in either, a redaction in both (`content` emptied,
+/// `redacted_at`/`redacted_by`/`redaction_reason` beside the Go fields, so the Go service
+/// still reads the document), its notifications, and the `chatctl_moderation_notices` log
+/// every chat node reads.
 extension MongoChatStore {
     static let moderationNotices = "chatctl_moderation_notices"
 
@@ -51,6 +52,33 @@ extension MongoChatStore {
         return try await mongo {
             try await collection(MongoLayout.notifications).delete(["_id": ["$in": .array(ids.map(MongoLayout.value))]], many: true).deleted
         }
+    }
+
+    // MARK: One sender's messages
+
+    /// Walks the `sender_id_timestamp` index of `messages` or `archived_messages`.
+    public func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] {
+        try await find(Self.collectionName(place), Self.senderFilter(query), limit: limit)
+    }
+
+    public func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int {
+        try await mongo { try await collection(Self.collectionName(place)).countDocuments(Self.senderFilter(query)) }
+    }
+
+    static func collectionName(_ place: LocatedMessage.Place) -> String {
+        place == .live ? MongoLayout.messages : MongoLayout.archivedMessages
+    }
+
+    /// `{sender_id, room_id?, timestamp: {$gte?, $lt?}, redacted_at: {$exists: false}?}`.
+    static func senderFilter(_ query: SenderMessageQuery) -> BSONDocument {
+        var filter: BSONDocument = ["sender_id": MongoLayout.value(query.sender)]
+        if let room = query.room { filter["room_id"] = MongoLayout.value(room) }
+        var range: BSONDocument = [:]
+        if let from = query.from { range["$gte"] = MongoLayout.value(from) }
+        if let to = query.to { range["$lt"] = MongoLayout.value(to) }
+        if query.from != nil || query.to != nil { filter["timestamp"] = .document(range) }
+        if query.unredactedOnly { filter["redacted_at"] = .document(["$exists": .bool(false)]) }
+        return filter
     }
 
     // MARK: Moderation notices

@@ -185,6 +185,9 @@ enum MongoLayout {
         (messages, .init(keys: ["room_id": 1, "timestamp": -1], name: "room_id_timestamp")),
         (messages, .init(keys: ["timestamp": 1], name: "timestamp")),
         (messages, .init(keys: ["room_id": 1, "seq": 1], name: "room_id_seq")),
+        // One user's messages, oldest first (`chatctl users purge-messages`).
+        (messages, .init(keys: ["sender_id": 1, "timestamp": 1], name: "sender_id_timestamp")),
+        (archivedMessages, .init(keys: ["sender_id": 1, "timestamp": 1], name: "sender_id_timestamp")),
         (notifications, .init(keys: ["receiver_id": 1, "seen": 1, "timestamp": -1], name: "receiver_seen_timestamp")),
         (MongoChatStore.sessionEnds, .init(keys: ["at": 1], name: "at")),
         // Client-id claims last a day (then the same client id may be used again).

@@ -2,9 +2,9 @@ import ChatCore
 import Foundation
 import GRDB
 
-/// Moderation on SQLite: a message found in `messages` or `archived_messages`, its
-/// redaction in both (columns of migration v12), its notifications, and the
-/// `moderation_notices` log every chat node reads.
+/// Moderation on SQLite: a message found in `messages` or `archived_messages`, one
+/// sender's messages in either, a redaction in both (columns of migration v12), their
+/// notifications, and the `moderation_notices` log every chat node reads.
 extension SQLiteChatStore {
     public func locateMessage(id: ObjectID) async throws -> LocatedMessage? {
         try await pool.read { db -> LocatedMessage? in
@@ -64,6 +64,48 @@ extension SQLiteChatStore {
             }
             return deleted
         }
+    }
+
+    // MARK: One sender's messages
+
+    /// Walks `messages_sender_timestamp` or `archived_messages_sender_timestamp` (v18).
+    public func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] {
+        try await pool.read { db in
+            let filter = Self.senderFilter(query, in: place)
+            var arguments = filter.arguments
+            _ = arguments.append(contentsOf: [limit])
+            return try Row.fetchAll(
+                db, sql: "SELECT *, \(Self.roomNameColumn) FROM \(filter.table) WHERE \(filter.clause) ORDER BY timestamp, id LIMIT ?",
+                arguments: arguments
+            ).map(Self.archiveRow)
+        }
+    }
+
+    public func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int {
+        try await pool.read { db in
+            let filter = Self.senderFilter(query, in: place)
+            return try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \(filter.table) WHERE \(filter.clause)", arguments: filter.arguments) ?? 0
+        }
+    }
+
+    /// The table `place` names and the `WHERE` clause of `query`, with its arguments.
+    static func senderFilter(_ query: SenderMessageQuery, in place: LocatedMessage.Place) -> (table: String, clause: String, arguments: StatementArguments) {
+        var conditions = ["sender_id = ?"]
+        var arguments: StatementArguments = [query.sender.hex]
+        if let room = query.room {
+            conditions.append("room_id = ?")
+            _ = arguments.append(contentsOf: [room.hex])
+        }
+        if let from = query.from {
+            conditions.append("timestamp >= ?")
+            _ = arguments.append(contentsOf: [from.millisecondsSince1970])
+        }
+        if let to = query.to {
+            conditions.append("timestamp < ?")
+            _ = arguments.append(contentsOf: [to.millisecondsSince1970])
+        }
+        if query.unredactedOnly { conditions.append("redacted_at IS NULL") }
+        return (place == .live ? "messages" : "archived_messages", conditions.joined(separator: " AND "), arguments)
     }
 
     /// Ids in groups of at most 500 (SQLite bounds the number of `?` in a statement).

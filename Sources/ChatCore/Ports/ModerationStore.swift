@@ -33,4 +33,10 @@ public protocol ModerationStore: Sendable {
     func redactNotifications(ids: [ObjectID]) async throws -> Int
     /// Deletes these notifications; returns how many were there.
     func deleteNotifications(ids: [ObjectID]) async throws -> Int
+    /// One sender's messages that `query` matches, from `messages` (`.live`) or from
+    /// `archived_messages` (`.archived`), oldest first (by time, then id), at most `limit`,
+    /// with their room's name (sender names may be empty). Indexed by sender and time.
+    func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message]
+    /// How many messages `query` matches in `messages` (`.live`) or `archived_messages`.
+    func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int
 }

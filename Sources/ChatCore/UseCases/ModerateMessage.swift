@@ -84,8 +84,13 @@ public struct ModerateMessage: Sendable {
     /// notification service's (random ids).
     private func notificationIDs(of message: Message) async throws -> [ObjectID] {
         guard let room = try await store.room(id: message.roomID) else { return [] }
+        return Self.notificationIDs(of: message, members: room.members)
+    }
+
+    /// The notification ids of `message` for these members of its room (its sender left out).
+    static func notificationIDs(of message: Message, members: [ObjectID]) -> [ObjectID] {
         let key = NotificationID.eventKey(for: MessageEvent(message: message), rawBody: [])
-        return room.members.filter { $0 != message.senderID }.map { receiver in
+        return members.filter { $0 != message.senderID }.map { receiver in
             NotificationID.make(eventKey: key, receiver: receiver, timestamp: message.timestamp)
         }
     }

@@ -1,7 +1,7 @@
 import ChatCore
 import Foundation
 
-/// Moderation and the moderation-notice log, in memory.
+/// Moderation (one sender's messages too) and the moderation-notice log, in memory.
 extension MemoryChatStore {
     public func locateMessage(id: ObjectID) async throws -> LocatedMessage? {
         for messages in messagesByRoom.values {
@@ -55,6 +55,24 @@ extension MemoryChatStore {
             deleted += before - notificationsByReceiver[receiver]!.count
         }
         return deleted
+    }
+
+    // MARK: One sender's messages
+
+    public func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] {
+        let matching = senderMessages(matching: query, in: place).sorted { ($0.timestamp, $0.id.hex) < ($1.timestamp, $1.id.hex) }
+        return Array(matching.prefix(limit).map(withNames))
+    }
+
+    public func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int {
+        senderMessages(matching: query, in: place).count
+    }
+
+    private func senderMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) -> [Message] {
+        switch place {
+        case .live: messagesByRoom.values.joined().filter { query.matches($0) }
+        case .archived: archived.values.filter { query.matches($0) }
+        }
     }
 
     // MARK: Moderation notices
