@@ -34,7 +34,7 @@ struct CacheShow: AsyncParsableCommand {
             if case .hit(let messages) = await session.backends.cache.lookup(room: target.id) {
                 output.cached = true
                 output.messages = messages.map {
-                    .init(id: $0.id.hex, seq: $0.sequence, sender: $0.senderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
+                    .init(id: $0.id.hex, seq: $0.sequence, sender: $0.shownSenderName, timestamp: RFC3339.string(from: $0.timestamp), content: $0.content)
                 }
             }
             if format.json {

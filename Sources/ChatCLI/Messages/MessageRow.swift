@@ -16,6 +16,8 @@ struct MessageRow: Encodable {
     var content: String
     /// Only for a redacted message.
     var redaction: Redacted?
+    /// `true` for a system message (`chatctl post --system`); absent otherwise.
+    var system: Bool?
 
     struct Redacted: Encodable {
         var at: String
@@ -27,13 +29,14 @@ struct MessageRow: Encodable {
         id = message.id.hex
         room = message.roomName
         roomID = message.roomID.hex
-        sender = message.senderName
+        sender = message.shownSenderName
         senderID = message.senderID.hex
         timestamp = RFC3339.string(from: message.timestamp)
         seq = message.sequence
         self.place = place.rawValue
         content = message.content
         redaction = message.redaction.map { Redacted(at: RFC3339.string(from: $0.at), by: $0.by, reason: $0.reason) }
+        system = message.isSystem ? true : nil
     }
 
     init(_ located: LocatedMessage) { self.init(located.message, place: located.place) }

@@ -44,6 +44,32 @@ struct OperatorAPIClient: Sendable {
 
     /// `GET path` on `node`'s operator API, its JSON answer decoded as `T`.
     func get<T: Decodable>(_ path: String, from node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        try await call(.GET, path, body: nil, on: node, timeout: Self.timeout, as: type)
+    }
+
+    /// `POST path` on `node`'s operator API with `body` as JSON, its JSON answer decoded as
+    /// `T`, within `timeout` (a change may take longer than a look).
+    func post<Body: Encodable, T: Decodable>(
+        _ path: String, _ body: Body, to node: NodeRecord, as type: T.Type = T.self, timeout: Duration = OperatorAPIClient.timeout
+    ) async throws(Failure) -> T {
+        let bytes: [UInt8]
+        do {
+            bytes = Array(try JSONEncoder().encode(body))
+        } catch {
+            throw Failure.unusable("cannot encode the request: \(error)")
+        }
+        return try await call(.POST, path, body: bytes, on: node, timeout: timeout, as: type)
+    }
+
+    /// The methods the operator API takes.
+    private enum Method: String {
+        case GET, POST
+    }
+
+    /// One call with a fresh operator token; a 200 answer decoded as `T`.
+    private func call<T: Decodable>(
+        _ method: Method, _ path: String, body: [UInt8]?, on node: NodeRecord, timeout: Duration, as type: T.Type
+    ) async throws(Failure) -> T {
         guard let admin = node.admin else { throw Failure.noOperatorAPI }
         let token: String
         do {
@@ -53,7 +79,11 @@ struct OperatorAPIClient: Sendable {
         }
         let response: ChatHTTPClient.Response
         do {
-            response = try await ChatHTTPClient(host: admin.host, port: admin.port, timeout: Self.timeout).send(.GET, path, token: token)
+            let client = ChatHTTPClient(host: admin.host, port: admin.port, timeout: timeout)
+            switch method {
+            case .GET: response = try await client.send(.GET, path, body: body, token: token)
+            case .POST: response = try await client.send(.POST, path, body: body, token: token)
+            }
         } catch {
             throw Failure.unreachable("\(admin): \(error)")
         }
@@ -65,7 +95,7 @@ struct OperatorAPIClient: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
-            throw Failure.unusable("GET \(path): \(error)")
+            throw Failure.unusable("\(method.rawValue) \(path): \(error)")
         }
     }
 }

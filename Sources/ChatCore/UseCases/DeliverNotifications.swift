@@ -1,7 +1,8 @@
 import Foundation
 
 /// Turns one message event into stored notifications — one per room member other than
-/// the sender, online or not — and pushes them to connected receivers.
+/// the sender, online or not (every member for a system message, whose sender is no
+/// member) — and pushes them to connected receivers.
 ///
 /// Idempotent: notification ids derive from the event (`NotificationID`), so handling a
 /// redelivered event stores nothing twice. Throws only when the store fails (the event

@@ -1,5 +1,6 @@
 /// Posts a message: validate, check the room's rules, store, emit the event, cache, fan
-/// out to the room.
+/// out to the room. An operator's announcement (`announce`, `chatctl post`) takes the
+/// same path once admitted.
 ///
 /// A message is broadcast only after the store accepted it, so nothing a client saw
 /// can be lost. Cache and event failures never fail the post. The room's rules and
@@ -40,6 +41,13 @@ public struct PostMessage: Sendable {
         let slot = try await ports.roomRules.admit(sender.id, in: room)
         let draft = Message(
             roomID: room.id, roomName: room.name, senderID: sender.id, senderName: sender.username, content: content, clientID: clientID)
+        return try await commit(draft, in: room, slot: slot)
+    }
+
+    /// The path every post shares once it is admitted (a client's, an operator's
+    /// announcement): store, event, cache, fan-out. `slot` is handed back when the post
+    /// is not stored after all (a store failure, a resend of a stored `client_id`).
+    func commit(_ draft: Message, in room: Room, slot: SlowModeClock.Slot?) async throws -> Posted {
         let message: Message
         do {
             message = try await ChatMetrics.time(ports.metrics.storeWrite) { try await ports.messageWriter.write(draft) }

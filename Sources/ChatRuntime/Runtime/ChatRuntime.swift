@@ -133,6 +133,7 @@ public struct ChatRuntime: Sendable {
             let hub = chat.hub
             node.addFigures { NodeFigures(connections: hub.totalConnections, rooms: hub.activeRooms) }
             adminRoutes.append(RoomAdminRoutes(hub: hub))
+            adminRoutes.append(RoomPostAdminRoutes(ports: ports))
             if eventQueue.usesBroker {
                 services.append(PendingEventRelay(
                     relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger, metrics: ports.metrics), interval: .seconds(5), logger: logger))

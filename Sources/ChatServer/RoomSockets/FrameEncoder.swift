@@ -8,8 +8,10 @@ import NIOCore
 /// A message frame is
 /// `{"type":"message","content":…,"id":…,"room":…,"room_id":…,"sender":…,"sender_id":…,"timestamp":…}`
 /// with the timestamp in RFC 3339 UTC with milliseconds, plus `"seq"` (the message's
-/// place in its room) once stored, `"client_id"` when the sender gave one and
-/// `"redacted":true` (with `"content":""`) once redacted. Moderation frames are
+/// place in its room) once stored, `"client_id"` when the sender gave one,
+/// `"redacted":true` (with `"content":""`) once redacted and `"system":true` (with
+/// `"sender":"system"`) for a system message (`chatctl post --system`); a user's message
+/// carries none of the last two, byte for byte as before. Moderation frames are
 /// `{"type":"deleted"|"redacted","id":…,"room":…,"room_id":…}`.
 enum FrameEncoder {
     static func messageFrame(_ message: Message) -> ByteBuffer {
@@ -94,7 +96,7 @@ enum FrameEncoder {
         bytes.append(contentsOf: #","room_id":""#.utf8)
         bytes.append(contentsOf: message.roomID.hex.utf8)
         bytes.append(contentsOf: #"","sender":"#.utf8)
-        appendString(message.senderName, to: &bytes)
+        appendString(message.shownSenderName, to: &bytes)
         bytes.append(contentsOf: #","sender_id":""#.utf8)
         bytes.append(contentsOf: message.senderID.hex.utf8)
         bytes.append(contentsOf: #"","timestamp":""#.utf8)
@@ -109,6 +111,7 @@ enum FrameEncoder {
             appendString(clientID, to: &bytes)
         }
         if message.isRedacted { bytes.append(contentsOf: #","redacted":true"#.utf8) }
+        if message.isSystem { bytes.append(contentsOf: #","system":true"#.utf8) }
         bytes.append(UInt8(ascii: "}"))
     }
 

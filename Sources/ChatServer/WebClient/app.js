@@ -251,6 +251,8 @@ function renderMessage(message) {
   const item = messageItem(message.sender, message.content, message.timestamp);
   item.dataset.id = message.id;
   if (message.redacted) markRedacted(item);
+  // An operator's announcement (`chatctl post --system`), not a user's message.
+  if (message.system === true) item.classList.add('system');
   if (message.client_id) item.dataset.clientId = message.client_id;
   let before = list.querySelector('li.pending');
   if (typeof message.seq === 'number') {
