@@ -5,7 +5,7 @@ import Hummingbird
 /// Reads a small JSON request body, refusing oversize bodies before parsing and
 /// naming the field at fault when a value has the wrong type.
 enum JSONBody {
-    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: ChatRequestContext) async throws -> T {
+    static func decode<T: Decodable>(_ type: T.Type, from request: Request, context: some RequestContext) async throws -> T {
         var request = request
         let buffer: ByteBuffer
         do {
