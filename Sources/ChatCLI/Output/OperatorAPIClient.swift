@@ -44,6 +44,26 @@ struct OperatorAPIClient: Sendable {
 
     /// `GET path` on `node`'s operator API, its JSON answer decoded as `T`.
     func get<T: Decodable>(_ path: String, from node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        try await call("GET \(path)", on: node) { client, token in try await client.send(.GET, path, token: token) }
+    }
+
+    /// `POST path` on `node`'s operator API with `body` as its JSON body, the JSON answer
+    /// decoded as `T`.
+    func post<T: Decodable>(_ path: String, body: some Encodable, to node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        let bytes: [UInt8]
+        do {
+            bytes = [UInt8](try JSONEncoder().encode(body))
+        } catch {
+            throw Failure.unusable("cannot encode the body of POST \(path): \(error)")
+        }
+        return try await call("POST \(path)", on: node) { client, token in try await client.send(.POST, path, body: bytes, token: token) }
+    }
+
+    /// One call to `node`'s operator API (`what`: its method and path, for errors): a fresh
+    /// token, `send`, then a 200 answer's JSON decoded as `T`.
+    private func call<T: Decodable>(
+        _ what: String, on node: NodeRecord, send: (ChatHTTPClient, String) async throws -> ChatHTTPClient.Response
+    ) async throws(Failure) -> T {
         guard let admin = node.admin else { throw Failure.noOperatorAPI }
         let token: String
         do {
@@ -53,7 +73,7 @@ struct OperatorAPIClient: Sendable {
         }
         let response: ChatHTTPClient.Response
         do {
-            response = try await ChatHTTPClient(host: admin.host, port: admin.port, timeout: Self.timeout).send(.GET, path, token: token)
+            response = try await send(ChatHTTPClient(host: admin.host, port: admin.port, timeout: Self.timeout), token)
         } catch {
             throw Failure.unreachable("\(admin): \(error)")
         }
@@ -65,7 +85,7 @@ struct OperatorAPIClient: Sendable {
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
-            throw Failure.unusable("GET \(path): \(error)")
+            throw Failure.unusable("\(what): \(error)")
         }
     }
 }
