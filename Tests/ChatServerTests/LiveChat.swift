@@ -17,6 +17,8 @@ struct LiveChat: Sendable {
     let client: any TestClientProtocol
     let port: Int
     let ports: ChatPorts
+    /// The service's sockets (for the operator API's routes over them).
+    let hub: RoomHub
 
     /// Runs `body` against a live chat service on 127.0.0.1 and a free port, with its
     /// moderation watcher, then stops both (on `ChatPorts.inMemory()`, warnings printed,
@@ -32,13 +34,14 @@ struct LiveChat: Sendable {
         logger.logLevel = .warning
         let chat = await ChatApplication.build(ports: ports, settings: settings, logger: logger)
         let moderation = chat.moderation
+        let hub = chat.hub
         try await withThrowingTaskGroup(of: Void.self) { group in
             // The node's moderation watcher, as `serve chat` runs it beside the server;
             // cancelled however the body ends.
             group.addTask { try await moderation.run() }
             try await chat.application.test(.live) { client in
                 guard let port = client.port else { throw ChatError(.internalError, message: "live test client has no port") }
-                try await body(LiveChat(client: client, port: port, ports: ports))
+                try await body(LiveChat(client: client, port: port, ports: ports, hub: hub))
             }
             group.cancelAll()
         }

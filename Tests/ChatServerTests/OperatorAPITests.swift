@@ -24,7 +24,9 @@ struct OperatorAPITests {
         let hub = RoomHub()
         let tokens = await JWTOperatorTokens(secret: secret)
         let api = AdminApplication.build(
-            host: "127.0.0.1", port: 0, routes: [NodeAdminRoutes(node: node, checks: []), RoomAdminRoutes(hub: hub)], tokens: tokens, logger: logger)
+            host: "127.0.0.1", port: 0,
+            routes: [NodeAdminRoutes(node: node, checks: []), RoomAdminRoutes(hub: hub), ConnectionAdminRoutes(nodeID: node.id, hubs: [hub])],
+            tokens: tokens, logger: logger)
         try await api.test(.live) { client in try await body(client, node, hub) }
     }
 
@@ -70,7 +72,7 @@ struct OperatorAPITests {
     func refused(kind: BadToken) async throws {
         let token = try await make(kind)
         try await Self.run { client, _, _ in
-            for path in ["/admin/node", "/admin/rooms/live", "/admin/nowhere", "/"] {
+            for path in ["/admin/node", "/admin/rooms/live", "/admin/connections", "/admin/nowhere", "/"] {
                 var uri = path
                 if kind == .queryString { uri += "?token=\(try await JWTOperatorTokens(secret: Self.secret).issue(subject: "q"))" }
                 let response = try await Self.get(client, uri, token: token)
@@ -82,7 +84,7 @@ struct OperatorAPITests {
         }
     }
 
-    @Test("an operator token opens /admin/node (the record now, and readiness) and /admin/rooms/live; unknown paths are 404")
+    @Test("an operator token opens /admin/node (the record now, and readiness), /admin/rooms/live and /admin/connections; unknown paths are 404")
     func accepted() async throws {
         let token = try await JWTOperatorTokens(secret: Self.secret).issue(subject: "tester@box")
         try await Self.run { client, node, _ in
@@ -97,6 +99,11 @@ struct OperatorAPITests {
             #expect(rooms.status == .ok)
             let live = try #require(try JSONSerialization.jsonObject(with: Data(buffer: rooms.body)) as? [String: Any])
             #expect((live["rooms"] as? [String: Int]) == [:])
+
+            let connections = try await Self.get(client, "/admin/connections", token: token)
+            #expect(connections.status == .ok)
+            let listing = try #require(try JSONSerialization.jsonObject(with: Data(buffer: connections.body)) as? [String: Any])
+            #expect(listing["node"] as? String == node.id && (listing["connections"] as? [Any])?.isEmpty == true)
 
             #expect(try await Self.get(client, "/admin/nowhere", token: token).status == .notFound)
         }

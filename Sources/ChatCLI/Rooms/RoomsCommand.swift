@@ -4,9 +4,9 @@ import ArgumentParser
 struct RoomsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rooms",
-        abstract: "List, inspect, create and delete rooms; manage their members, rules and mutes.",
+        abstract: "List, inspect, create and delete rooms; who is in them now; manage their members, rules and mutes.",
         subcommands: [
-            RoomsList.self, RoomsShow.self, RoomsCreate.self, RoomsMembers.self, RoomsAddMember.self, RoomsRemoveMember.self, RoomsSet.self,
+            RoomsList.self, RoomsShow.self, RoomsWho.self, RoomsCreate.self, RoomsMembers.self, RoomsAddMember.self, RoomsRemoveMember.self, RoomsSet.self,
             RoomsMute.self, RoomsUnmute.self, RoomsDelete.self,
         ]
     )

@@ -93,6 +93,25 @@ public enum InputRules {
         return value
     }
 
+    /// Longest WebSocket close reason, in UTF-8 bytes: a close frame's payload is at most
+    /// 125 bytes, two of them the code (RFC 6455 §5.5).
+    public static let closeReasonMaxBytes = 123
+
+    /// The reason an operator closes sockets with (`connections kick --reason`): absent
+    /// (nil, or only whitespace), or at most 123 bytes without control characters.
+    public static func validateCloseReason(_ raw: String?) throws(ChatError) -> String? {
+        guard let raw else { return nil }
+        let value = String(raw.trimmingWhitespace)
+        guard !value.isEmpty else { return nil }
+        guard value.utf8.count <= closeReasonMaxBytes else {
+            throw .invalid("reason", "reason exceeds \(closeReasonMaxBytes) bytes (the most a WebSocket close frame carries)")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
+            throw .invalid("reason", "reason contains control characters")
+        }
+        return value
+    }
+
     /// Content must have a visible character, fit in 4 KiB and hold no control
     /// characters other than tab and newlines.
     public static func validateContent(_ raw: String?) throws(ChatError) -> String {

@@ -107,6 +107,7 @@ public struct ChatRuntime: Sendable {
         var services: [any Service] = backendServices
         var sessionHubs: [any SessionEndingHub] = []
         var adminRoutes: [any AdminRoutes] = []
+        var connectionHubs: [any ConnectionDirectory] = []
         let logger = self.logger
         let metrics = self.metrics
         let node = LocalNode(
@@ -134,6 +135,7 @@ public struct ChatRuntime: Sendable {
             node.addFigures { NodeFigures(connections: hub.totalConnections, rooms: hub.activeRooms) }
             adminRoutes.append(RoomAdminRoutes(hub: hub))
             adminRoutes.append(RoomPostAdminRoutes(ports: ports))
+            connectionHubs.append(hub)
             if eventQueue.usesBroker {
                 services.append(PendingEventRelay(
                     relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger, metrics: ports.metrics), interval: .seconds(5), logger: logger))
@@ -156,6 +158,11 @@ public struct ChatRuntime: Sendable {
             sessionHubs.append(notify.hub)
             let hub = notify.hub
             node.addFigures { NodeFigures(connections: hub.totalConnections) }
+            connectionHubs.append(hub)
+        }
+        if !connectionHubs.isEmpty {
+            // One set of routes over every hub: `serve all` lists and closes both kinds.
+            adminRoutes.append(ConnectionAdminRoutes(nodeID: node.id, hubs: connectionHubs))
         }
         if !sessionHubs.isEmpty {
             services.append(SessionEndWatcher(log: ports.store, hubs: sessionHubs, logger: logger))

@@ -9,6 +9,8 @@ import Synchronization
 final class NotificationConnection: WebSocketSession {
     let receiverID: ObjectID
     let channel: any Channel
+    /// Its id, identity and frame counts for the operator API.
+    let meter: ConnectionMeter
     private let hub: NotificationHub
     private let state = Mutex(State.open)
 
@@ -24,10 +26,17 @@ final class NotificationConnection: WebSocketSession {
         case closed
     }
 
-    init(receiverID: ObjectID, channel: any Channel, hub: NotificationHub) {
+    init(receiverID: ObjectID, username: String? = nil, channel: any Channel, hub: NotificationHub) {
         self.receiverID = receiverID
         self.channel = channel
+        self.meter = ConnectionMeter(kind: .notify, userID: receiverID, username: username, roomID: nil, channel: channel)
         self.hub = hub
+    }
+
+    /// The socket as the operator API shows it now: nothing waits in it (frames go
+    /// straight to the channel), so its backlog is whether the channel takes writes.
+    func info() -> ConnectionInfo {
+        meter.info(buffered: 0, writable: channel.isWritable)
     }
 
     /// Writes a frame (from any thread) unless the socket is closing; false if it is.
@@ -44,7 +53,9 @@ final class NotificationConnection: WebSocketSession {
                 return .write
             }
             switch outcome {
-            case .write: self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
+            case .write:
+                self.meter.countOut()
+                self.channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
             case .overflow: self.channel.close(promise: nil)
             case .skip: break
             }
@@ -67,9 +78,9 @@ final class NotificationConnection: WebSocketSession {
         if first { ServerWebSocketHandler.close(channel, code: code, reason: reason) }
     }
 
-    // Messages from the client are ignored: the socket is for pushing.
-    func received(text: String) {}
-    func receivedBinary() {}
+    // Messages from the client are ignored (the socket is for pushing), only counted.
+    func received(text: String) { meter.countIn() }
+    func receivedBinary() { meter.countIn() }
 
     /// Frames handed to the event loop before this are dropped too: none may follow the
     /// close frame.

@@ -5,7 +5,7 @@ import Synchronization
 /// This node's notification sockets, by receiver. Pushing never waits: each frame is
 /// written into the socket's channel, and a socket whose channel backs up is closed
 /// (its notifications are stored anyway and listed by `GET /api/notifications/`).
-public final class NotificationHub: NotificationPusher, DrainableHub, SessionEndingHub {
+public final class NotificationHub: NotificationPusher, DrainableHub, SessionEndingHub, ConnectionDirectory {
     private struct State {
         var sockets: [ObjectID: [ObjectIdentifier: NotificationConnection]] = [:]
         var draining = false
@@ -53,9 +53,35 @@ public final class NotificationHub: NotificationPusher, DrainableHub, SessionEnd
 
     @discardableResult
     public func endSessions(ofUser userID: ObjectID, reason: String) -> Int {
-        let sockets = state.withLock { $0.sockets[userID].map { Array($0.values) } ?? [] }
+        kick(matching: ConnectionFilter(userID: userID), reason: reason)
+    }
+
+    // MARK: Operator API
+
+    public func connections(matching filter: ConnectionFilter) -> [ConnectionInfo] {
+        registered(matching: filter).map { $0.info() }
+    }
+
+    @discardableResult
+    public func kick(matching filter: ConnectionFilter, reason: String) -> Int {
+        let sockets = registered(matching: filter)
         for connection in sockets { connection.endSession(reason: reason) }
         return sockets.count
+    }
+
+    /// The registered sockets `filter` means (a user's through the receiver index); none
+    /// for a room (a notification socket has none).
+    private func registered(matching filter: ConnectionFilter) -> [NotificationConnection] {
+        guard filter.roomID == nil else { return [] }
+        return state.withLock { state in
+            let candidates: [NotificationConnection]
+            if let userID = filter.userID {
+                candidates = state.sockets[userID].map { Array($0.values) } ?? []
+            } else {
+                candidates = state.sockets.values.flatMap(\.values)
+            }
+            return candidates.filter { $0.meter.matches(filter) }
+        }
     }
 
     public func push(_ notifications: [ChatNotification]) -> Int {

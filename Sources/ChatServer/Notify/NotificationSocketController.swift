@@ -34,7 +34,7 @@ struct NotificationSocketController: Sendable {
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
             try quota.admit(identity.user.id, until: channel)
             return SocketUpgrade { channel in
-                install(receiver: identity.user.id, on: channel)
+                install(receiver: identity.user.id, username: identity.user.username, on: channel)
                 return nil
             }
         }
@@ -42,8 +42,8 @@ struct NotificationSocketController: Sendable {
 
     /// On the event loop, right after the upgrade: the socket's handler and its place in
     /// the hub. The socket has no task: the hub writes notifications straight into it.
-    private func install(receiver: ObjectID, on channel: any Channel) {
-        let connection = NotificationConnection(receiverID: receiver, channel: channel, hub: hub)
+    private func install(receiver: ObjectID, username: String, on channel: any Channel) {
+        let connection = NotificationConnection(receiverID: receiver, username: username, channel: channel, hub: hub)
         guard ServerWebSocketHandler.install(connection, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return }
         guard hub.register(connection) else {
             ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)

@@ -90,6 +90,17 @@ extension RoomConnection {
             return true
         }
 
+        /// Frames waiting in the join buffer (0 once live or closed).
+        var bufferedFrames: Int {
+            switch self {
+            case .open(.buffering(let frames)), .posting(.buffering(let frames)),
+                .finishingPost(.buffering(let frames), _), .closing(.buffering(let frames), _):
+                frames.count
+            case .open(.live), .posting(.live), .finishingPost(.live, _), .closing(.live, _), .closed:
+                0
+            }
+        }
+
         /// The drain or session end the socket was asked to close for, if any.
         var farewell: Farewell? {
             switch self {

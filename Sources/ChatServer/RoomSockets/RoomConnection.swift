@@ -30,6 +30,8 @@ final class RoomConnection: Sendable {
     let roomID: ObjectID
     let userID: ObjectID
     let channel: any Channel
+    /// Its id, identity and frame counts for the operator API.
+    let meter: ConnectionMeter
     /// Where the socket is between its upgrade and its end (`RoomConnection+State.swift`).
     private let state: Mutex<State>
     /// Frames buffered at most while it joins; one more overflows it.
@@ -40,10 +42,11 @@ final class RoomConnection: Sendable {
     /// Written but not flushed yet (so a `LoopFlusher` lists the socket once).
     private let flushPending: NIOLoopBoundBox<LoopFlag>
 
-    init(roomID: ObjectID, userID: ObjectID, channel: any Channel, capacity: Int) {
+    init(roomID: ObjectID, userID: ObjectID, username: String? = nil, channel: any Channel, capacity: Int) {
         self.roomID = roomID
         self.userID = userID
         self.channel = channel
+        self.meter = ConnectionMeter(kind: .room, userID: userID, username: username, roomID: roomID, channel: channel)
         self.state = Mutex(State.joining)
         self.bufferLimit = capacity
         self.encoderContext = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
@@ -100,6 +103,8 @@ final class RoomConnection: Sendable {
             if closeNow { scheduleClose() }
             return false
         }
+        // Counted before the write: whoever sees the frame arrive sees it counted.
+        meter.countOut()
         if let context = encoderContext.value {
             context.write(NIOAny(frame.wire), promise: nil)
         } else {
@@ -130,6 +135,13 @@ final class RoomConnection: Sendable {
 
     /// Whether the socket fell too far behind (it is then closed).
     var hasOverflowed: Bool { state.withLock { $0.hasOverflowed } }
+
+    /// The socket as the operator API shows it now: its meter, the frames waiting for its
+    /// join and whether its channel takes writes (from any thread; no write is touched).
+    func info() -> ConnectionInfo {
+        let buffered = state.withLock { $0.bufferedFrames }
+        return meter.info(buffered: buffered, writable: channel.isWritable)
+    }
 
     // MARK: Drain and session end
 

@@ -7,7 +7,7 @@ import Synchronization
 ///
 /// On graceful shutdown `drain()` refuses new sockets and asks every open one to
 /// finish its in-flight post and close with 1001 "going away".
-public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
+public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub, ConnectionDirectory {
     private struct State {
         var rooms: [ObjectID: [ObjectIdentifier: RoomConnection]] = [:]
         var draining = false
@@ -80,9 +80,34 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub {
     }
 
     public func endSessions(ofUser userID: ObjectID, reason: String) -> Int {
-        let sockets = state.withLock { state in state.rooms.values.flatMap { $0.values.filter { $0.userID == userID } } }
+        kick(matching: ConnectionFilter(userID: userID), reason: reason)
+    }
+
+    // MARK: Operator API
+
+    public func connections(matching filter: ConnectionFilter) -> [ConnectionInfo] {
+        // Each socket's figures are read outside the hub's lock (they take the socket's).
+        registered(matching: filter).map { $0.info() }
+    }
+
+    @discardableResult
+    public func kick(matching filter: ConnectionFilter, reason: String) -> Int {
+        let sockets = registered(matching: filter)
         for connection in sockets { connection.endSession(reason: reason) }
         return sockets.count
+    }
+
+    /// The registered sockets `filter` means (a room's through the room's index).
+    private func registered(matching filter: ConnectionFilter) -> [RoomConnection] {
+        state.withLock { state in
+            let candidates: [RoomConnection]
+            if let roomID = filter.roomID {
+                candidates = state.rooms[roomID].map { Array($0.values) } ?? []
+            } else {
+                candidates = state.rooms.values.flatMap(\.values)
+            }
+            return candidates.filter { $0.meter.matches(filter) }
+        }
     }
 
     /// Tells this node's sockets of the notice's room which messages were deleted or

@@ -44,6 +44,7 @@ final class RoomSocket: WebSocketSession {
     }
 
     func received(text: String) {
+        connection.meter.countIn()
         guard allow() else { return }
         let (startPosting, pause) = inbox.withLock { inbox -> (Bool, Bool) in
             inbox.queued.append(text)
@@ -58,6 +59,7 @@ final class RoomSocket: WebSocketSession {
     }
 
     func receivedBinary() {
+        connection.meter.countIn()
         guard allow() else { return }
         connection.send(.init(buffer: FrameEncoder.errorFrame("binary frames are not supported; send JSON text")))
     }

@@ -106,7 +106,9 @@ struct RoomSocketController: Sendable {
         // Register before reading history so that nothing posted meanwhile is missed:
         // the room's frames are buffered until the history frame is out, and live copies
         // of messages already in it are skipped.
-        let connection = RoomConnection(roomID: admission.room.id, userID: admission.identity.user.id, channel: channel, capacity: settings.outboundBufferFrames)
+        let connection = RoomConnection(
+            roomID: admission.room.id, userID: admission.identity.user.id, username: admission.identity.user.username, channel: channel,
+            capacity: settings.outboundBufferFrames)
         let socket = RoomSocket(
             connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, settings: settings, logger: logger)
         guard ServerWebSocketHandler.install(socket, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return nil }
@@ -116,7 +118,7 @@ struct RoomSocketController: Sendable {
         }
         return { [logger] in
             do {
-                connection.goLive(skipping: try await sendHistory(on: channel, admission: admission))
+                connection.goLive(skipping: try await sendHistory(on: channel, admission: admission, meter: connection.meter))
                 keepAlive.watch(channel)  // pings after the history frame
             } catch {
                 logger.error("could not send the room's history", metadata: ["error": "\(error)"])
@@ -129,9 +131,11 @@ struct RoomSocketController: Sendable {
     /// client every message it missed (oldest first, one frame each) or a resync frame and
     /// then the recent messages. Returns the ids sent, so live copies of them are skipped.
     /// (Writes from off the event loop keep their order, and `goLive` is queued after them.)
-    private func sendHistory(on channel: any Channel, admission: Admission) async throws -> Set<ObjectID> {
+    /// Each frame counts on the socket's `meter`.
+    private func sendHistory(on channel: any Channel, admission: Admission, meter: ConnectionMeter) async throws -> Set<ObjectID> {
         let join = JoinRoom(ports: ports)
         func write(_ payload: ByteBuffer) {
+            meter.countOut()
             channel.writeAndFlush(WebSocketFrame(fin: true, opcode: .text, data: payload), promise: nil)
         }
         guard let since = admission.since else {

@@ -1,3 +1,4 @@
+import ChatCore
 import NIOCore
 import NIOWebSocket
 
@@ -198,7 +199,7 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
         var length = 0
         for scalar in reason.unicodeScalars {
             let width = String(scalar).utf8.count
-            guard length + width <= 123 else { break }
+            guard length + width <= InputRules.closeReasonMaxBytes else { break }
             length += width
         }
         return reason.utf8.prefix(length)
