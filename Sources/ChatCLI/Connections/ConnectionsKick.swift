@@ -67,9 +67,9 @@ struct ConnectionsKick: AsyncParsableCommand {
     func validate() throws {
         let given = [user, room, id].compactMap { $0 }.count
         guard given == 1 else { throw ValidationError("give exactly one of --user, --room or --id (\(given) given)") }
-        do {
+        do throws(ChatError) {
             _ = try InputRules.validateCloseReason(reason)
-        } catch let error as ChatError {
+        } catch {
             throw ValidationError("--reason: \(error.message)")
         }
     }
