@@ -112,9 +112,10 @@ done
 # The operations whose valid requests the service answers with more than the statuses
 # schemathesis expects of accepted data (2xx, 3xx, 401, 403, 404, 409, 429): 400 where the
 # Go contract answers 400 to well-formed requests (unknown login, taken room name, unknown
-# room) or the document cannot state a limit exactly (passwords and emails count UTF-8
-# bytes; JSON Schema counts characters), and 426 for a WebSocket endpoint asked without
-# an upgrade.
+# room) or the document cannot state a limit exactly (passwords, emails and report reasons
+# count UTF-8 bytes; JSON Schema counts characters; a reason of whitespace only or with a
+# control character is refused too), and 426 for a WebSocket endpoint asked without an
+# upgrade.
 accepting() {
     local id=$1 code; shift
     local statuses='"2xx", "3xx", "401", "403", "404", "409", "429", "5xx"'
@@ -127,6 +128,7 @@ accepting() {
     accepting signUp 400
     accepting logIn 400
     accepting createRoom 400
+    accepting reportMessage 400
     accepting joinRoom 400 426
 } > "$WORK/chat.toml"
 {

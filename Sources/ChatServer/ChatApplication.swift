@@ -34,6 +34,8 @@ public enum ChatApplication {
         UserController(ports: ports, throttle: LoginThrottle(policy: sockets.settings.loginPolicy))
             .addRoutes(to: router.group("api/user"), auth: auth)
         RoomController(ports: ports, hub: hub, roomsPerUser: sockets.settings.roomsPerUser).addRoutes(to: router.group("api/room").add(middleware: auth))
+        ReportController(ports: ports, throttle: ReportThrottle(reportsPerHour: sockets.settings.reportsPerHour))
+            .addRoutes(to: router.group("api/message").add(middleware: auth))
         sockets.addRoutes(to: router)
         if let webClient = sockets.settings.webClient { WebClientController(settings: webClient).addRoutes(to: router) }
         return router

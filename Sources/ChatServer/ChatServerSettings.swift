@@ -24,6 +24,8 @@ public struct ChatServerSettings: Sendable {
     public var connectionsPerUser: Int
     /// Rooms one user may belong to (0: no limit).
     public var roomsPerUser: Int
+    /// Messages one user may report in an hour on this node (0: no limit).
+    public var reportsPerHour: Int
     /// Failed-login limits (chat service).
     public var loginPolicy: LoginThrottle.Policy
     /// How often every WebSocket gets a ping frame (keeps proxies from idling it out).
@@ -37,7 +39,7 @@ public struct ChatServerSettings: Sendable {
 
     public init(
         host: String, port: Int, maxFrameBytes: Int, outboundBufferFrames: Int, allowedOrigins: [String], messageRateLimit: Double,
-        messageRateBurst: Int, resumeLimit: Int, connectionsPerUser: Int, roomsPerUser: Int, loginPolicy: LoginThrottle.Policy,
+        messageRateBurst: Int, resumeLimit: Int, connectionsPerUser: Int, roomsPerUser: Int, reportsPerHour: Int, loginPolicy: LoginThrottle.Policy,
         webClient: WebClientSettings?, pingInterval: Duration = Self.defaultPingInterval
     ) {
         self.host = host
@@ -50,6 +52,7 @@ public struct ChatServerSettings: Sendable {
         self.resumeLimit = resumeLimit
         self.connectionsPerUser = connectionsPerUser
         self.roomsPerUser = roomsPerUser
+        self.reportsPerHour = reportsPerHour
         self.loginPolicy = loginPolicy
         self.pingInterval = pingInterval
         self.webClient = webClient

@@ -124,7 +124,7 @@ struct DatabaseCLITests {
         #expect((report["indexes"] as? [Any])?.isEmpty == true)
     }
 
-    /// The layout's seventeen indexes, by collection (the Go collections', then chatctl's own).
+    /// The layout's nineteen indexes, by collection (the Go collections', then chatctl's own).
     static let layoutIndexes: [String: [String]] = [
         "clients": ["email_unique", "username_unique"],
         "rooms": ["members", "name_unique"],
@@ -137,9 +137,10 @@ struct DatabaseCLITests {
         "chatctl_moderation_notices": ["at"],
         "chatctl_audit_log": ["at"],
         "chatctl_room_mutes": ["room_id", "user_id"],
+        "chatctl_reports": ["reporter_id_message_id_unique", "status_created_at"],
     ]
 
-    @Test("ensure-indexes on MongoDB creates the layout's seventeen indexes (the server lists them), twice without harm",
+    @Test("ensure-indexes on MongoDB creates the layout's nineteen indexes (the server lists them), twice without harm",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func mongo() async throws {
         let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
@@ -154,6 +155,7 @@ struct DatabaseCLITests {
                 "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
                 "sender_id_timestamp", "sender_id_timestamp",
                 "receiver_seen_timestamp", "at", "at_ttl", "since", "at", "at", "room_id", "user_id",
+                "reporter_id_message_id_unique", "status_created_at",
             ])
             // The report echoes the code's own list; what counts is what the server has.
             #expect(try await Self.storedIndexes(uri: uri, database: database) == Self.layoutIndexes)

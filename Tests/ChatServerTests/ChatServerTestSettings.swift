@@ -3,7 +3,7 @@ import ChatServer
 
 extension ChatServerSettings {
     /// What a user gets by default (`SettingKey`'s defaults), on a free loopback port,
-    /// with the abuse limits off (message rate, sockets and rooms per user, failed
+    /// with the abuse limits off (message rate, sockets, rooms and reports per user, failed
     /// logins): a test that checks a limit turns it on in `configure`.
     static func testing(_ configure: (inout ChatServerSettings) -> Void = { _ in }) -> ChatServerSettings {
         var settings = Settings.builtIn.chatServer
@@ -12,6 +12,7 @@ extension ChatServerSettings {
         settings.messageRateLimit = 0
         settings.connectionsPerUser = 0
         settings.roomsPerUser = 0
+        settings.reportsPerHour = 0
         settings.loginPolicy = .off
         configure(&settings)
         return settings

@@ -71,6 +71,12 @@ public actor FailingMessageStore: ChatStore {
     public func mutes(inRoom roomID: ObjectID, at now: Date) async throws -> [RoomMute] { try await base.mutes(inRoom: roomID, at: now) }
     public func mutes(ofUser userID: ObjectID, at now: Date) async throws -> [RoomMute] { try await base.mutes(ofUser: userID, at: now) }
     public func setBan(_ ban: Ban?, forUser id: ObjectID) async throws -> Bool { try await base.setBan(ban, forUser: id) }
+    public func insertReport(_ report: Report) async throws { try await base.insertReport(report) }
+    public func reports(_ query: ReportQuery) async throws -> [Report] { try await base.reports(query) }
+    public func report(id: ObjectID) async throws -> Report? { try await base.report(id: id) }
+    public func resolveReport(id: ObjectID, resolution: Report.Resolution) async throws -> ReportResolveOutcome {
+        try await base.resolveReport(id: id, resolution: resolution)
+    }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

@@ -197,5 +197,8 @@ enum MongoLayout {
         (MongoChatStore.auditLog, .init(keys: ["at": 1], name: "at")),
         (MongoChatStore.roomMutes, .init(keys: ["room_id": 1], name: "room_id")),
         (MongoChatStore.roomMutes, .init(keys: ["user_id": 1], name: "user_id")),
+        // One report per reporter and message; open ones (or all) newest first.
+        (MongoChatStore.reportsCollection, .init(keys: ["reporter_id": 1, "message_id": 1], name: "reporter_id_message_id_unique", unique: true)),
+        (MongoChatStore.reportsCollection, .init(keys: ["status": 1, "created_at": -1], name: "status_created_at")),
     ]
 }

@@ -231,6 +231,32 @@ enum SQLiteSchema {
                 CREATE INDEX archived_messages_sender_timestamp ON archived_messages(sender_id, timestamp);
                 """)
         }
+        migrator.registerMigration("v19-reports") { db in
+            // `POST /api/message/report/` and `chatctl reports list|resolve`: one row per reporter
+            // and message (the UNIQUE key refuses a second), `status` `open` or `resolved`; the
+            // resolution's columns (`action` none|delete|redact|mute|ban, `resolved_by`
+            // `user@host`, `resolved_at`, `note`) are NULL while open. No foreign keys: a
+            // report outlives its message, room and users. Open ones are listed newest first by
+            // `reports_status_created_at`.
+            try db.execute(sql: """
+                CREATE TABLE reports (
+                    id TEXT PRIMARY KEY NOT NULL,
+                    message_id TEXT NOT NULL,
+                    room_id TEXT NOT NULL,
+                    sender_id TEXT NOT NULL,
+                    reporter_id TEXT NOT NULL,
+                    reason TEXT NOT NULL,
+                    created_at INTEGER NOT NULL,
+                    status TEXT NOT NULL DEFAULT 'open',
+                    action TEXT,
+                    resolved_by TEXT,
+                    resolved_at INTEGER,
+                    note TEXT,
+                    UNIQUE (reporter_id, message_id)
+                );
+                CREATE INDEX reports_status_created_at ON reports(status, created_at);
+                """)
+        }
         return migrator
     }
 }

@@ -8,6 +8,11 @@ struct ReportCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "report",
         abstract: "Read-only reports on the store.",
+        discussion: """
+            report old-messages counts, per room, the messages archiving would move. Members' \
+            reports of messages (POST /api/message/report/) are another command: `chatctl \
+            reports list|resolve`.
+            """,
         subcommands: [ReportOldMessages.self]
     )
 }

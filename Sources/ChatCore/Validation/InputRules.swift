@@ -80,15 +80,16 @@ public enum InputRules {
     /// Longest moderation reason (`--reason`), in UTF-8 bytes.
     public static let reasonMaxBytes = 500
 
-    /// A moderator's reason: absent (nil, or only whitespace, which is dropped), or at
-    /// most 500 bytes without control characters (one line in logs and tables).
-    public static func validateReason(_ raw: String?) throws(ChatError) -> String? {
+    /// A moderator's reason (or an operator's note, naming `field`): absent (nil, or only
+    /// whitespace, which is dropped), or at most 500 bytes without control characters (one
+    /// line in logs and tables).
+    public static func validateReason(_ raw: String?, field: String = "reason") throws(ChatError) -> String? {
         guard let raw else { return nil }
         let value = String(raw.trimmingWhitespace)
         guard !value.isEmpty else { return nil }
-        guard value.utf8.count <= reasonMaxBytes else { throw .invalid("reason", "reason exceeds \(reasonMaxBytes) bytes") }
+        guard value.utf8.count <= reasonMaxBytes else { throw .invalid(field, "\(field) exceeds \(reasonMaxBytes) bytes") }
         guard !value.unicodeScalars.contains(where: { $0.value < 0x20 || $0.value == 0x7F }) else {
-            throw .invalid("reason", "reason contains control characters")
+            throw .invalid(field, "\(field) contains control characters")
         }
         return value
     }
@@ -110,6 +111,20 @@ public enum InputRules {
             throw .invalid("reason", "reason contains control characters")
         }
         return value
+    }
+
+    /// A member's reason for reporting a message: required, trimmed, then as a moderator's
+    /// reason (at most `reasonMaxBytes`, one line).
+    public static func validateReportReason(_ raw: String?) throws(ChatError) -> String {
+        guard let value = try validateReason(raw) else { throw .required("reason") }
+        return value
+    }
+
+    /// A message id as a client sends it: 24 hexadecimal digits.
+    public static func validateMessageID(_ raw: String?, field: String = "id") throws(ChatError) -> ObjectID {
+        guard let raw, !raw.isEmpty else { throw .required(field) }
+        guard let id = ObjectID(hex: raw) else { throw .invalid(field, "\(field) must be a message id: 24 hexadecimal digits") }
+        return id
     }
 
     /// Content must have a visible character, fit in 4 KiB and hold no control

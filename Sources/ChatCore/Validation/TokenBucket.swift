@@ -25,4 +25,14 @@ public struct TokenBucket: Sendable {
         tokens -= 1
         return true
     }
+
+    /// Nanoseconds from `now` until a token is there (0 when one is), taking nothing.
+    public func nanosecondsUntilToken(now: UInt64) -> UInt64 {
+        var available = tokens
+        if let last, now > last {
+            available = min(burst, tokens + Double(now - last) / 1e9 * rate)
+        }
+        guard available < 1 else { return 0 }
+        return UInt64(((1 - available) / rate * 1e9).rounded(.up))
+    }
 }

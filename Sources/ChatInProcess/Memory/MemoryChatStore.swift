@@ -19,6 +19,8 @@ public actor MemoryChatStore: ChatStore {
     var moderationNoticeLog: [ModerationNotice] = []
     /// Oldest first.
     var auditLog: [AuditRecord] = []
+    /// Members' reports by id (`MemoryChatStore+Reports`).
+    var reportsByID: [ObjectID: Report] = [:]
     private var leases: [String: (token: String, expiresAt: Date)] = [:]
     private var sessionEndLog: [SessionEnd] = []
     private var pending: [ObjectID: PendingEvent] = [:]

@@ -107,6 +107,8 @@ public struct SettingKey: Sendable, Hashable {
         help: "WebSockets (room and notification) one user may hold open on one node; more are refused with 429; 0: no limit")
     public static let roomsPerUser = SettingKey("limits.rooms_per_user", .int, default: .int(1000),
         help: "rooms one user may belong to; creating or joining one more is refused with 429; 0: no limit")
+    public static let reportsPerHour = SettingKey("limits.reports_per_hour", .int, default: .int(10),
+        help: "messages one user may report (POST /api/message/report/) in an hour on one node, all at once or spread out; more get 429; 0: no limit")
     public static let loginFailuresPerUser = SettingKey("login.failures_per_user", .int, default: .int(5),
         help: "failed logins for one username within login.window_seconds before more attempts get 429 (each failure slows the next); 0: no limit")
     public static let loginFailuresPerIP = SettingKey("login.failures_per_ip", .int, default: .int(50),
@@ -124,7 +126,7 @@ public struct SettingKey: Sendable, Hashable {
     public static let all: [SettingKey] = [
         secretKey, chatHost, chatPort, webClient, notifyHost, notifyPort, notifyPublicURL, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, cacheVerifyHistory, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
-        resumeLimit, connectionsPerUser, roomsPerUser, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
+        resumeLimit, connectionsPerUser, roomsPerUser, reportsPerHour, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
         adminHost, adminPort,
     ]
 }

@@ -119,6 +119,8 @@ public struct Settings: Sendable {
     public var resumeLimit: Int { integer(.resumeLimit) }
     public var connectionsPerUser: Int { integer(.connectionsPerUser) }
     public var roomsPerUser: Int { integer(.roomsPerUser) }
+    /// `limits.reports_per_hour` (0: no limit).
+    public var reportsPerHour: Int { integer(.reportsPerHour) }
     /// `login.*` as the login limiter's policy.
     public var loginPolicy: LoginThrottle.Policy {
         LoginThrottle.Policy(
@@ -130,7 +132,8 @@ public struct Settings: Sendable {
         ChatServerSettings(
             host: chatHost, port: chatPort, maxFrameBytes: maxFrameBytes, outboundBufferFrames: outboundBufferFrames,
             allowedOrigins: allowedOrigins, messageRateLimit: messageRateLimit, messageRateBurst: messageRateBurst,
-            resumeLimit: resumeLimit, connectionsPerUser: connectionsPerUser, roomsPerUser: roomsPerUser, loginPolicy: loginPolicy,
+            resumeLimit: resumeLimit, connectionsPerUser: connectionsPerUser, roomsPerUser: roomsPerUser, reportsPerHour: reportsPerHour,
+            loginPolicy: loginPolicy,
             webClient: webClientEnabled ? WebClientSettings(notifyURL: notifyPublicURL, notifyPort: notifyPort) : nil)
     }
 
@@ -226,7 +229,7 @@ public struct Settings: Sendable {
         if !(1...100_000).contains(resumeLimit) {
             throw SettingsError(key: SettingKey.resumeLimit.key, message: "must be between 1 and 100000")
         }
-        for key in [SettingKey.connectionsPerUser, .roomsPerUser, .loginFailuresPerUser, .loginFailuresPerIP] where (int(key) ?? 0) < 0 {
+        for key in [SettingKey.connectionsPerUser, .roomsPerUser, .reportsPerHour, .loginFailuresPerUser, .loginFailuresPerIP] where (int(key) ?? 0) < 0 {
             throw SettingsError(key: key.key, message: "must be 0 (no limit) or more")
         }
         if let window = int(.loginWindowSeconds), !(1...86_400).contains(window) {
