@@ -122,7 +122,7 @@ struct FollowRoomTests {
             let missed = try await Self.post(["missed 1", "missed 2"], in: room, to: store)
             feed.send(.subscribed)
             // Copies that come late, and one message of another room.
-            for late in missed.reversed() + first { feed.send(.message(late)) }
+            for late in Array(missed.reversed()) + first { feed.send(.message(late)) }
             feed.send(.message(Message(roomID: ObjectID(), roomName: "o", senderID: Self.sender, senderName: "s", content: "other room", sequence: 9)))
             let after = try await Self.post(["after"], in: room, to: store)
             feed.send(.message(after[0]))
