@@ -150,6 +150,7 @@ let package = Package(
             "ChatCore",
             "ChatRuntime",
             "ChatClient",
+            "KitSupport",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
             .product(name: "Configuration", package: "swift-configuration"),
             .product(name: "HTTPTypes", package: "swift-http-types"),

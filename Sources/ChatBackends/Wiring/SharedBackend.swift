@@ -74,6 +74,13 @@ public struct SharedBackend: ClosableBackend {
         redisNodes ?? store.nodeRegistry
     }
 
+    /// The fan-out as a process that serves no sockets hears it (`chatctl tail`): a
+    /// subscription of its own to Redis's channel for each run; nil in-process, where each
+    /// serving process's fan-out stays inside it.
+    public func fanoutFeed(logger: Logger) -> (any FanoutFeed)? {
+        client.map { RedisFanoutFeed(endpoint: $0.endpoint, logger: logger) }
+    }
+
     /// What `/readyz` probes: Redis when configured.
     public var healthChecks: [HealthCheck] {
         guard let client else { return [] }

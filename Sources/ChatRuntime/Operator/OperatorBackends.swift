@@ -4,8 +4,8 @@ import Logging
 
 /// What a one-shot operator command (`chatctl archive`, `report …`) needs: the store,
 /// the recent-message cache to invalidate (Redis when configured; otherwise the caches
-/// live inside the serving processes and expire by themselves), the locks, and the
-/// node registry (to find the running nodes' operator API).
+/// live inside the serving processes and expire by themselves), the locks, the node
+/// registry (to find the running nodes' operator API) and the fan-out feed (`tail`).
 /// No secret key is needed: nothing here signs tokens.
 public struct OperatorBackends: Sendable {
     public let store: any ChatStore
@@ -13,6 +13,8 @@ public struct OperatorBackends: Sendable {
     public let locks: any LockService
     /// Where the serving processes registered (the same registry they write).
     public let nodes: any NodeRegistry
+    /// The chat nodes' fan-out as this process hears it (Redis); nil without Redis.
+    public let fanoutFeed: (any FanoutFeed)?
     /// bcrypt at the Go service's cost, for `chatctl users create|set-password`.
     public let hasher: any PasswordHasher = BcryptPasswordHasher()
     /// The store and the shared backend, closed in reverse order.
@@ -26,7 +28,9 @@ public struct OperatorBackends: Sendable {
             opened.append(store)
             let shared = try await BackendWiring.openShared(settings: settings, for: .oneShot, store: store.store, logger: logger)
             opened.append(shared)
-            return OperatorBackends(store: store.store, cache: shared.cache, locks: shared.locks, nodes: shared.nodeRegistry(store: store), backends: opened)
+            return OperatorBackends(
+                store: store.store, cache: shared.cache, locks: shared.locks, nodes: shared.nodeRegistry(store: store),
+                fanoutFeed: shared.fanoutFeed(logger: logger), backends: opened)
         }
     }
 
