@@ -25,4 +25,14 @@ public struct TokenBucket: Sendable {
         tokens -= 1
         return true
     }
+
+    /// The same bucket under another rate and burst (a configuration reload): the tokens
+    /// saved up so far carry over, at most the new burst, so lowering a limit holds at once
+    /// and raising one grants nothing until it refills.
+    public func retuned(rate: Double, burst: Int) -> TokenBucket {
+        var bucket = TokenBucket(rate: rate, burst: burst)
+        bucket.tokens = min(tokens, bucket.burst)
+        bucket.last = last
+        return bucket
+    }
 }
