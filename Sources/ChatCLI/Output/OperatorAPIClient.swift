@@ -28,6 +28,8 @@ struct OperatorAPIClient: Sendable {
         case unreachable(String)
         /// The node answered with another status than 200 (401: the token was refused).
         case refused(status: Int, message: String)
+        /// The node would not, naming the setting or field at fault (`{"error", "key"}`).
+        case declined(status: Int, message: String, key: String)
         /// The answer was not what the operator API sends.
         case unusable(String)
 
@@ -37,6 +39,7 @@ struct OperatorAPIClient: Sendable {
             case .unreachable(let detail): "does not answer: \(detail)"
             case .refused(401, let message): "answered 401: \(message) (is SECRET_KEY the node's?)"
             case .refused(let status, let message): "answered \(status): \(message)"
+            case .declined(_, let message, _): message
             case .unusable(let detail): "answered something unexpected: \(detail)"
             }
         }
@@ -44,6 +47,22 @@ struct OperatorAPIClient: Sendable {
 
     /// `GET path` on `node`'s operator API, its JSON answer decoded as `T`.
     func get<T: Decodable>(_ path: String, from node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        try await call(.get, path, on: node, as: type)
+    }
+
+    /// `POST path` (no body) on `node`'s operator API, its JSON answer decoded as `T`.
+    func post<T: Decodable>(_ path: String, to node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        try await call(.post, path, on: node, as: type)
+    }
+
+    /// The methods the operator API takes.
+    private enum Method: String {
+        case get = "GET"
+        case post = "POST"
+    }
+
+    /// One call with a fresh operator token; a 200 answer decoded as `T`.
+    private func call<T: Decodable>(_ method: Method, _ path: String, on node: NodeRecord, as type: T.Type) async throws(Failure) -> T {
         guard let admin = node.admin else { throw Failure.noOperatorAPI }
         let token: String
         do {
@@ -53,19 +72,24 @@ struct OperatorAPIClient: Sendable {
         }
         let response: ChatHTTPClient.Response
         do {
-            response = try await ChatHTTPClient(host: admin.host, port: admin.port, timeout: Self.timeout).send(.GET, path, token: token)
+            let client = ChatHTTPClient(host: admin.host, port: admin.port, timeout: Self.timeout)
+            switch method {
+            case .get: response = try await client.send(.GET, path, token: token)
+            case .post: response = try await client.send(.POST, path, token: token)
+            }
         } catch {
             throw Failure.unreachable("\(admin): \(error)")
         }
         guard response.status == 200 else {
             let body = response.object
-            let message = (body["message"] as? String) ?? (body["error"] as? String) ?? response.text
-            throw Failure.refused(status: response.status, message: String(message.prefix(200)))
+            let message = String(((body["message"] as? String) ?? (body["error"] as? String) ?? response.text).prefix(200))
+            if let key = body["key"] as? String { throw Failure.declined(status: response.status, message: message, key: key) }
+            throw Failure.refused(status: response.status, message: message)
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))
         } catch {
-            throw Failure.unusable("GET \(path): \(error)")
+            throw Failure.unusable("\(method.rawValue) \(path): \(error)")
         }
     }
 }
