@@ -41,10 +41,16 @@ struct GlobalOptions: ParsableArguments {
         return values
     }
 
+    /// The loader of these flags (and extra flag values layered on top), the config file
+    /// they name and the environment as it is now; a serving process keeps it to read the
+    /// same layers again on a reload.
+    func settingsLoader(extraFlags: [String: ConfigContent] = [:]) -> SettingsLoader {
+        SettingsLoader(flags: flagValues.merging(extraFlags) { _, new in new }, configFile: config)
+    }
+
     /// Loads and validates settings with extra flag values layered on top.
     func loadSettings(extraFlags: [String: ConfigContent] = [:]) async throws -> Settings {
-        let loader = SettingsLoader(flags: flagValues.merging(extraFlags) { _, new in new }, configFile: config)
-        let settings = try await loader.load()
+        let settings = try await settingsLoader(extraFlags: extraFlags).load()
         try settings.validate()
         return settings
     }

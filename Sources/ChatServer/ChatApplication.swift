@@ -31,9 +31,10 @@ public enum ChatApplication {
         HealthController(checks: checks).addRoutes(to: router)
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
         OpenAPIController().addRoutes(to: router)
-        UserController(ports: ports, throttle: LoginThrottle(policy: sockets.settings.loginPolicy))
+        let live = sockets.live
+        UserController(ports: ports, throttle: LoginThrottle(currentPolicy: { live.current.loginPolicy }))
             .addRoutes(to: router.group("api/user"), auth: auth)
-        RoomController(ports: ports, hub: hub, roomsPerUser: sockets.settings.roomsPerUser).addRoutes(to: router.group("api/room").add(middleware: auth))
+        RoomController(ports: ports, hub: hub, live: live).addRoutes(to: router.group("api/room").add(middleware: auth))
         ReportController(ports: ports, throttle: ReportThrottle(reportsPerHour: sockets.settings.reportsPerHour))
             .addRoutes(to: router.group("api/message").add(middleware: auth))
         sockets.addRoutes(to: router)
@@ -44,6 +45,8 @@ public enum ChatApplication {
     /// The chat service as runnable services.
     ///
     /// - Parameters:
+    ///   - live: the limits and origins in force, which a configuration reload replaces
+    ///     (nil: fixed at `settings`' own).
     ///   - extraChecks: backends `/readyz` probes besides the store (always probed).
     ///   - renderMetrics: the Prometheus text for `GET /metrics` (no route when nil).
     ///   - drainTimeout: how long a graceful shutdown waits for sockets to close.
@@ -51,6 +54,7 @@ public enum ChatApplication {
     public static func build(
         ports: ChatPorts,
         settings: ChatServerSettings,
+        live: LiveSettings? = nil,
         extraChecks: [HealthCheck] = [],
         renderMetrics: (@Sendable () -> [UInt8])? = nil,
         drainTimeout: Duration = .seconds(10),
@@ -59,7 +63,9 @@ public enum ChatApplication {
     ) async -> ChatService<some ApplicationProtocol> {
         let hub = RoomHub(metrics: ports.metrics)
         await ports.fanout.attach(hub)
-        let sockets = RoomSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser),
+        let inForce = live ?? LiveSettings(settings.reloadable)
+        let sockets = RoomSocketController(
+            ports: ports, hub: hub, settings: settings, live: inForce, quota: ConnectionQuota(live: inForce),
             keepAlive: SocketKeepAlive(interval: TimeAmount(settings.pingInterval)))
         let store = ports.store
         let router = buildRouter(

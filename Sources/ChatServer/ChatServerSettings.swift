@@ -4,6 +4,10 @@ import ChatCore
 /// configuration (`Settings.chatServer`, `Settings.notifyServer`), whose `SettingKey`s
 /// hold every default: nothing here has one of its own, so a test states what it
 /// wants (`Settings.builtIn.chatServer` is what a user gets).
+///
+/// The limits and origins (`reloadable`) are the values the servers start with: once
+/// they run, they read them from their `LiveSettings`, which a configuration reload
+/// replaces.
 public struct ChatServerSettings: Sendable {
     public var host: String
     public var port: Int
@@ -56,5 +60,13 @@ public struct ChatServerSettings: Sendable {
         self.loginPolicy = loginPolicy
         self.pingInterval = pingInterval
         self.webClient = webClient
+    }
+
+    /// The part a configuration reload changes while the servers run.
+    public var reloadable: ReloadableSettings {
+        ReloadableSettings(
+            allowedOrigins: allowedOrigins, messageRateLimit: messageRateLimit, messageRateBurst: messageRateBurst,
+            outboundBufferFrames: outboundBufferFrames, resumeLimit: resumeLimit, connectionsPerUser: connectionsPerUser,
+            roomsPerUser: roomsPerUser, loginPolicy: loginPolicy)
     }
 }

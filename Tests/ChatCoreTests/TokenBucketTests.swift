@@ -17,4 +17,20 @@ struct TokenBucketTests {
         // A clock that goes backwards adds nothing.
         #expect(take(1, at: start) == [false])
     }
+
+    @Test("a retuned bucket keeps its saved tokens up to the new burst, and refills at the new rate")
+    func retuned() {
+        let start: UInt64 = 1_000_000_000
+        var bucket = TokenBucket(rate: 1000, burst: 1000)
+        #expect(bucket.allow(now: start))
+        // Lowered: at most the new burst is left, and 0.001 a second refills nothing soon.
+        var lowered = bucket.retuned(rate: 0.001, burst: 3)
+        #expect((0..<4).map { _ in lowered.allow(now: start + 1_000_000) } == [true, true, true, false])
+        #expect(!lowered.allow(now: start + 10_000_000_000))
+        // Raised: what was left carries over; the higher rate refills from there.
+        var raised = lowered.retuned(rate: 10, burst: 50)
+        #expect(!raised.allow(now: start + 10_000_000_000))
+        #expect(raised.allow(now: start + 10_100_000_000))  // 0.1 s at 10 a second: one token
+    }
 }
+

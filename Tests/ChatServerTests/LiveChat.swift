@@ -22,9 +22,10 @@ struct LiveChat: Sendable {
 
     /// Runs `body` against a live chat service on 127.0.0.1 and a free port, with its
     /// moderation watcher, then stops both (on `ChatPorts.inMemory()`, warnings printed,
-    /// unless `ports` are given).
+    /// unless `ports` are given). With `live`, the service reads its limits and origins
+    /// there, as under a configuration reload.
     static func run(
-        ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings.testing(),
+        ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings.testing(), live: LiveSettings? = nil,
         _ body: @Sendable (LiveChat) async throws -> Void
     ) async throws {
         let resolvedPorts: ChatPorts
@@ -32,7 +33,7 @@ struct LiveChat: Sendable {
         let ports = resolvedPorts
         var logger = Logger(label: "chat-test")
         logger.logLevel = .warning
-        let chat = await ChatApplication.build(ports: ports, settings: settings, logger: logger)
+        let chat = await ChatApplication.build(ports: ports, settings: settings, live: live, logger: logger)
         let moderation = chat.moderation
         let hub = chat.hub
         try await withThrowingTaskGroup(of: Void.self) { group in

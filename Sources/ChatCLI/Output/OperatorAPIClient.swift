@@ -28,6 +28,8 @@ struct OperatorAPIClient: Sendable {
         case unreachable(String)
         /// The node answered with another status than 200 (401: the token was refused).
         case refused(status: Int, message: String)
+        /// The node would not, naming the setting or field at fault (`{"error", "key"}`).
+        case declined(status: Int, message: String, key: String)
         /// The answer was not what the operator API sends.
         case unusable(String)
 
@@ -37,6 +39,7 @@ struct OperatorAPIClient: Sendable {
             case .unreachable(let detail): "does not answer: \(detail)"
             case .refused(401, let message): "answered 401: \(message) (is SECRET_KEY the node's?)"
             case .refused(let status, let message): "answered \(status): \(message)"
+            case .declined(_, let message, _): message
             case .unusable(let detail): "answered something unexpected: \(detail)"
             }
         }
@@ -59,6 +62,11 @@ struct OperatorAPIClient: Sendable {
             throw Failure.unusable("cannot encode the request: \(error)")
         }
         return try await call(.POST, path, body: bytes, on: node, timeout: timeout, as: type)
+    }
+
+    /// `POST path` with no body on `node`'s operator API, its JSON answer decoded as `T`.
+    func post<T: Decodable>(_ path: String, to node: NodeRecord, as type: T.Type = T.self) async throws(Failure) -> T {
+        try await call(.POST, path, body: nil, on: node, timeout: Self.timeout, as: type)
     }
 
     /// The methods the operator API takes.
@@ -89,8 +97,9 @@ struct OperatorAPIClient: Sendable {
         }
         guard response.status == 200 else {
             let body = response.object
-            let message = (body["message"] as? String) ?? (body["error"] as? String) ?? response.text
-            throw Failure.refused(status: response.status, message: String(message.prefix(200)))
+            let message = String(((body["message"] as? String) ?? (body["error"] as? String) ?? response.text).prefix(200))
+            if let key = body["key"] as? String { throw Failure.declined(status: response.status, message: message, key: key) }
+            throw Failure.refused(status: response.status, message: message)
         }
         do {
             return try JSONDecoder().decode(T.self, from: Data(response.body))

@@ -21,7 +21,10 @@ enum ServeRunner {
     }
 
     private static func serve(roles: Set<ServiceRole>, options: ServeOptions) async throws {
-        var settings = try await options.global.loadSettings(extraFlags: options.flagValues(for: roles))
+        // Kept for reloads: the same flags and the environment as it is now.
+        let loader = options.global.settingsLoader(extraFlags: options.flagValues(for: roles))
+        var settings = try await loader.load()
+        try settings.validate()
         let logger = LogSetup.logger(label: "chatctl", level: settings.logLevel, format: settings.logFormat)
 
         // Only the servers that sign or check tokens need the secret (not the scheduler).
@@ -45,12 +48,16 @@ enum ServeRunner {
         let notifier = SystemdNotifier()
         // READY=1 once every server of this process accepts connections.
         let listening = ListeningServers(expected: ChatRuntime.servers(for: roles))
-        var services = await runtime.services(for: roles, version: ChatctlVersion.current) { role, port in
+        let reloader = runtime.configReloader(loader: loader)
+        var services = await runtime.services(for: roles, version: ChatctlVersion.current, reloader: reloader) { role, port in
             // Called on a server's event loop: the send must not wait there.
             if let status = listening.started(role, port: port) {
                 Task { await notifier.notify("READY=1\nSTATUS=\(status)", retryingFor: .seconds(10)) }
             }
         }
+        // SIGHUP: the configuration read again, the live settings applied (ConfigReloader).
+        let hangups = await ReloadOnHangup.trapping(reloader: reloader)
+        services.append(hangups)
         if notifier.isEnabled { services.append(SystemdLifecycleService(notifier: notifier)) }
         // SIGTERM/SIGINT: graceful (sockets drained with 1001, in-flight writes finished),
         // bounded by shutdown.timeout_seconds plus a grace for the backends; a second
@@ -72,6 +79,8 @@ enum ServeRunner {
         }
         await runtime.close()
         logger.info("stopped")
+        // SIGHUP stays trapped to the end: a hang-up while stopping is not an exit.
+        withExtendedLifetime(hangups) {}
     }
 }
 

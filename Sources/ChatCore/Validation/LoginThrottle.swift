@@ -28,14 +28,28 @@ public actor LoginThrottle {
         public static let off = Policy(failuresPerUser: 0, failuresPerAddress: 0)
     }
 
-    public let policy: Policy
+    /// The limits in force now.
+    public var policy: Policy { currentPolicy() }
+    private let currentPolicy: @Sendable () -> Policy
     private let clock: @Sendable () -> UInt64
     private let maxTracked: Int
     /// Failure times (monotonic ns), oldest first, per key ("u:" username, "a:" address).
     private var failures: [String: [UInt64]] = [:]
 
     public init(policy: Policy, maxTracked: Int = 100_000, clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }) {
-        self.policy = policy
+        self.currentPolicy = { policy }
+        self.maxTracked = max(1, maxTracked)
+        self.clock = clock
+    }
+
+    /// A throttle whose limits may change while it runs (a configuration reload):
+    /// `currentPolicy` is asked at every login. The failures counted so far stay counted
+    /// under the new limits.
+    public init(
+        currentPolicy: @escaping @Sendable () -> Policy, maxTracked: Int = 100_000,
+        clock: @escaping @Sendable () -> UInt64 = { DispatchTime.now().uptimeNanoseconds }
+    ) {
+        self.currentPolicy = currentPolicy
         self.maxTracked = max(1, maxTracked)
         self.clock = clock
     }
@@ -49,6 +63,7 @@ public actor LoginThrottle {
     /// has used up its failures; otherwise returns.
     public func admit(username: String, address: String?) throws(ChatError) {
         let now = clock()
+        let policy = self.policy
         var waits: [UInt64] = []
         if policy.failuresPerUser > 0, let wait = wait(for: "u:" + username, limit: policy.failuresPerUser, now: now) { waits.append(wait) }
         if policy.failuresPerAddress > 0, let address, let wait = wait(for: "a:" + address, limit: policy.failuresPerAddress, now: now) {
@@ -97,6 +112,7 @@ public actor LoginThrottle {
         prune(&times, now: now)
         times.append(now)
         // Only the newest few matter for any limit; keep memory per key bounded.
+        let policy = self.policy
         let keep = max(policy.failuresPerUser, policy.failuresPerAddress, 16)
         if times.count > keep { times.removeFirst(times.count - keep) }
         failures[key] = times

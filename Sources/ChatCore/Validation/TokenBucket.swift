@@ -35,4 +35,14 @@ public struct TokenBucket: Sendable {
         guard available < 1 else { return 0 }
         return UInt64(((1 - available) / rate * 1e9).rounded(.up))
     }
+
+    /// The same bucket under another rate and burst (a configuration reload): the tokens
+    /// saved up so far carry over, at most the new burst, so lowering a limit holds at once
+    /// and raising one grants nothing until it refills.
+    public func retuned(rate: Double, burst: Int) -> TokenBucket {
+        var bucket = TokenBucket(rate: rate, burst: burst)
+        bucket.tokens = min(tokens, bucket.burst)
+        bucket.last = last
+        return bucket
+    }
 }

@@ -5,9 +5,15 @@ import Logging
 /// descriptor, stderr by default, through a `LineSink` (which never blocks the caller).
 /// Metadata whose key names a secret (password, secret, token, authorization, cookie)
 /// is written as `[redacted]`, whatever the caller passed: a log line never carries a
-/// credential.
+/// credential. Its level is the process's (`ProcessLogLevel`, which a configuration
+/// reload changes) unless its logger was given one of its own.
 public struct LineLogHandler: LogHandler {
-    public var logLevel: Logger.Level = .info
+    public var logLevel: Logger.Level {
+        get { ownLevel ?? ProcessLogLevel.shared.level }
+        set { ownLevel = newValue }
+    }
+    /// A level set on this handler's logger; nil: the process's.
+    private var ownLevel: Logger.Level?
     public var metadata: Logger.Metadata = [:]
     public var metadataProvider: Logger.MetadataProvider?
 

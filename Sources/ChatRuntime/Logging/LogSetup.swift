@@ -6,8 +6,9 @@ import Synchronization
 public enum LogSetup {
     private static let bootstrapped = Mutex(false)
 
-    /// Installs the stderr handler once per process (the first call's format wins) and
-    /// returns a logger at `level`.
+    /// Installs the stderr handler once per process (the first call's format wins), makes
+    /// `level` the process's (`ProcessLogLevel`: every logger follows it, and a reload
+    /// changes it) and returns a logger.
     public static func logger(label: String, level: Logger.Level, format: LogFormat = .logfmt) -> Logger {
         bootstrapped.withLock { done in
             if !done {
@@ -19,9 +20,8 @@ public enum LogSetup {
                 done = true
             }
         }
-        var logger = Logger(label: label)
-        logger.logLevel = level
-        return logger
+        ProcessLogLevel.shared.set(level)
+        return Logger(label: label)
     }
 
     /// Waits until the lines logged so far are on stderr, at most `timeout`; call it

@@ -30,4 +30,11 @@ extension ChatRuntime {
         }
         return [heartbeat, api]
     }
+
+    /// What re-reads this process's configuration on SIGHUP and for the operator API:
+    /// `loader` is how it was read at start (the flags given and the environment then),
+    /// the runtime's settings what the process runs on.
+    public func configReloader(loader: SettingsLoader) -> ConfigReloader {
+        ConfigReloader(loader: loader, running: settings, live: live, logger: logger)
+    }
 }

@@ -27,6 +27,9 @@ public struct ChatRuntime: Sendable {
     /// What the operator API checks tokens with; nil without a configured secret key
     /// (a scheduler alone may run without one), and then the process runs no operator API.
     public let operatorTokens: (any OperatorTokenAuthority)?
+    /// The servers' limits and origins in force (`Settings.chatServer.reloadable` at
+    /// start), which a configuration reload (`configReloader`) replaces.
+    public let live: LiveSettings
     /// The store's factory output (its health check for the scheduler's status endpoints).
     let storeBackend: StoreBackend
     /// Redis or in-process (its health checks).
@@ -80,7 +83,7 @@ public struct ChatRuntime: Sendable {
                 settings: settings, ports: ports, logger: logger, metrics: metrics,
                 backendServices: store.services + shared.services + queue.services, locks: shared.locks,
                 nodeRegistry: shared.nodeRegistry(store: store), operatorTokens: operatorTokens,
-                storeBackend: store, shared: shared, eventQueue: queue, backends: opened)
+                live: LiveSettings(settings.chatServer.reloadable), storeBackend: store, shared: shared, eventQueue: queue, backends: opened)
         }
     }
 
@@ -99,10 +102,13 @@ public struct ChatRuntime: Sendable {
     ///
     /// - Parameters:
     ///   - version: the binary's version, for the node's registry record.
+    ///   - reloader: this process's configuration reloader (`configReloader`), offered
+    ///     on the operator API as `POST /admin/config/reload`; nil: no such route.
     ///   - onListening: called with each public server's role and bound port once it
     ///     accepts connections.
     public func services(
-        for roles: Set<ServiceRole>, version: String, onListening: @escaping @Sendable (ServiceRole, Int) async -> Void = { _, _ in }
+        for roles: Set<ServiceRole>, version: String, reloader: ConfigReloader? = nil,
+        onListening: @escaping @Sendable (ServiceRole, Int) async -> Void = { _, _ in }
     ) async -> [any Service] {
         var services: [any Service] = backendServices
         var sessionHubs: [any SessionEndingHub] = []
@@ -123,7 +129,7 @@ public struct ChatRuntime: Sendable {
         if roles.contains(.chat) {
             let chatSettings = settings.chatServer
             let chat = await ChatApplication.build(
-                ports: ports, settings: chatSettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
+                ports: ports, settings: chatSettings, live: live, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger
             ) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
@@ -144,7 +150,7 @@ public struct ChatRuntime: Sendable {
         if roles.contains(.notify) {
             let notifySettings = settings.notifyServer
             let notify = NotificationApplication.build(
-                ports: ports, settings: notifySettings, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
+                ports: ports, settings: notifySettings, live: live, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
                 drainTimeout: settings.shutdownTimeout, logger: logger
             ) { port in
                 logger.notice("notify service listening", metadata: ["host": "\(notifySettings.host)", "port": "\(port)"])
@@ -182,6 +188,7 @@ public struct ChatRuntime: Sendable {
                 })
             }
         }
+        if let reloader { adminRoutes.append(ConfigAdminRoutes(reloader: reloader)) }
         // Right after the backends' services: shut down after the servers, so the node
         // stays registered and answers its operator API while it drains.
         services.insert(contentsOf: operatorServices(node: node, heartbeat: heartbeat, routes: adminRoutes), at: backendServices.count)

@@ -6,7 +6,7 @@ import Logging
 /// The effective configuration: every setting resolved, typed accessors on top.
 public struct Settings: Sendable {
     /// Every setting by key, with where its value came from.
-    public private(set) var resolved: [String: ResolvedSetting]
+    public internal(set) var resolved: [String: ResolvedSetting]
     /// The config file that was read, if any.
     public let configFile: String?
 

@@ -7,8 +7,8 @@ import Hummingbird
 struct RoomController {
     let ports: ChatPorts
     let hub: RoomHub
-    /// `limits.rooms_per_user` (0: none).
-    let roomsPerUser: Int
+    /// Where `limits.rooms_per_user` (0: none) is read at each create.
+    let live: LiveSettings
 
     struct CreateRoomRequest: Decodable {
         var name: String?
@@ -24,7 +24,7 @@ struct RoomController {
         let creator = try context.requireIdentity().user
         do {
             let name = try InputRules.validateRoomName(body.name)
-            try await RoomLimit(roomsPerUser: roomsPerUser).check(creator.id, in: ports.store)
+            try await RoomLimit(roomsPerUser: live.current.roomsPerUser).check(creator.id, in: ports.store)
             _ = try await CreateRoom(ports: ports)(name: name, creator: creator)
         } catch let error as ChatError where error == .roomExists {
             throw TextError(status: .badRequest, message: error.message)

@@ -34,9 +34,14 @@ public enum NotificationApplication {
         return router
     }
 
+    /// The notification service as runnable parts.
+    ///
+    /// - Parameter live: the origins and socket limit in force, which a configuration
+    ///   reload replaces (nil: fixed at `settings`' own).
     public static func build(
         ports: ChatPorts,
         settings: ChatServerSettings,
+        live: LiveSettings? = nil,
         extraChecks: [HealthCheck] = [],
         renderMetrics: (@Sendable () -> [UInt8])? = nil,
         drainTimeout: Duration = .seconds(10),
@@ -44,7 +49,9 @@ public enum NotificationApplication {
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Parts<some ApplicationProtocol> {
         let hub = NotificationHub(metrics: ports.metrics)
-        let sockets = NotificationSocketController(ports: ports, hub: hub, settings: settings, quota: ConnectionQuota(perUser: settings.connectionsPerUser),
+        let inForce = live ?? LiveSettings(settings.reloadable)
+        let sockets = NotificationSocketController(
+            ports: ports, hub: hub, settings: settings, live: inForce, quota: ConnectionQuota(live: inForce),
             keepAlive: SocketKeepAlive(interval: TimeAmount(settings.pingInterval)))
         let store = ports.store
         let router = buildRouter(

@@ -14,11 +14,27 @@ import NIOWebSocket
 struct NotificationSocketController: Sendable {
     let ports: ChatPorts
     let hub: NotificationHub
+    /// What is read once, when the service is built (the frame size).
     let settings: ChatServerSettings
+    /// The origins in force, read at each upgrade.
+    let live: LiveSettings
     /// Sockets per user on this service (`limits.connections_per_user`).
     let quota: ConnectionQuota
     /// Pings and TCP keepalive for every socket of this service.
     let keepAlive: SocketKeepAlive
+
+    /// - Parameter live: the origins in force; nil: fixed at `settings`' own.
+    init(
+        ports: ChatPorts, hub: NotificationHub, settings: ChatServerSettings, live: LiveSettings? = nil, quota: ConnectionQuota,
+        keepAlive: SocketKeepAlive
+    ) {
+        self.ports = ports
+        self.hub = hub
+        self.settings = settings
+        self.live = live ?? LiveSettings(settings.reloadable)
+        self.quota = quota
+        self.keepAlive = keepAlive
+    }
 
     static let paths: Set<String> = ["/ws/join-notification", "/ws/join-notification/"]
 
@@ -30,7 +46,7 @@ struct NotificationSocketController: Sendable {
     }
 
     func decide(request: HTTPRequest, channel: any Channel, logger: Logger) async -> UpgradeDecision {
-        await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
+        await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: live.current.allowedOrigins, on: channel) { uri in
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
             try quota.admit(identity.user.id, until: channel)
             return SocketUpgrade { channel in

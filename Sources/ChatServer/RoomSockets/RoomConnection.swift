@@ -35,7 +35,7 @@ final class RoomConnection: Sendable {
     /// Where the socket is between its upgrade and its end (`RoomConnection+State.swift`).
     private let state: Mutex<State>
     /// Frames buffered at most while it joins; one more overflows it.
-    private let bufferLimit: Int
+    let bufferLimit: Int
     /// The WebSocket encoder's place in the pipeline: pre-encoded frames are written just
     /// below it (set on the event loop when the socket goes live).
     private let encoderContext: NIOLoopBoundBox<ChannelHandlerContext?>

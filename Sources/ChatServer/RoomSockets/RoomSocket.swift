@@ -6,7 +6,8 @@ import Synchronization
 
 /// A room WebSocket's inbound side: the session its `ServerWebSocketHandler` feeds.
 ///
-/// Each text frame is rate-limited (every frame counts, valid or not), then queued; a
+/// Each text frame is rate-limited (every frame counts, valid or not; the limit in force
+/// in `LiveSettings`, so a reload reaches open sockets at their next frame), then queued; a
 /// short-lived task posts the queue in order, one message at a time, and ends when it
 /// is empty, so a socket that is not posting has no task. A client that sends faster
 /// than its posts are stored stops being read (`autoRead` off) until the queue drains.
@@ -16,7 +17,7 @@ final class RoomSocket: WebSocketSession {
     private let ports: ChatPorts
     private let room: Room
     private let user: User
-    private let settings: ChatServerSettings
+    private let live: LiveSettings
     private let logger: Logger
     private let inbox: Mutex<Inbox>
 
@@ -29,18 +30,28 @@ final class RoomSocket: WebSocketSession {
         var posting = false
         var readingPaused = false
         var bucket: TokenBucket?
+        /// The `LiveSettings` generation `bucket` was made for.
+        var limitGeneration: UInt64
     }
 
-    init(connection: RoomConnection, hub: RoomHub, ports: ChatPorts, room: Room, user: User, settings: ChatServerSettings, logger: Logger) {
+    init(connection: RoomConnection, hub: RoomHub, ports: ChatPorts, room: Room, user: User, live: LiveSettings, logger: Logger) {
         self.connection = connection
         self.hub = hub
         self.ports = ports
         self.room = room
         self.user = user
-        self.settings = settings
+        self.live = live
         self.logger = logger
-        let bucket = settings.messageRateLimit > 0 ? TokenBucket(rate: settings.messageRateLimit, burst: settings.messageRateBurst) : nil
-        self.inbox = Mutex(Inbox(bucket: bucket))
+        let snapshot = live.snapshot
+        self.inbox = Mutex(Inbox(bucket: Self.bucket(for: snapshot.settings, replacing: nil), limitGeneration: snapshot.generation))
+    }
+
+    /// The bucket of `settings`' message rate limit (none without a limit); an existing
+    /// bucket keeps its saved tokens, at most the new burst.
+    static func bucket(for settings: ReloadableSettings, replacing old: TokenBucket?) -> TokenBucket? {
+        guard settings.messageRateLimit > 0 else { return nil }
+        guard let old else { return TokenBucket(rate: settings.messageRateLimit, burst: settings.messageRateBurst) }
+        return old.retuned(rate: settings.messageRateLimit, burst: settings.messageRateBurst)
     }
 
     func received(text: String) {
@@ -72,16 +83,25 @@ final class RoomSocket: WebSocketSession {
         hub.unregister(connection)
         connection.finish()
         if connection.hasOverflowed {
-            logger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(settings.outboundBufferFrames)"])
+            logger.warning("closed slow socket: it stopped reading", metadata: ["buffer_frames": "\(connection.bufferLimit)"])
         } else if let reason = connection.sessionEndReason {
             logger.notice("closed socket: session ended", metadata: ["reason": "\(reason)"])
         }
     }
 
-    /// The rate limit; a refused frame gets an error frame and is not stored.
+    /// The rate limit in force; a refused frame gets an error frame and is not stored.
+    /// One atomic load of the live settings per frame; the bucket is remade only when a
+    /// reload published new ones.
     private func allow() -> Bool {
-        let allowed = inbox.withLock { inbox in inbox.bucket?.allow(now: DispatchTime.now().uptimeNanoseconds) ?? true }
-        if !allowed { connection.send(.init(buffer: FrameEncoder.errorFrame(rateLimitMessage))) }
+        let snapshot = live.snapshot
+        let allowed = inbox.withLock { inbox -> Bool in
+            if inbox.limitGeneration != snapshot.generation {
+                inbox.bucket = Self.bucket(for: snapshot.settings, replacing: inbox.bucket)
+                inbox.limitGeneration = snapshot.generation
+            }
+            return inbox.bucket?.allow(now: DispatchTime.now().uptimeNanoseconds) ?? true
+        }
+        if !allowed { connection.send(.init(buffer: FrameEncoder.errorFrame(Self.rateLimitMessage(snapshot.settings)))) }
         return allowed
     }
 
@@ -133,8 +153,8 @@ final class RoomSocket: WebSocketSession {
         }
     }
 
-    /// The error frame's text when a socket posts faster than allowed.
-    var rateLimitMessage: String {
+    /// The error frame's text when a socket posts faster than `settings` allow.
+    static func rateLimitMessage(_ settings: ReloadableSettings) -> String {
         let rate = settings.messageRateLimit
         let perSecond = rate == rate.rounded() ? String(Int(rate)) : String(rate)
         return "rate limit exceeded: at most \(perSecond) messages a second (bursts of \(settings.messageRateBurst)); message not stored"

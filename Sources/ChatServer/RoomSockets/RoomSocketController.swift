@@ -21,11 +21,24 @@ import NIOWebSocket
 struct RoomSocketController: Sendable {
     let ports: ChatPorts
     let hub: RoomHub
+    /// What is read once, when the service is built (the frame size, the web client).
     let settings: ChatServerSettings
+    /// The limits and origins in force, read at each upgrade, join and frame.
+    let live: LiveSettings
     /// Sockets per user on this service (`limits.connections_per_user`).
     let quota: ConnectionQuota
     /// Pings and TCP keepalive for every socket of this service.
     let keepAlive: SocketKeepAlive
+
+    /// - Parameter live: the limits in force; nil: fixed at `settings`' own.
+    init(ports: ChatPorts, hub: RoomHub, settings: ChatServerSettings, live: LiveSettings? = nil, quota: ConnectionQuota, keepAlive: SocketKeepAlive) {
+        self.ports = ports
+        self.hub = hub
+        self.settings = settings
+        self.live = live ?? LiveSettings(settings.reloadable)
+        self.quota = quota
+        self.keepAlive = keepAlive
+    }
 
     struct InboundFrame: Decodable {
         var type: String?
@@ -58,7 +71,7 @@ struct RoomSocketController: Sendable {
             // The socket keeps the room for its lifetime: keep only what it needs, not the
             // member list (every socket holding every member is quadratic in room size).
             let member = room.members.contains(identity.user.id)
-            if !member { try await RoomLimit(roomsPerUser: settings.roomsPerUser).check(identity.user.id, in: ports.store) }
+            if !member { try await RoomLimit(roomsPerUser: live.current.roomsPerUser).check(identity.user.id, in: ports.store) }
             // The room's rules and mutes, once per room on this node: its posts then read no store.
             try await ports.roomRules.prepare(roomID: room.id)
             let slim = Room(id: room.id, name: room.name, members: member ? [identity.user.id] : [], createdAt: room.createdAt)
@@ -89,7 +102,7 @@ struct RoomSocketController: Sendable {
 
     /// The upgrade decision, called by the HTTP/1 server for every upgrade request.
     func decide(request: HTTPRequest, channel: any Channel, logger: Logger) async -> UpgradeDecision {
-        await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: settings.allowedOrigins, on: channel) { uri in
+        await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: live.current.allowedOrigins, on: channel) { uri in
             let admission = try await admit(uri: uri, headers: request.headerFields)
             try quota.admit(admission.identity.user.id, until: channel)
             return SocketUpgrade { channel in install(admission, on: channel, logger: logger) }
@@ -108,9 +121,9 @@ struct RoomSocketController: Sendable {
         // of messages already in it are skipped.
         let connection = RoomConnection(
             roomID: admission.room.id, userID: admission.identity.user.id, username: admission.identity.user.username, channel: channel,
-            capacity: settings.outboundBufferFrames)
+            capacity: live.current.outboundBufferFrames)
         let socket = RoomSocket(
-            connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, settings: settings, logger: logger)
+            connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, live: live, logger: logger)
         guard ServerWebSocketHandler.install(socket, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return nil }
         guard hub.register(connection) else {
             ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
@@ -143,7 +156,7 @@ struct RoomSocketController: Sendable {
             write(FrameEncoder.historyFrame(joined.recentMessages))
             return Set(joined.recentMessages.map(\.id))
         }
-        switch try await join.resume(room: admission.room, user: admission.identity.user, after: since, limit: settings.resumeLimit) {
+        switch try await join.resume(room: admission.room, user: admission.identity.user, after: since, limit: live.current.resumeLimit) {
         case .missed(let messages):
             for message in messages { write(FrameEncoder.messageFrame(message)) }
             return Set(messages.map(\.id))
