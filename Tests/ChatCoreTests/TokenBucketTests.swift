@@ -22,15 +22,21 @@ struct TokenBucketTests {
     func retuned() {
         let start: UInt64 = 1_000_000_000
         var bucket = TokenBucket(rate: 1000, burst: 1000)
-        #expect(bucket.allow(now: start))
+        let first = bucket.allow(now: start)
+        #expect(first)
         // Lowered: at most the new burst is left, and 0.001 a second refills nothing soon.
         var lowered = bucket.retuned(rate: 0.001, burst: 3)
-        #expect((0..<4).map { _ in lowered.allow(now: start + 1_000_000) } == [true, true, true, false])
-        #expect(!lowered.allow(now: start + 10_000_000_000))
+        var burst: [Bool] = []
+        for _ in 0..<4 { burst.append(lowered.allow(now: start + 1_000_000)) }
+        #expect(burst == [true, true, true, false])
+        let refilled = lowered.allow(now: start + 10_000_000_000)
+        #expect(!refilled)
         // Raised: what was left carries over; the higher rate refills from there.
         var raised = lowered.retuned(rate: 10, burst: 50)
-        #expect(!raised.allow(now: start + 10_000_000_000))
-        #expect(raised.allow(now: start + 10_100_000_000))  // 0.1 s at 10 a second: one token
+        let atOnce = raised.allow(now: start + 10_000_000_000)
+        #expect(!atOnce)
+        let afterATenth = raised.allow(now: start + 10_100_000_000)  // 0.1 s at 10 a second: one token
+        #expect(afterATenth)
     }
 }
 
