@@ -59,6 +59,7 @@ public actor FailingMessageStore: ChatStore {
     public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int { throw Self.failure }
     public func redactNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func redactNotifications(sentBy sender: ObjectID) async throws -> Int { throw Self.failure }
     public func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] { [] }
     public func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int { 0 }
     public func recordModerationNotice(_ notice: ModerationNotice) async throws { try await base.recordModerationNotice(notice) }
@@ -71,6 +72,8 @@ public actor FailingMessageStore: ChatStore {
     public func mutes(inRoom roomID: ObjectID, at now: Date) async throws -> [RoomMute] { try await base.mutes(inRoom: roomID, at: now) }
     public func mutes(ofUser userID: ObjectID, at now: Date) async throws -> [RoomMute] { try await base.mutes(ofUser: userID, at: now) }
     public func setBan(_ ban: Ban?, forUser id: ObjectID) async throws -> Bool { try await base.setBan(ban, forUser: id) }
+    public func roomMessages(matching query: RoomMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] { [] }
+    public func importMessages(_ messages: [Message]) async throws -> Int { throw Self.failure }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }
