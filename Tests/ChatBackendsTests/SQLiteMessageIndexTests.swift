@@ -14,7 +14,7 @@ struct SQLiteMessageIndexTests {
         return (try await SQLiteChatStore.open(path: path), path)
     }
 
-    @Test("messages has its id, room+seq (history, resume, one room's archive), client-id and sender+time (purge) indexes, nothing by timestamp alone")
+    @Test("messages has its id, room+seq (history, resume, one room's archive), room+time (export), client-id and sender+time (purge) indexes, nothing by timestamp alone")
     func indexes() async throws {
         let (store, path) = try await Self.freshStore()
         await store.close()
@@ -22,11 +22,30 @@ struct SQLiteMessageIndexTests {
         let names = try await queue.read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND tbl_name = 'messages' ORDER BY name")
         }
-        #expect(names == ["messages_room_seq", "messages_sender_client_id", "messages_sender_timestamp", "sqlite_autoindex_messages_1"])
+        #expect(names == ["messages_room_seq", "messages_room_timestamp", "messages_sender_client_id", "messages_sender_timestamp", "sqlite_autoindex_messages_1"])
         let plan = try await queue.read { db in
             try String.fetchAll(db, sql: "EXPLAIN QUERY PLAN SELECT * FROM messages WHERE timestamp < 0 ORDER BY rowid LIMIT 10", arguments: [])
         }
         #expect(!plan.joined().contains("TEMP B-TREE"), "the archive's scan must not sort: \(plan)")
+    }
+
+    @Test("a room export's page walks messages_room_timestamp from the last page's position, sorting at most a millisecond's ties")
+    func exportPagePlan() async throws {
+        let (store, path) = try await Self.freshStore()
+        await store.close()
+        let queue = try DatabaseQueue(path: path)
+        let plan = try await queue.read { db in
+            // The plan's `detail` column (the first is a row id).
+            try Row.fetchAll(
+                db,
+                sql: """
+                    EXPLAIN QUERY PLAN SELECT m.id FROM messages m LEFT JOIN rooms r ON r.id = m.room_id LEFT JOIN clients c ON c.id = m.sender_id
+                    WHERE m.room_id = 'a' AND m.timestamp >= 0 AND (m.timestamp > 0 OR m.id > 'b') ORDER BY m.timestamp, m.id LIMIT 10
+                    """
+            ).map { row -> String in row["detail"] }
+        }
+        #expect(plan.joined().contains("messages_room_timestamp"), "\(plan)")
+        #expect(!plan.joined().contains("USE TEMP B-TREE FOR ORDER BY"), "no sort of the whole room: \(plan)")
     }
 
     @Test("archiving across rooms finds every old message, oldest first, and finds a restored one again")

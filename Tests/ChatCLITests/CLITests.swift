@@ -128,8 +128,8 @@ struct DatabaseCLITests {
     static let layoutIndexes: [String: [String]] = [
         "clients": ["email_unique", "username_unique"],
         "rooms": ["members", "name_unique"],
-        "messages": ["room_id_seq", "room_id_timestamp", "sender_id_timestamp", "timestamp"],
-        "archived_messages": ["sender_id_timestamp"],
+        "messages": ["room_id_seq", "room_id_timestamp", "room_id_timestamp_id", "sender_id_timestamp", "timestamp"],
+        "archived_messages": ["room_id_timestamp_id", "sender_id_timestamp"],
         "notifications": ["receiver_seen_timestamp"],
         "chatctl_session_ends": ["at"],
         "chatctl_client_ids": ["at_ttl"],
@@ -153,7 +153,7 @@ struct DatabaseCLITests {
             let names = (report["indexes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(names == [
                 "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
-                "sender_id_timestamp", "sender_id_timestamp",
+                "sender_id_timestamp", "sender_id_timestamp", "room_id_timestamp_id", "room_id_timestamp_id",
                 "receiver_seen_timestamp", "at", "at_ttl", "since", "at", "at", "room_id", "user_id",
                 "reporter_id_message_id_unique", "status_created_at",
             ])

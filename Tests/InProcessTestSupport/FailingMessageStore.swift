@@ -59,6 +59,7 @@ public actor FailingMessageStore: ChatStore {
     public func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int { throw Self.failure }
     public func redactNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int { throw Self.failure }
+    public func redactNotifications(sentBy sender: ObjectID) async throws -> Int { throw Self.failure }
     public func messages(matching query: SenderMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] { [] }
     public func countMessages(matching query: SenderMessageQuery, in place: LocatedMessage.Place) async throws -> Int { 0 }
     public func recordModerationNotice(_ notice: ModerationNotice) async throws { try await base.recordModerationNotice(notice) }
@@ -77,6 +78,8 @@ public actor FailingMessageStore: ChatStore {
     public func resolveReport(id: ObjectID, resolution: Report.Resolution) async throws -> ReportResolveOutcome {
         try await base.resolveReport(id: id, resolution: resolution)
     }
+    public func roomMessages(matching query: RoomMessageQuery, in place: LocatedMessage.Place, limit: Int) async throws -> [Message] { [] }
+    public func importMessages(_ messages: [Message]) async throws -> Int { throw Self.failure }
 
     static let failure = ChatError.backend("the database", detail: "disk full (test)")
 }

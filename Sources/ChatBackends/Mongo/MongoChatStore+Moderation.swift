@@ -47,6 +47,15 @@ extension MongoChatStore {
         }
     }
 
+    /// One `updateMany`; a scan of `notifications` (no index by sender).
+    public func redactNotifications(sentBy sender: ObjectID) async throws -> Int {
+        try await mongo {
+            try await collection(MongoLayout.notifications).update(
+                ["sender_id": MongoLayout.value(sender), "content": ["$ne": .string("")]], ["$set": ["content": .string("")]], many: true
+            ).modified
+        }
+    }
+
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
         return try await mongo {
@@ -78,6 +87,7 @@ extension MongoChatStore {
         if let to = query.to { range["$lt"] = MongoLayout.value(to) }
         if query.from != nil || query.to != nil { filter["timestamp"] = .document(range) }
         if query.unredactedOnly { filter["redacted_at"] = .document(["$exists": .bool(false)]) }
+        if let after = query.after { filter["$or"] = MongoLayout.after(after) }
         return filter
     }
 

@@ -157,6 +157,15 @@ enum MongoLayout {
         return Redaction(at: Date(millisecondsSince1970: at), by: document.string("redacted_by") ?? "", reason: document.string("redaction_reason"))
     }
 
+    /// The `$or` of "after this position" in time order: a later `timestamp`, or the same
+    /// one with a greater `_id` (paging a read sorted `{timestamp: 1, _id: 1}`).
+    static func after(_ position: MessagePosition) -> BSONValue {
+        [
+            ["timestamp": ["$gt": value(position.timestamp)]],
+            ["timestamp": value(position.timestamp), "_id": ["$gt": value(position.id)]],
+        ]
+    }
+
     /// Newest first as the Go service sorts its history (`{timestamp: -1}`), then by
     /// room sequence and id within a millisecond.
     static let newestFirst: BSONDocument = ["timestamp": -1, "seq": -1, "_id": -1]
@@ -188,6 +197,10 @@ enum MongoLayout {
         // One user's messages, oldest first (`chatctl users purge-messages`).
         (messages, .init(keys: ["sender_id": 1, "timestamp": 1], name: "sender_id_timestamp")),
         (archivedMessages, .init(keys: ["sender_id": 1, "timestamp": 1], name: "sender_id_timestamp")),
+        // A room's messages in time order, page by page (`chatctl rooms export`): `_id` breaks
+        // ties within a millisecond, so a page needs no sort of the rest of the room.
+        (messages, .init(keys: ["room_id": 1, "timestamp": 1, "_id": 1], name: "room_id_timestamp_id")),
+        (archivedMessages, .init(keys: ["room_id": 1, "timestamp": 1, "_id": 1], name: "room_id_timestamp_id")),
         (notifications, .init(keys: ["receiver_id": 1, "seen": 1, "timestamp": -1], name: "receiver_seen_timestamp")),
         (MongoChatStore.sessionEnds, .init(keys: ["at": 1], name: "at")),
         // Client-id claims last a day (then the same client id may be used again).

@@ -53,6 +53,14 @@ extension SQLiteChatStore {
         }
     }
 
+    /// One statement; a scan of `notifications` (it has no index by sender).
+    public func redactNotifications(sentBy sender: ObjectID) async throws -> Int {
+        try await pool.write { db in
+            try db.execute(sql: "UPDATE notifications SET content = '' WHERE sender_id = ? AND content <> ''", arguments: [sender.hex])
+            return db.changesCount
+        }
+    }
+
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int {
         guard !ids.isEmpty else { return 0 }
         return try await pool.write { db in
@@ -105,6 +113,12 @@ extension SQLiteChatStore {
             _ = arguments.append(contentsOf: [to.millisecondsSince1970])
         }
         if query.unredactedOnly { conditions.append("redacted_at IS NULL") }
+        if let after = query.after {
+            // The first term bounds the index range; the second skips the position's own millisecond up to its id.
+            conditions.append("timestamp >= ? AND (timestamp > ? OR id > ?)")
+            let ms = after.timestamp.millisecondsSince1970
+            _ = arguments.append(contentsOf: [ms, ms, after.id.hex])
+        }
         return (place == .live ? "messages" : "archived_messages", conditions.joined(separator: " AND "), arguments)
     }
 

@@ -257,6 +257,15 @@ enum SQLiteSchema {
                 CREATE INDEX reports_status_created_at ON reports(status, created_at);
                 """)
         }
+
+        migrator.registerMigration("v20-messages-by-room-and-time") { db in
+            // `chatctl rooms export`: a room's messages in a time range, oldest first by time,
+            // page by page. Without it every page would read the room's whole history (through
+            // `messages_room_seq`) and sort it, so an export would cost the square of the room's
+            // size; with it each post pays one more index page in the WAL (see v8, v18).
+            // `archived_messages_room_timestamp` (v3) serves the archive.
+            try db.execute(sql: "CREATE INDEX messages_room_timestamp ON messages(room_id, timestamp)")
+        }
         return migrator
     }
 }

@@ -4,10 +4,10 @@ import ArgumentParser
 struct RoomsCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "rooms",
-        abstract: "List, inspect, create and delete rooms; who is in them now; manage their members, rules and mutes.",
+        abstract: "List, inspect, create and delete rooms; who is in them now; manage their members, rules and mutes; export and import their messages.",
         subcommands: [
             RoomsList.self, RoomsShow.self, RoomsWho.self, RoomsCreate.self, RoomsMembers.self, RoomsAddMember.self, RoomsRemoveMember.self, RoomsSet.self,
-            RoomsMute.self, RoomsUnmute.self, RoomsDelete.self,
+            RoomsMute.self, RoomsUnmute.self, RoomsExport.self, RoomsImport.self, RoomsDelete.self,
         ]
     )
 }

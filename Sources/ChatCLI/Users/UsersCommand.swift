@@ -4,7 +4,7 @@ import ArgumentParser
 struct UsersCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "users",
-        abstract: "Create, list, inspect, disable, enable, ban, unban and delete users; set passwords; purge a user's messages.",
+        abstract: "Create, list, inspect, disable, enable, ban, unban, delete and erase users; set passwords; purge a user's messages; export a user's data.",
         discussion: """
             Passwords are never taken from the command line: they come from a prompt without \
             echo on a terminal, the first line of standard input (--password-stdin) or the first \
@@ -16,7 +16,7 @@ struct UsersCommand: AsyncParsableCommand {
             """,
         subcommands: [
             UsersCreate.self, UsersList.self, UsersShow.self, UsersSetPassword.self, UsersDisable.self, UsersEnable.self, UsersBan.self,
-            UsersUnban.self, UsersPurgeMessages.self, UsersDelete.self,
+            UsersUnban.self, UsersPurgeMessages.self, UsersExport.self, UsersDelete.self, UsersErase.self,
         ]
     )
 }

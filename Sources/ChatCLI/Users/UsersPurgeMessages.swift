@@ -141,12 +141,7 @@ struct UsersPurgeMessages: AsyncParsableCommand {
 
     /// `--since`/`--until`: an age back from now or an RFC 3339 time.
     static func time(_ text: String?, option: String) throws -> Date? {
-        guard let text else { return nil }
-        do {
-            return try AgeCutoff.parse(text, field: option)
-        } catch let error as ChatError {
-            throw ValidationError("--\(option): \(error.message)")
-        }
+        try TimeArgument.parse(text, option: option)
     }
 
     /// `--json`: what was found and what was done (nothing, for a dry run).

@@ -1,7 +1,7 @@
 /// The whole store port: one backend (SQLite, MongoDB) implements all of it.
 public protocol ChatStore:
     UserStore, RoomStore, MessageStore, NotificationStore, ArchiveStore, LeaseStore, SessionEndLog, PendingEventLog, ModerationStore,
-    ModerationNoticeLog, AuditLog, RestrictionStore, ReportStore
+    ModerationNoticeLog, AuditLog, RestrictionStore, ReportStore, MessageTransferStore
 {
     /// A cheap round trip that proves the store answers (for readiness and `doctor`).
     func ping() async throws

@@ -31,6 +31,10 @@ public protocol ModerationStore: Sendable {
     func redactMessages(ids: [ObjectID], redaction: Redaction) async throws -> Int
     /// Empties the content of these notifications; returns how many changed.
     func redactNotifications(ids: [ObjectID]) async throws -> Int
+    /// Empties the content of every notification of a message `sender` wrote, whoever
+    /// received it and whoever stored it (the Go notification service too); returns how
+    /// many changed. A scan of the notifications (no index by sender): for erasing a user.
+    func redactNotifications(sentBy sender: ObjectID) async throws -> Int
     /// Deletes these notifications; returns how many were there.
     func deleteNotifications(ids: [ObjectID]) async throws -> Int
     /// One sender's messages that `query` matches, from `messages` (`.live`) or from

@@ -46,6 +46,19 @@ extension MemoryChatStore {
         return changed
     }
 
+    public func redactNotifications(sentBy sender: ObjectID) async throws -> Int {
+        var changed = 0
+        for receiver in notificationsByReceiver.keys {
+            for index in notificationsByReceiver[receiver]!.indices {
+                let notification = notificationsByReceiver[receiver]![index]
+                guard notification.senderID == sender, !notification.content.isEmpty else { continue }
+                notificationsByReceiver[receiver]![index].content = ""
+                changed += 1
+            }
+        }
+        return changed
+    }
+
     public func deleteNotifications(ids: [ObjectID]) async throws -> Int {
         let wanted = Set(ids)
         var deleted = 0

@@ -131,7 +131,8 @@ public actor MemoryChatStore: ChatStore {
     }
 
     /// After the room's newest message, live or archived (as the real stores number).
-    private func nextSequence(inRoom roomID: ObjectID) -> Int64 {
+    /// Not private: `MemoryChatStore+Transfer` numbers imported messages with it.
+    func nextSequence(inRoom roomID: ObjectID) -> Int64 {
         let live = messagesByRoom[roomID]?.last?.sequence  // kept in sequence order
         return (live ?? archived.values.filter { $0.roomID == roomID }.map(\.sequence).max() ?? 0) + 1
     }
