@@ -124,7 +124,7 @@ struct DatabaseCLITests {
         #expect((report["indexes"] as? [Any])?.isEmpty == true)
     }
 
-    /// The layout's nineteen indexes, by collection (the Go collections', then chatctl's own).
+    /// The layout's twenty-one indexes, by collection (the Go collections', then chatctl's own).
     static let layoutIndexes: [String: [String]] = [
         "clients": ["email_unique", "username_unique"],
         "rooms": ["members", "name_unique"],
@@ -140,7 +140,7 @@ struct DatabaseCLITests {
         "chatctl_reports": ["reporter_id_message_id_unique", "status_created_at"],
     ]
 
-    @Test("ensure-indexes on MongoDB creates the layout's nineteen indexes (the server lists them), twice without harm",
+    @Test("ensure-indexes on MongoDB creates the layout's twenty-one indexes (the server lists them), twice without harm",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func mongo() async throws {
         let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
