@@ -124,12 +124,12 @@ struct DatabaseCLITests {
         #expect((report["indexes"] as? [Any])?.isEmpty == true)
     }
 
-    /// The layout's seventeen indexes, by collection (the Go collections', then chatctl's own).
+    /// The layout's eighteen indexes, by collection (the Go collections', then chatctl's own).
     static let layoutIndexes: [String: [String]] = [
         "clients": ["email_unique", "username_unique"],
         "rooms": ["members", "name_unique"],
         "messages": ["room_id_seq", "room_id_timestamp", "sender_id_timestamp", "timestamp"],
-        "archived_messages": ["sender_id_timestamp"],
+        "archived_messages": ["room_id_timestamp", "sender_id_timestamp"],
         "notifications": ["receiver_seen_timestamp"],
         "chatctl_session_ends": ["at"],
         "chatctl_client_ids": ["at_ttl"],
@@ -139,7 +139,7 @@ struct DatabaseCLITests {
         "chatctl_room_mutes": ["room_id", "user_id"],
     ]
 
-    @Test("ensure-indexes on MongoDB creates the layout's seventeen indexes (the server lists them), twice without harm",
+    @Test("ensure-indexes on MongoDB creates the layout's eighteen indexes (the server lists them), twice without harm",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func mongo() async throws {
         let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
@@ -152,7 +152,7 @@ struct DatabaseCLITests {
             let names = (report["indexes"] as? [[String: Any]])?.compactMap { $0["name"] as? String }
             #expect(names == [
                 "username_unique", "email_unique", "name_unique", "members", "room_id_timestamp", "timestamp", "room_id_seq",
-                "sender_id_timestamp", "sender_id_timestamp",
+                "sender_id_timestamp", "sender_id_timestamp", "room_id_timestamp",
                 "receiver_seen_timestamp", "at", "at_ttl", "since", "at", "at", "room_id", "user_id",
             ])
             // The report echoes the code's own list; what counts is what the server has.

@@ -231,6 +231,16 @@ enum SQLiteSchema {
                 CREATE INDEX archived_messages_sender_timestamp ON archived_messages(sender_id, timestamp);
                 """)
         }
+        migrator.registerMigration("v20-room-retention") { db in
+            // `chatctl rooms set --archive-after/--retention`: the room's own archive age and
+            // retention in seconds; NULL follows the default (`scheduler.archive_older_than`,
+            // `retention.default`), a retention of 0 keeps archived messages forever (none).
+            // Independent of any other migration: it only adds these two columns.
+            try db.execute(sql: """
+                ALTER TABLE rooms ADD COLUMN archive_after_seconds INTEGER;
+                ALTER TABLE rooms ADD COLUMN retention_seconds INTEGER;
+                """)
+        }
         return migrator
     }
 }
