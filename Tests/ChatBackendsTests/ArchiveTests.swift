@@ -32,6 +32,9 @@ final class FailingDeleteStore: ArchiveStore, @unchecked Sendable {
     func copyFromArchive(_ messages: [Message]) async throws { try await base.copyFromArchive(messages) }
     func deleteArchived(ids: [ObjectID]) async throws -> Int { try await base.deleteArchived(ids: ids) }
     func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) { try await base.messageCounts(room: room) }
+    func agedMessages(in place: LocatedMessage.Place, olderThan cutoff: Date, room: ObjectID?) async throws -> [AgedMessages] {
+        try await base.agedMessages(in: place, olderThan: cutoff, room: room)
+    }
 }
 
 @Suite("archiving, exactly once")

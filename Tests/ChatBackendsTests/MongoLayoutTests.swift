@@ -129,4 +129,26 @@ struct MongoLayoutTests {
         await f.store.close()
         await f.raw.close()
     }
+
+    @Test("a room's archive age and retention are int64 seconds beside the Go fields (retention none: 0); back to the default, they are gone")
+    func lifecycleStaysGoReadable() async throws {
+        let f = try await fixture()
+        let room = Room(name: "aged")
+        try await f.store.insertRoom(room)
+        _ = try await f.store.changeRoomRules(.init(archiveAfter: .set(604_800), retention: .set(.seconds(7_776_000))), roomID: room.id)
+        let stored = try #require(try await f.raw.collection("rooms", database: f.database).findOne([:]))
+        #expect(Array(stored.keys.prefix(4)) == ["_id", "name", "members", "created_at"])
+        #expect(stored.int64("archive_after_seconds") == 604_800 && stored.int64("retention_seconds") == 7_776_000)
+
+        _ = try await f.store.changeRoomRules(.init(retention: .set(.forever)), roomID: room.id)
+        let kept = try #require(try await f.raw.collection("rooms", database: f.database).findOne([:]))
+        #expect(kept.int64("retention_seconds") == 0)
+        #expect(try await f.store.room(id: room.id)?.rules.retention == .forever)
+
+        _ = try await f.store.changeRoomRules(.init(archiveAfter: .useDefault, retention: .useDefault), roomID: room.id)
+        let plain = try #require(try await f.raw.collection("rooms", database: f.database).findOne([:]))
+        #expect(plain.keys == ["_id", "name", "members", "created_at"], "the room as the Go service wrote it")
+        await f.store.close()
+        await f.raw.close()
+    }
 }

@@ -52,6 +52,7 @@ public actor FailingMessageStore: ChatStore {
     public func copyFromArchive(_ messages: [Message]) async throws { throw Self.failure }
     public func deleteArchived(ids: [ObjectID]) async throws -> Int { throw Self.failure }
     public func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int) { (0, 0) }
+    public func agedMessages(in place: LocatedMessage.Place, olderThan cutoff: Date, room: ObjectID?) async throws -> [AgedMessages] { [] }
     public func acquireLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool { try await base.acquireLease(name, token: token, expiresAt: expiresAt) }
     public func renewLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool { try await base.renewLease(name, token: token, expiresAt: expiresAt) }
     public func releaseLease(_ name: String, token: String) async throws { try await base.releaseLease(name, token: token) }

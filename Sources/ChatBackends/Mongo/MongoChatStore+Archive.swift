@@ -91,6 +91,26 @@ extension MongoChatStore {
         }
     }
 
+    /// Streamed and folded here, as `oldMessageSummary` (no aggregation pipeline): one
+    /// room's through `room_id_timestamp` (on both collections), every room's through
+    /// `timestamp` (messages) or a scan (the archive, read only where a retention applies).
+    public func agedMessages(in place: LocatedMessage.Place, olderThan cutoff: Date, room: ObjectID?) async throws -> [AgedMessages] {
+        var filter: BSONDocument = ["timestamp": .document(["$lt": MongoLayout.value(cutoff)])]
+        if let room { filter["room_id"] = MongoLayout.value(room) }
+        let name = place == .live ? MongoLayout.messages : MongoLayout.archivedMessages
+        var rooms: [ObjectID: AgedMessages] = [:]
+        try await mongo {
+            let cursor = try await collection(name).stream(
+                filter, options: .init(projection: ["_id": 1, "room_id": 1, "timestamp": 1], batchSize: 1000))
+            for try await document in cursor {
+                guard let roomID = try? MongoLayout.id(document, "room_id"), let id = try? MongoLayout.id(document, "_id") else { continue }
+                let one = AgedMessages(roomID: roomID, id: id, timestamp: MongoLayout.date(document, "timestamp"))
+                rooms[roomID] = AgedMessages.sum(rooms[roomID], one)
+            }
+        }
+        return rooms.values.sorted { $0.roomID.hex < $1.roomID.hex }
+    }
+
     /// Messages with their rooms' names (one lookup for the batch), oldest first (also
     /// one sender's, `MongoChatStore+Moderation`).
     func find(_ name: String, _ filter: BSONDocument, limit: Int) async throws -> [Message] {

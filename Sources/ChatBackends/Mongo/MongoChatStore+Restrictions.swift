@@ -27,6 +27,16 @@ extension MongoChatStore {
         case .clear: unset["topic"] = .string("")
         case nil: break
         }
+        switch change.archiveAfter {
+        case .set(let seconds): set["archive_after_seconds"] = .int64(Int64(seconds))
+        case .useDefault: unset["archive_after_seconds"] = .string("")
+        case nil: break
+        }
+        switch change.retention {
+        case .set(let retention): set["retention_seconds"] = MongoLayout.retentionValue(retention)
+        case .useDefault: unset["retention_seconds"] = .string("")
+        case nil: break
+        }
         var update: BSONDocument = [:]
         if !set.isEmpty { update["$set"] = .document(set) }
         if !unset.isEmpty { update["$unset"] = .document(unset) }

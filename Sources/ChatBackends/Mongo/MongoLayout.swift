@@ -95,21 +95,31 @@ enum MongoLayout {
     }
 
     /// chatctl's rule fields of `rooms`, each only when set (a room as the Go service
-    /// creates it has none): `read_only: true`, `slow_mode_seconds`, `moderators`, `topic`.
+    /// creates it has none): `read_only: true`, `slow_mode_seconds`, `moderators`, `topic`,
+    /// `archive_after_seconds`, `retention_seconds` (0: none, archived messages kept).
     static func ruleFields(_ rules: RoomRules) -> BSONDocument {
         var fields: BSONDocument = [:]
         if rules.readOnly { fields["read_only"] = .bool(true) }
         if rules.slowModeSeconds > 0 { fields["slow_mode_seconds"] = .int64(Int64(rules.slowModeSeconds)) }
         if !rules.moderators.isEmpty { fields["moderators"] = .array(rules.moderators.map(value)) }
         if let topic = rules.topic { fields["topic"] = .string(topic) }
+        if let seconds = rules.archiveAfterSeconds { fields["archive_after_seconds"] = .int64(Int64(seconds)) }
+        if let retention = rules.retention { fields["retention_seconds"] = retentionValue(retention) }
         return fields
     }
 
     static func rules(_ document: BSONDocument) -> RoomRules {
         RoomRules(
             readOnly: document.bool("read_only") ?? false, slowModeSeconds: document.int("slow_mode_seconds") ?? 0,
-            moderators: objectIDs(document.array("moderators")), topic: document.string("topic"))
+            moderators: objectIDs(document.array("moderators")), topic: document.string("topic"),
+            archiveAfterSeconds: document.int("archive_after_seconds"), retention: document.int("retention_seconds").map(retention))
     }
+
+    /// `retention_seconds` as stored: the seconds, or 0 for none (kept forever).
+    static func retentionValue(_ retention: Retention) -> BSONValue { .int64(Int64(retention.seconds ?? 0)) }
+
+    /// A stored `retention_seconds`: 0 (or less) is none.
+    static func retention(_ seconds: Int) -> Retention { seconds > 0 ? .seconds(seconds) : .forever }
 
     // MARK: messages {_id, content, sender_id, room_id, timestamp}
 
@@ -197,7 +207,7 @@ enum MongoLayout {
         // One user's messages, oldest first (`chatctl users purge-messages`).
         (messages, .init(keys: ["sender_id": 1, "timestamp": 1], name: "sender_id_timestamp")),
         (archivedMessages, .init(keys: ["sender_id": 1, "timestamp": 1], name: "sender_id_timestamp")),
-        // A room's messages in time order, page by page (`chatctl rooms export`): `_id` breaks
+        // A room's messages in time order, page by page (`chatctl rooms export`; on the archive, the scheduler's retention deletes too): `_id` breaks
         // ties within a millisecond, so a page needs no sort of the rest of the room.
         (messages, .init(keys: ["room_id": 1, "timestamp": 1, "_id": 1], name: "room_id_timestamp_id")),
         (archivedMessages, .init(keys: ["room_id": 1, "timestamp": 1, "_id": 1], name: "room_id_timestamp_id")),

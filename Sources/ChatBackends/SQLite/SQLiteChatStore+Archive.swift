@@ -92,6 +92,39 @@ extension SQLiteChatStore {
         }
     }
 
+    /// One pass: each bound is the least (greatest) of the zero-padded timestamp followed
+    /// by the id, which orders by (timestamp, id) exactly as the other stores do.
+    public func agedMessages(in place: LocatedMessage.Place, olderThan cutoff: Date, room: ObjectID?) async throws -> [AgedMessages] {
+        let table = place == .live ? "messages" : "archived_messages"
+        return try await pool.read { db in
+            var sql = """
+                SELECT room_id, COUNT(*) AS count, MIN(printf('%015d', timestamp) || id) AS first, MAX(printf('%015d', timestamp) || id) AS last
+                FROM \(table) WHERE timestamp < ?
+                """
+            var arguments: StatementArguments = [cutoff.millisecondsSince1970]
+            if let room {
+                sql += " AND room_id = ?"
+                _ = arguments.append(contentsOf: [room.hex])
+            }
+            sql += " GROUP BY room_id ORDER BY room_id"
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
+                let (oldest, oldestID) = try Self.timeAndID(row, "first")
+                let (newest, newestID) = try Self.timeAndID(row, "last")
+                return AgedMessages(
+                    roomID: try Self.objectID(row, "room_id"), count: row["count"], oldest: oldest, newest: newest, oldestID: oldestID, newestID: newestID)
+            }
+        }
+    }
+
+    /// `000001767225600000<hex id>` → the time and the id.
+    private static func timeAndID(_ row: Row, _ column: String) throws -> (Date, ObjectID) {
+        let text: String = row[column] ?? ""
+        guard let milliseconds = Int64(text.prefix(15)), let id = ObjectID(hex: String(text.dropFirst(15))) else {
+            throw ChatError(.internalError, field: column, message: "corrupt timestamp or ObjectId in \(column)")
+        }
+        return (Date(millisecondsSince1970: milliseconds), id)
+    }
+
     private func copy(_ messages: [Message], into table: String) async throws {
         guard !messages.isEmpty else { return }
         try await pool.write { db in

@@ -2,7 +2,7 @@ import ChatCore
 import Foundation
 import GRDB
 
-/// Room rules (columns of `rooms`, migration v15), mutes (`room_mutes`, v16) and bans
+/// Room rules (columns of `rooms`, migrations v15 and v21), mutes (`room_mutes`, v16) and bans
 /// (columns of `clients`, v17) on SQLite.
 extension SQLiteChatStore {
     /// Read, changed (`RoomRules.applying`) and written in one write transaction, so two
@@ -12,8 +12,14 @@ extension SQLiteChatStore {
             guard let row = try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [roomID.hex]) else { return nil }
             let rules = Self.rules(from: row).applying(change)
             try db.execute(
-                sql: "UPDATE rooms SET read_only = ?, slow_mode_seconds = ?, topic = ?, moderators = ? WHERE id = ?",
-                arguments: [rules.readOnly, rules.slowModeSeconds, rules.topic, Self.moderatorsColumn(rules.moderators), roomID.hex])
+                sql: """
+                    UPDATE rooms SET read_only = ?, slow_mode_seconds = ?, topic = ?, moderators = ?, archive_after_seconds = ?, retention_seconds = ?
+                    WHERE id = ?
+                    """,
+                arguments: [
+                    rules.readOnly, rules.slowModeSeconds, rules.topic, Self.moderatorsColumn(rules.moderators), rules.archiveAfterSeconds,
+                    rules.retention.map(Self.retentionColumn), roomID.hex,
+                ])
             guard let changed = try Row.fetchOne(db, sql: "SELECT * FROM rooms WHERE id = ?", arguments: [roomID.hex]) else { return nil }
             return try Self.room(from: changed, db: db)
         }

@@ -144,10 +144,14 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
         do {
             try await pool.write { db in
                 try db.execute(
-                    sql: "INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators) VALUES (?, ?, ?, ?, ?, ?, ?)",
+                    sql: """
+                        INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators, archive_after_seconds, retention_seconds)
+                        VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+                        """,
                     arguments: [
                         room.id.hex, room.name, room.createdAt.millisecondsSince1970, room.rules.readOnly, room.rules.slowModeSeconds,
-                        room.rules.topic, Self.moderatorsColumn(room.rules.moderators),
+                        room.rules.topic, Self.moderatorsColumn(room.rules.moderators), room.rules.archiveAfterSeconds,
+                        room.rules.retention.map(Self.retentionColumn),
                     ])
                 for (position, member) in room.members.enumerated() {
                     try db.execute(
@@ -392,13 +396,19 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
             rules: rules(from: row))
     }
 
-    /// The rule columns of `rooms` (migration v15).
+    /// The rule columns of `rooms` (migrations v15 and v21).
     static func rules(from row: Row) -> RoomRules {
         let moderators: String = row["moderators"] ?? ""
+        let archiveAfter: Int? = row["archive_after_seconds"]
+        let retention: Int? = row["retention_seconds"]
         return RoomRules(
             readOnly: row["read_only"] ?? false, slowModeSeconds: row["slow_mode_seconds"] ?? 0,
-            moderators: moderators.split(separator: " ").compactMap { ObjectID(hex: $0) }, topic: row["topic"])
+            moderators: moderators.split(separator: " ").compactMap { ObjectID(hex: $0) }, topic: row["topic"],
+            archiveAfterSeconds: archiveAfter, retention: retention.map { $0 > 0 ? Retention.seconds($0) : Retention.forever })
     }
+
+    /// A retention as `rooms.retention_seconds` holds it: the seconds, 0 for none (kept forever).
+    static func retentionColumn(_ retention: Retention) -> Int { retention.seconds ?? 0 }
 
     /// Moderators as `rooms.moderators` holds them: hex ids separated by spaces.
     static func moderatorsColumn(_ moderators: [ObjectID]) -> String {

@@ -266,6 +266,17 @@ enum SQLiteSchema {
             // `archived_messages_room_timestamp` (v3) serves the archive.
             try db.execute(sql: "CREATE INDEX messages_room_timestamp ON messages(room_id, timestamp)")
         }
+
+        migrator.registerMigration("v21-room-retention") { db in
+            // `chatctl rooms set --archive-after/--retention`: the room's own archive age and
+            // retention in seconds; NULL follows the default (`scheduler.archive_older_than`,
+            // `retention.default`), a retention of 0 keeps archived messages forever (none).
+            // Independent of any other migration: it only adds these two columns.
+            try db.execute(sql: """
+                ALTER TABLE rooms ADD COLUMN archive_after_seconds INTEGER;
+                ALTER TABLE rooms ADD COLUMN retention_seconds INTEGER;
+                """)
+        }
         return migrator
     }
 }

@@ -36,14 +36,18 @@ public struct SharedBackend: ClosableBackend {
         case serving
         /// A one-shot operator command: the cache to invalidate and the locks. Redis:
         /// both on one client, no PING (the command's first call says). In-process: no
-        /// cache (each serving process has its own, out of reach) and process-local
-        /// locks. It broadcasts nothing, so its fan-out is local.
+        /// cache (each serving process has its own, out of reach) and locks over the
+        /// store's leases, the same as a serving process's (so a `chatctl archive` and a
+        /// scheduler on one store exclude each other: `ArchiveLock`). It broadcasts
+        /// nothing, so its fan-out is local.
         case oneShot
     }
 
     public let cache: any RecentMessageCache
     public let fanout: any RoomFanout
     public let revokedTokens: any RevokedTokens
+    /// Named locks: Redis when configured, else the store's leases, for every use — the
+    /// one decision of which lock serving processes and commands share.
     public let locks: any LockService
     /// What must run beside the servers (the Redis fan-out's subscription).
     public let services: [any Service]
@@ -91,7 +95,7 @@ public struct SharedBackend: ClosableBackend {
 
     /// The shared ports at `location` for `use`.
     ///
-    /// - Parameter store: what in-process locks lease through, and what the Redis
+    /// - Parameter store: what in-process locks lease through (serving and one-shot), and what the Redis
     ///   fan-out fetches missed messages from (`.serving` only).
     /// - Throws: `BackendError` (`.invalidAddress`) when the Redis address does not
     ///   parse; nothing is opened then.
@@ -131,7 +135,7 @@ public struct SharedBackend: ClosableBackend {
                 services: [], description: "in-process", client: nil)
         case .oneShot:
             SharedBackend(
-                cache: NoRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: MemoryLockService(),
+                cache: NoRecentCache(), fanout: LocalFanout(), revokedTokens: MemoryRevokedTokens(), locks: StoreLockService(store: store),
                 services: [], description: "in-process", client: nil)
         }
     }

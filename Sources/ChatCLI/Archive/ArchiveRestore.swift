@@ -8,7 +8,7 @@ struct ArchiveRestore: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "restore",
         abstract: "Move a room's archived messages (optionally a time range) back into messages.",
-        discussion: "Safe to rerun: each batch is copied back (idempotently), then removed from archived_messages. A later archive run with an older cut-off moves them again."
+        discussion: "Safe to rerun: each batch is copied back (idempotently), then removed from archived_messages. A later archive run with an older cut-off moves them again, and so does the scheduler's next run for those older than the room's archive age. Holds the archive lock, as archive runs do (exit 1 while another holds it)."
     )
 
     @OptionGroup var global: GlobalOptions
@@ -41,9 +41,14 @@ struct ArchiveRestore: AsyncParsableCommand {
         try await OperatorSession.runAudited(global, "archive restore", target: room, arguments: arguments) { session in
             guard let roomID = try await RoomLookup.id(named: room, in: session.backends.store) else { return }
             let progress = ProgressLine(enabled: !format.json && isatty(STDERR_FILENO) == 1)
-            let report = try await RestoreMessages(store: session.backends.store, cache: session.backends.cache)(
-                room: roomID, from: fromDate, to: toDate, batchSize: batchSize
-            ) { restored in progress.update(done: restored, total: nil, noun: "restored") }
+            let restore = RestoreMessages(store: session.backends.store, cache: session.backends.cache)
+            let size = batchSize
+            // Under the archive lock: a run counting what is due must not see messages coming back.
+            let report = try await ArchiveLock(locks: session.backends.locks).holding {
+                try await restore(room: roomID, from: fromDate, to: toDate, batchSize: size) { restored in
+                    progress.update(done: restored, total: nil, noun: "restored")
+                }
+            }
             progress.finish()
             if format.json {
                 try OutputJSON.print(report)

@@ -58,21 +58,39 @@ enum RestrictionText {
         var slowModeSeconds: Int
         var moderators: [UserRef]
         var topic: String?
+        /// The room's own archive age; absent: `scheduler.archive_older_than` applies.
+        var archiveAfterSeconds: Int?
+        /// The room's own retention, `none` (archived messages kept) or a length (`90d`);
+        /// absent: `retention.default` applies.
+        var retention: String?
+        /// The room's own retention in seconds, when it is a length.
+        var retentionSeconds: Int?
 
         static func make(_ rules: RoomRules, in store: any ChatStore) async throws -> Rules {
             var moderators: [UserRef] = []
             for id in rules.moderators { moderators.append(try await UserRef.make(id, in: store)) }
-            return Rules(readOnly: rules.readOnly, slowModeSeconds: rules.slowModeSeconds, moderators: moderators, topic: rules.topic)
+            return Rules(
+                readOnly: rules.readOnly, slowModeSeconds: rules.slowModeSeconds, moderators: moderators, topic: rules.topic,
+                archiveAfterSeconds: rules.archiveAfterSeconds, retention: rules.retention.map(RestrictionText.retention),
+                retentionSeconds: rules.retention?.seconds)
         }
 
-        /// One line: `read-only, slow mode 10s, moderators alice, bob` (or `none`).
+        /// One line: `read-only, slow mode 10s, moderators alice, bob, archive after 7d,
+        /// retention 90d` (or `none`); the lifecycle only when the room has its own.
         var summary: String {
             var parts: [String] = []
             if readOnly { parts.append("read-only") }
             if slowModeSeconds > 0 { parts.append("slow mode \(RestrictionText.length(slowModeSeconds))") }
             if !moderators.isEmpty { parts.append("moderators \(moderators.map(\.shown).joined(separator: ", "))") }
+            if let archiveAfterSeconds { parts.append("archive after \(RestrictionText.length(archiveAfterSeconds))") }
+            if let retention { parts.append("retention \(retention)") }
             return parts.isEmpty ? "none" : parts.joined(separator: ", ")
         }
+    }
+
+    /// `none` or the length (`90d`).
+    static func retention(_ retention: Retention) -> String {
+        retention.seconds.map(length) ?? "none"
     }
 
     /// A mute as `--json` prints it.

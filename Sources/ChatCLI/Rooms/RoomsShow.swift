@@ -6,7 +6,8 @@ import Foundation
 /// `chatctl rooms show ROOM [--json]`.
 struct RoomsShow: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "show", abstract: "One room: counts, last activity, its members by name, its rules and the mutes that hold.")
+        commandName: "show",
+        abstract: "One room: counts, last activity, its members by name, its rules, the mutes that hold, and the archive age and retention that apply.")
 
     @OptionGroup var global: GlobalOptions
 
@@ -21,6 +22,9 @@ struct RoomsShow: AsyncParsableCommand {
         var rules: RestrictionText.Rules
         /// The mutes that hold now, oldest first.
         var mutes: [RestrictionText.Mute]
+        /// The archive age and retention that apply (the room's own, or this command's
+        /// configuration's defaults), with where each comes from.
+        var lifecycle: LifecycleOutput.Applied
 
         struct Member: Encodable {
             var id: String
@@ -40,7 +44,7 @@ struct RoomsShow: AsyncParsableCommand {
             }
             let output = Output(
                 room: try await RoomsList.row(found, store: store), members: members, rules: try await RestrictionText.Rules.make(found.rules, in: store),
-                mutes: mutes)
+                mutes: mutes, lifecycle: LifecycleOutput.Applied(session.settings.lifecycleDefaults.applied(to: found.rules)))
             if format.json {
                 try OutputJSON.print(output)
                 return
@@ -51,6 +55,7 @@ struct RoomsShow: AsyncParsableCommand {
             print("  members (\(members.count)): \(members.map { $0.username ?? "unknown user \($0.id)" }.joined(separator: ", "))")
             print("  rules: \(output.rules.summary)")
             if let topic = output.rules.topic { print("  topic: \(topic)") }
+            print("  lifecycle: \(output.lifecycle.summary)")
             print("  muted (\(mutes.count)): \(mutes.isEmpty ? "none" : mutes.map { $0.shown(naming: $0.user ?? "unknown user \($0.userId)") }.joined(separator: "; "))")
         }
     }

@@ -32,6 +32,8 @@ public struct ChatMetrics: Sendable {
         public static let notificationsPushed = "chatctl_notifications_pushed_total"
         public static let taskRuns = "chatctl_scheduler_runs_total"
         public static let messagesArchived = "chatctl_messages_archived_total"
+        public static let messagesExpired = "chatctl_messages_expired_total"
+        public static let lifecycleUnfinished = "chatctl_archive_runs_unfinished_total"
         public static let httpRequests = "chatctl_http_requests_total"
         public static let httpDuration = "chatctl_http_request_seconds"
         /// Timers whose values are sub-millisecond on a healthy node.
@@ -62,6 +64,8 @@ public struct ChatMetrics: Sendable {
             notificationsPushed: "Notification frames queued to connected notification sockets.",
             taskRuns: "Scheduler task runs, by task and outcome (ok, failed, skipped: another runner held the lock).",
             messagesArchived: "Messages moved to archived_messages by this process.",
+            messagesExpired: "Archived messages deleted by this process's scheduler because they were past their retention.",
+            lifecycleUnfinished: "Archive and retention runs of this scheduler after which messages were still due, counted again at the run's cut-offs (each is also logged as an error naming the rooms).",
             httpRequests: "HTTP requests answered, by route template, method and status.",
             httpDuration: "Seconds to answer an HTTP request, by route template, method and status.",
         ]
@@ -149,6 +153,12 @@ public struct ChatMetrics: Sendable {
 
     /// Messages moved to `archived_messages` by this process.
     public var messagesArchived: CoreMetrics.Counter { CoreMetrics.Counter(label: Name.messagesArchived, factory: factory) }
+
+    /// Archived messages deleted past their retention by this process's scheduler.
+    public var messagesExpired: CoreMetrics.Counter { CoreMetrics.Counter(label: Name.messagesExpired, factory: factory) }
+
+    /// Archive and retention runs after which messages were still due (`EnforceLifecycle.Report.left`).
+    public var lifecycleUnfinished: CoreMetrics.Counter { CoreMetrics.Counter(label: Name.lifecycleUnfinished, factory: factory) }
 
     /// Counts one scheduler task run by task and outcome (`ok`, `failed`, `skipped`: another runner had it).
     public func recordTaskRun(task: String, outcome: String) {

@@ -16,6 +16,54 @@ public struct OldMessageSummary: Sendable, Equatable, Codable {
     }
 }
 
+/// Messages of one room in `messages` or in `archived_messages` older than a cut-off:
+/// what archiving or retention takes next (`chatctl archive plan`, and the count again
+/// after every run). Oldest and newest are in (timestamp, id) order.
+public struct AgedMessages: Sendable, Equatable, Codable {
+    public var roomID: ObjectID
+    public var count: Int
+    public var oldest: Date
+    public var newest: Date
+    public var oldestID: ObjectID
+    public var newestID: ObjectID
+
+    public init(roomID: ObjectID, count: Int, oldest: Date, newest: Date, oldestID: ObjectID, newestID: ObjectID) {
+        self.roomID = roomID
+        self.count = count
+        self.oldest = oldest
+        self.newest = newest
+        self.oldestID = oldestID
+        self.newestID = newestID
+    }
+
+    /// One message of `roomID`.
+    public init(roomID: ObjectID, id: ObjectID, timestamp: Date) {
+        self.init(roomID: roomID, count: 1, oldest: timestamp, newest: timestamp, oldestID: id, newestID: id)
+    }
+
+    /// Both sets counted together (the same room): the oldest of both, the newest of both.
+    public func adding(_ other: AgedMessages) -> AgedMessages {
+        var sum = self
+        sum.count += other.count
+        if (other.oldest, other.oldestID.hex) < (oldest, oldestID.hex) {
+            sum.oldest = other.oldest
+            sum.oldestID = other.oldestID
+        }
+        if (other.newest, other.newestID.hex) > (newest, newestID.hex) {
+            sum.newest = other.newest
+            sum.newestID = other.newestID
+        }
+        return sum
+    }
+
+    /// `adding` for summaries that may be absent.
+    public static func sum(_ first: AgedMessages?, _ second: AgedMessages?) -> AgedMessages? {
+        guard let first else { return second }
+        guard let second else { return first }
+        return first.adding(second)
+    }
+}
+
 /// Moving messages between `messages` and `archived_messages` (same layout).
 ///
 /// Every step is idempotent so that archiving can be made exactly-once by ordering
@@ -42,4 +90,9 @@ public protocol ArchiveStore: Sendable {
     func deleteArchived(ids: [ObjectID]) async throws -> Int
     /// Counts (all rooms or one) in `messages` and in `archived_messages`.
     func messageCounts(room: ObjectID?) async throws -> (live: Int, archived: Int)
+    /// Per room (all rooms, or one): messages of `messages` (`.live`) or of
+    /// `archived_messages` (`.archived`) with a `timestamp` before `cutoff` — count, oldest
+    /// and newest — ordered by room id; rooms with none are left out. Also rooms that no
+    /// longer exist (their messages stay when a room is deleted).
+    func agedMessages(in place: LocatedMessage.Place, olderThan cutoff: Date, room: ObjectID?) async throws -> [AgedMessages]
 }

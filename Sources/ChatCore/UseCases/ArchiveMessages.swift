@@ -79,6 +79,15 @@ public struct ArchiveMessages: Sendable {
         for (room, name) in touched { await cache.invalidate(room: room, name: name) }
         return Report(cutoff: options.cutoff, dryRun: false, candidates: candidates, moved: moved, batches: batches, rooms: rooms)
     }
+
+    /// Counts again, after a run, what it was to move: the rooms with messages older than
+    /// the cut-off still in `messages` beyond those a `limit` left there on purpose (empty:
+    /// the run did its job). A store that did not delete what it was asked to shows here.
+    public func left(after report: Report, _ options: Options) async throws -> [OldMessageSummary] {
+        let rooms = try await store.oldMessageSummary(olderThan: options.cutoff, room: options.room)
+        let leftOnPurpose = max(0, report.candidates - report.moved)
+        return rooms.reduce(0) { $0 + $1.count } > leftOnPurpose ? rooms : []
+    }
 }
 
 /// Moves archived messages of a room (and time range) back into `messages`, with the

@@ -21,7 +21,8 @@ public struct RoomRestrictions: Sendable {
 
     /// Changes some of the room's rules; returns the room as it is now.
     /// - Throws: `ChatError.invalid` naming the rule (`rules` for no change, `slow_mode`,
-    ///   `topic`, `moderators` for a user both added and removed); `ChatError.roomNotFound`.
+    ///   `topic`, `archive_after`, `retention`, `moderators` for a user both added and
+    ///   removed); `ChatError.roomNotFound`.
     public func setRules(_ change: RoomRules.Change, of room: Room) async throws -> Room {
         var change = change
         guard !change.isEmpty else { throw ChatError.invalid("rules", "nothing to change") }
@@ -30,16 +31,25 @@ public struct RoomRestrictions: Sendable {
             let topic = try InputRules.validateTopic(raw)
             change.topic = .set(topic)
         }
+        if case .set(let seconds) = change.archiveAfter {
+            change.archiveAfter = .set(try InputRules.validateLifecycleSeconds(Double(seconds), field: "archive_after"))
+        }
+        if case .set(.seconds(let seconds)) = change.retention {
+            change.retention = .set(.seconds(try InputRules.validateLifecycleSeconds(Double(seconds), field: "retention")))
+        }
         guard Set(change.addModerators).isDisjoint(with: change.removeModerators) else {
             throw ChatError.invalid("moderators", "a user cannot be both added and removed as a moderator")
         }
         guard let changed = try await store.changeRoomRules(change, roomID: room.id) else { throw ChatError.roomNotFound }
         try await tell(changed)
+        let archiveAfter: String = changed.rules.archiveAfterSeconds.map { String($0) } ?? "default"
+        let retention: String = changed.rules.retention.map { $0.seconds.map { String($0) } ?? "none" } ?? "default"
         logger.info(
             "room rules changed",
             metadata: [
                 "room": "\(changed.name)", "read_only": "\(changed.rules.readOnly)", "slow_mode_seconds": "\(changed.rules.slowModeSeconds)",
                 "moderators": "\(changed.rules.moderators.count)",
+                "archive_after_seconds": "\(archiveAfter)", "retention_seconds": "\(retention)",
             ])
         return changed
     }

@@ -16,6 +16,17 @@ public struct ScheduledTask: Sendable {
     }
 }
 
+/// Thrown by a task's `run` that had nothing to do this slot because another runner holds
+/// its work (a `chatctl archive` holding the archive lock): logged and counted as skipped,
+/// not as a failure.
+public struct TaskSkipped: Error, Sendable, CustomStringConvertible {
+    public var reason: String
+
+    public init(reason: String) { self.reason = reason }
+
+    public var description: String { reason }
+}
+
 /// Runs each task once per interval, across every scheduler sharing the locks.
 ///
 /// Time is cut into slots of `every` (aligned to the Unix epoch, so all schedulers agree);
@@ -89,6 +100,9 @@ public struct TaskScheduler: Service {
             for (key, value) in figures { metadata[key] = "\(value)" }
             logger.info("task ran", metadata: metadata)
             metrics.recordTaskRun(task: task.name, outcome: "ok")
+        } catch let skipped as TaskSkipped {
+            logger.info("task skipped", metadata: ["task": "\(task.name)", "slot": "\(slot)", "reason": "\(skipped.reason)"])
+            metrics.recordTaskRun(task: task.name, outcome: "skipped")
         } catch {
             logger.error("task failed", metadata: ["task": "\(task.name)", "slot": "\(slot)", "error": "\(error)"])
             metrics.recordTaskRun(task: task.name, outcome: "failed")

@@ -167,6 +167,20 @@ public enum InputRules {
         return value
     }
 
+    /// A room's archive age or retention, and `retention.default`, in whole seconds: 1 s
+    /// to 100 years (the longest duration `AgeCutoff` reads).
+    public static let lifecycleSeconds = 1...(100 * 365 * 86_400)
+
+    /// An archive age or a retention (`field`: `archive_after`, `retention`): whole seconds within `lifecycleSeconds`.
+    public static func validateLifecycleSeconds(_ seconds: TimeInterval, field: String) throws(ChatError) -> Int {
+        guard seconds.isFinite, seconds == seconds.rounded(), seconds >= Double(lifecycleSeconds.lowerBound),
+            seconds <= Double(lifecycleSeconds.upperBound)
+        else {
+            throw .invalid(field, "\(field) must be whole seconds from 1s to 100 years (36500d)")
+        }
+        return Int(seconds)
+    }
+
     /// A mute's or a ban's length (`--for`), in seconds: absent (until lifted) or positive.
     public static func validateRestrictionLength(_ seconds: TimeInterval?, field: String = "for") throws(ChatError) -> TimeInterval? {
         guard let seconds else { return nil }

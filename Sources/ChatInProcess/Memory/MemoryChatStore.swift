@@ -266,6 +266,19 @@ public actor MemoryChatStore: ChatStore {
         return (live, archived.values.count { room == nil || $0.roomID == room })
     }
 
+    public func agedMessages(in place: LocatedMessage.Place, olderThan cutoff: Date, room: ObjectID?) async throws -> [AgedMessages] {
+        let messages: [Message] = switch place {
+        case .live: Array(messagesByRoom.values.joined())
+        case .archived: Array(archived.values)
+        }
+        var rooms: [ObjectID: AgedMessages] = [:]
+        for message in messages where message.timestamp < cutoff && (room == nil || message.roomID == room) {
+            let one = AgedMessages(roomID: message.roomID, id: message.id, timestamp: message.timestamp)
+            rooms[message.roomID] = AgedMessages.sum(rooms[message.roomID], one)
+        }
+        return rooms.values.sorted { $0.roomID.hex < $1.roomID.hex }
+    }
+
     // MARK: Leases
 
     public func acquireLease(_ name: String, token: String, expiresAt: Date) async throws -> Bool {

@@ -20,7 +20,7 @@ public struct ChatRuntime: Sendable {
     public let metrics: ServiceMetrics
     /// Backend services that must run beside the servers (the Redis subscription).
     public let backendServices: [any Service]
-    /// Named locks for single-runner work (Redis across hosts, else in-process).
+    /// Named locks for single-runner work (Redis across hosts, else leases in the store).
     public let locks: any LockService
     /// Where this process registers (Redis when configured, else the store).
     public let nodeRegistry: any NodeRegistry
@@ -195,22 +195,58 @@ public struct ChatRuntime: Sendable {
         return services
     }
 
-    /// The scheduler's tasks: archiving and the old-message report, on their intervals.
+    /// The scheduler's tasks, on their intervals: `archive` — each room archived at its own
+    /// age and its archived messages past their retention deleted (`EnforceLifecycle`,
+    /// under the archive lock a `chatctl archive` also takes), then counted again: what is
+    /// still due fails the run, logged as an error naming the rooms and counted in
+    /// `chatctl_archive_runs_unfinished_total` —; and `report`, which logs what the next run
+    /// would do.
     func schedulerTasks() -> [ScheduledTask] {
-        let archive = ArchiveMessages(store: ports.store, cache: ports.cache)
-        let olderThan = settings.archiveOlderThan
+        let lifecycle = EnforceLifecycle(store: ports.store, cache: ports.cache, locks: locks, defaults: settings.lifecycleDefaults)
         let batchSize = settings.archiveBatchSize
+        let olderThan = settings.archiveOlderThan
+        let retention = settings.string(.retentionDefault) ?? "none"
         let metrics = ports.metrics
         return [
             ScheduledTask(name: "archive", every: settings.archiveEvery) {
-                let report = try await archive(.init(cutoff: try AgeCutoff.parse(olderThan), batchSize: batchSize))
-                metrics.messagesArchived.increment(by: report.moved)
-                return ["moved": "\(report.moved)", "candidates": "\(report.candidates)", "batches": "\(report.batches)", "older_than": olderThan]
+                let report: EnforceLifecycle.Report
+                do {
+                    report = try await lifecycle(.init(batchSize: batchSize))
+                } catch ArchiveLockError.held {
+                    throw TaskSkipped(reason: "\(ArchiveLockError.held)")
+                }
+                metrics.messagesArchived.increment(by: report.archived)
+                metrics.messagesExpired.increment(by: report.deleted)
+                if !report.left.isEmpty {
+                    metrics.lifecycleUnfinished.increment()
+                    throw LifecycleLeftover(rooms: report.left)
+                }
+                return [
+                    "moved": "\(report.archived)", "candidates": "\(report.plan.archiveCount)", "deleted": "\(report.deleted)",
+                    "batches": "\(report.batches)", "finished": "\(report.finished)", "older_than": olderThan, "retention": retention,
+                ]
             },
             ScheduledTask(name: "report", every: settings.reportEvery) {
-                let report = try await archive.dryRun(.init(cutoff: try AgeCutoff.parse(olderThan)))
-                return ["old_messages": "\(report.candidates)", "rooms": "\(report.rooms.count)", "older_than": olderThan]
+                let plan = try await lifecycle.plan()
+                return [
+                    "old_messages": "\(plan.archiveCount)", "expired_messages": "\(plan.deleteCount)", "rooms": "\(plan.due.count)",
+                    "older_than": olderThan, "retention": retention,
+                ]
             },
         ]
+    }
+}
+
+/// What an archive run left due, as the scheduler's error line says it: each room with
+/// the messages still to archive and to delete.
+struct LifecycleLeftover: Error, CustomStringConvertible {
+    let rooms: [LifecyclePlan.RoomPlan]
+
+    var description: String {
+        let total = rooms.reduce(0) { $0 + $1.archiveCount + $1.deleteCount }
+        let each = rooms.map { room in
+            "\(room.roomName ?? "deleted room \(room.roomID.hex)"): \(room.archiveCount) to archive, \(room.deleteCount) to delete"
+        }
+        return "archive run left \(total) messages due (counted again after the run): \(each.joined(separator: "; "))"
     }
 }

@@ -58,11 +58,13 @@ public struct SettingKey: Sendable, Hashable {
     public static let archiveEvery = SettingKey("scheduler.archive_every", .string, default: .string("1m"),
         help: "how often the scheduler archives old messages (90m, 12h, 1d…)")
     public static let archiveOlderThan = SettingKey("scheduler.archive_older_than", .string, default: .string("30d"),
-        help: "messages older than this are archived by the scheduler (a duration)")
+        help: "messages older than this are archived by the scheduler (a duration); the default of rooms without their own (rooms set --archive-after)")
     public static let archiveBatchSize = SettingKey("scheduler.archive_batch_size", .int, default: .int(1000),
         help: "messages per archive batch")
     public static let reportEvery = SettingKey("scheduler.report_every", .string, default: .string("1h"),
         help: "how often the scheduler logs the old-message report")
+    public static let retentionDefault = SettingKey("retention.default", .string, default: .string("none"),
+        help: "how long archived messages are kept, counted from when they were posted, before the scheduler deletes them: a duration (365d, 52w…) or none (kept forever); the default of rooms without their own (rooms set --retention)")
     public static let dataDir = SettingKey("data_dir", .string, default: .string("data"),
         help: "directory of the embedded SQLite store (created on first run)")
     public static let mongoURI = SettingKey("mongo.uri", .string, default: nil, secret: true, legacy: "MONGO_URI",
@@ -124,7 +126,7 @@ public struct SettingKey: Sendable, Hashable {
 
     /// Every setting, in the order `config show` prints them.
     public static let all: [SettingKey] = [
-        secretKey, chatHost, chatPort, webClient, notifyHost, notifyPort, notifyPublicURL, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
+        secretKey, chatHost, chatPort, webClient, notifyHost, notifyPort, notifyPublicURL, schedulerHost, schedulerPort, archiveEvery, archiveOlderThan, archiveBatchSize, reportEvery, retentionDefault, dataDir, mongoURI, mongoDatabase, redisURI, rabbitMQURL, rabbitMQUsername,
         rabbitMQPassword, rabbitMQQueue, rabbitMQQueueDurable, rabbitMQBufferEvents, cacheVerifyHistory, logLevel, logFormat, shutdownTimeoutSeconds, maxFrameBytes, outboundBufferFrames, allowedOrigins, messageRateLimit, messageRateBurst,
         resumeLimit, connectionsPerUser, roomsPerUser, reportsPerHour, loginFailuresPerUser, loginFailuresPerIP, loginWindowSeconds, tokenTTLSeconds,
         adminHost, adminPort,

@@ -82,6 +82,19 @@ public struct Settings: Sendable {
     public var archiveOlderThan: String { text(.archiveOlderThan) }
     public var archiveBatchSize: Int { integer(.archiveBatchSize) }
     public var reportEvery: Duration { duration(.reportEvery) }
+    /// `retention.default`: how long archived messages are kept (`none`: forever); a value
+    /// `validate()` would refuse reads as the built-in default.
+    public var retentionDefault: Retention {
+        (try? Retention.parse(text(.retentionDefault), field: SettingKey.retentionDefault.key))
+            ?? (try? Retention.parse(SettingKey.retentionDefault.defaultText ?? "", field: SettingKey.retentionDefault.key)) ?? .forever
+    }
+    /// The data lifecycle's defaults: `scheduler.archive_older_than` and `retention.default`
+    /// (rooms with their own values override them: `rooms set --archive-after/--retention`).
+    public var lifecycleDefaults: LifecyclePolicy {
+        LifecyclePolicy(archiveAfterSeconds: max(1, Int(archiveOlderThanDuration.components.seconds)), retention: retentionDefault)
+    }
+    /// `scheduler.archive_older_than` as a duration.
+    var archiveOlderThanDuration: Duration { duration(.archiveOlderThan) }
 
     /// A duration setting (`90m`, `12h`, `1d`…), validated by `validate()`.
     func duration(_ setting: SettingKey) -> Duration {
@@ -182,6 +195,13 @@ public struct Settings: Sendable {
                 do { _ = try AgeCutoff.duration(text, field: setting.key) } catch let error as ChatError {
                     throw SettingsError(key: setting.key, message: "\(error.message) (from \(origin(setting)))")
                 }
+            }
+        }
+        if let text = string(.retentionDefault) {
+            do throws(ChatError) {
+                _ = try Retention.parse(text, field: SettingKey.retentionDefault.key)
+            } catch {
+                throw SettingsError(key: SettingKey.retentionDefault.key, message: "\(error.message) (from \(origin(.retentionDefault)))")
             }
         }
         if !(1...10_000).contains(archiveBatchSize) {
