@@ -22,7 +22,11 @@ public struct CollectionChecksum: Sendable {
 
     /// Adds the next record (records must come in key order).
     public mutating func add(_ entry: RecordEntry) {
-        hasher.update(Array(entry.key.utf8) + [0x1F] + entry.canonical + [0x0A])
+        var bytes = Array(entry.key.utf8)
+        bytes.append(0x1F)
+        bytes.append(contentsOf: entry.canonical)
+        bytes.append(0x0A)
+        hasher.update(bytes)
         count += 1
     }
 
