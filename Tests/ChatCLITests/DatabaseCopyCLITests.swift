@@ -46,7 +46,7 @@ struct DatabaseCopyCLITests {
 
         // Slowed (pages of 20, a pause between them) so that it is surely still copying messages when killed.
         let slow = try ChatctlProcess(["db", "copy", "--batch-size", "20", "--pause-ms", "300"] + target + store)
-        let started = try await waitUntil(seconds: 2 * Patience.seconds) {
+        let started = try await waitUntil(seconds: 2 * Patience.seconds, every: .milliseconds(200)) {
             try await Self.count("messages", uri: uri, database: database) >= 40 || !slow.process.isRunning
         }
         #expect(started && slow.process.isRunning, "the copy got to the messages: \(slow.stderr)")
