@@ -22,7 +22,7 @@ struct DatabaseCopyCLITests {
 
     /// How many documents `collection` of `database` holds.
     static func count(_ collection: String, uri: String, database: String) async throws -> Int {
-        let client = try MongoClient(uri: uri)
+        let client = try MongoClient(uri: uri, options: .init(poolSize: 1))
         do {
             let count = try await client.collection(collection, database: database).countDocuments()
             await client.close()
