@@ -42,7 +42,7 @@ public struct MongoCollection: Sendable {
         public var upserted: Int
     }
 
-    private func withCollection<R: Sendable>(_ body: @escaping @Sendable (OpaquePointer, String) throws -> R) async throws -> R {
+    func withCollection<R: Sendable>(_ body: @escaping @Sendable (OpaquePointer, String) throws -> R) async throws -> R {
         let database = self.database, name = self.name, uriText = client.uri.string
         return try await client.withClient { client in
             let collection = mongoc_client_get_collection(client, database, name)!

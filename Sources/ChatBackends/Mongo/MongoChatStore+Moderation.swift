@@ -97,11 +97,7 @@ extension MongoChatStore {
         try await mongo {
             _ = try await collection(Self.moderationNotices).delete(
                 ["at": .document(["$lt": MongoLayout.value(Date().addingTimeInterval(-86_400))])], many: true)
-            try await collection(Self.moderationNotices).insertOne([
-                "_id": MongoLayout.value(notice.id), "kind": .string(notice.kind.rawValue), "room_id": MongoLayout.value(notice.roomID),
-                "room_name": .string(notice.roomName), "message_ids": .array(notice.messageIDs.map(MongoLayout.value)),
-                "at": MongoLayout.value(notice.at),
-            ])
+            try await collection(Self.moderationNotices).insertOne(MongoLayout.document(notice))
         }
     }
 
@@ -109,16 +105,7 @@ extension MongoChatStore {
         try await mongo {
             try await collection(Self.moderationNotices).find(
                 ["at": .document(["$gte": MongoLayout.value(since)])], options: .init(sort: ["at": 1, "_id": 1])
-            ).compactMap { document -> ModerationNotice? in
-                guard let kind = document.string("kind").flatMap(ModerationNotice.Kind.init(rawValue:)) else { return nil }
-                let ids = (document.array("message_ids") ?? []).compactMap { value -> ObjectID? in
-                    if case .objectID(let raw) = value { return ObjectID(bytes: raw.bytes) }
-                    return nil
-                }
-                return ModerationNotice(
-                    id: try MongoLayout.id(document, "_id"), kind: kind, roomID: try MongoLayout.id(document, "room_id"),
-                    roomName: document.string("room_name") ?? "", messageIDs: ids, at: MongoLayout.date(document, "at"))
-            }
+            ).compactMap(MongoLayout.notice)
         }
     }
 }

@@ -94,12 +94,7 @@ extension MongoChatStore {
     /// and deleted by the next mute), oldest first.
     private func mutes(_ filter: BSONDocument, at now: Date) async throws -> [RoomMute] {
         let documents = try await mongo { try await collection(Self.roomMutes).find(filter, options: .init(sort: ["at": 1, "_id": 1])) }
-        return try documents.map { document in
-            RoomMute(
-                roomID: try MongoLayout.id(document, "room_id"), userID: try MongoLayout.id(document, "user_id"),
-                until: document.dateMilliseconds("until").map { Date(millisecondsSince1970: $0) }, reason: document.string("reason"),
-                by: document.string("muted_by") ?? "", at: MongoLayout.date(document, "at"))
-        }.filter { $0.isActive(at: now) }
+        return try documents.map(MongoLayout.mute).filter { $0.isActive(at: now) }
     }
 
     /// A ban sets its fields and removes those it has none for; nil removes them all,

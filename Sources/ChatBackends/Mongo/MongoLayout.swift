@@ -108,6 +108,9 @@ enum MongoLayout {
         return fields
     }
 
+    /// Every field `ruleFields` may write (a copy unsets those a room's rules leave out).
+    static let ruleKeys = ["read_only", "slow_mode_seconds", "moderators", "topic"]
+
     static func rules(_ document: BSONDocument) -> RoomRules {
         RoomRules(
             readOnly: document.bool("read_only") ?? false, slowModeSeconds: document.int("slow_mode_seconds") ?? 0,

@@ -40,15 +40,17 @@ extension SQLiteChatStore {
             if !conditions.isEmpty { sql += " WHERE " + conditions.joined(separator: " AND ") }
             sql += " ORDER BY at DESC, id DESC LIMIT ?"
             _ = arguments.append(contentsOf: [query.limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row -> AuditRecord in
-                let stored: String = row["arguments"]
-                return AuditRecord(
-                    id: try Self.id(row, "id"), at: Date(millisecondsSince1970: row["at"]),
-                    actor: AuditActor(user: row["actor_user"], host: row["actor_host"]), command: row["command"], target: row["target"],
-                    arguments: (try? JSONDecoder().decode([String: String].self, from: Data(stored.utf8))) ?? [:],
-                    outcome: AuditRecord.Outcome(name: row["outcome"], error: row["error"]))
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.auditRecord(from:))
         }
+    }
+
+    static func auditRecord(from row: Row) throws -> AuditRecord {
+        let stored: String = row["arguments"]
+        return AuditRecord(
+            id: try id(row, "id"), at: Date(millisecondsSince1970: row["at"]), actor: AuditActor(user: row["actor_user"], host: row["actor_host"]),
+            command: row["command"], target: row["target"],
+            arguments: (try? JSONDecoder().decode([String: String].self, from: Data(stored.utf8))) ?? [:],
+            outcome: AuditRecord.Outcome(name: row["outcome"], error: row["error"]))
     }
 
     /// `{"name":"value",…}` with sorted keys.

@@ -151,14 +151,17 @@ extension SQLiteChatStore {
         try await pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT * FROM moderation_notices WHERE at >= ? ORDER BY at, id", arguments: [since.millisecondsSince1970]
-            ).compactMap { row -> ModerationNotice? in
-                let kind: String = row["kind"]
-                guard let known = ModerationNotice.Kind(rawValue: kind) else { return nil }
-                let ids: String = row["message_ids"]
-                return ModerationNotice(
-                    id: try Self.id(row, "id"), kind: known, roomID: try Self.id(row, "room_id"), roomName: row["room_name"],
-                    messageIDs: ids.split(separator: " ").compactMap { ObjectID(hex: $0) }, at: Date(millisecondsSince1970: row["at"]))
-            }
+            ).compactMap(Self.notice(from:))
         }
+    }
+
+    /// Nil for a notice of a kind this version does not know (nodes skip those).
+    static func notice(from row: Row) throws -> ModerationNotice? {
+        let kind: String = row["kind"]
+        guard let known = ModerationNotice.Kind(rawValue: kind) else { return nil }
+        let ids: String = row["message_ids"]
+        return ModerationNotice(
+            id: try id(row, "id"), kind: known, roomID: try id(row, "room_id"), roomName: row["room_name"],
+            messageIDs: ids.split(separator: " ").compactMap { ObjectID(hex: $0) }, at: Date(millisecondsSince1970: row["at"]))
     }
 }

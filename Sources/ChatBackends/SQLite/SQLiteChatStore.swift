@@ -331,12 +331,7 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
             }
             sql += " ORDER BY timestamp DESC, id DESC LIMIT ?"
             _ = arguments.append(contentsOf: [query.limit])
-            return try Row.fetchAll(db, sql: sql, arguments: arguments).map { row in
-                ChatNotification(
-                    id: try Self.id(row, "id"), content: row["content"], senderID: try Self.id(row, "sender_id"),
-                    roomID: try Self.id(row, "room_id"), receiverID: try Self.id(row, "receiver_id"), seen: row["seen"],
-                    timestamp: Date(millisecondsSince1970: row["timestamp"]))
-            }
+            return try Row.fetchAll(db, sql: sql, arguments: arguments).map(Self.notification(from:))
         }
     }
 
@@ -364,6 +359,12 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
             throw ChatError(.internalError, field: column, message: "corrupt ObjectId in column \(column)")
         }
         return id
+    }
+
+    static func notification(from row: Row) throws -> ChatNotification {
+        ChatNotification(
+            id: try id(row, "id"), content: row["content"], senderID: try id(row, "sender_id"), roomID: try id(row, "room_id"),
+            receiverID: try id(row, "receiver_id"), seen: row["seen"], timestamp: Date(millisecondsSince1970: row["timestamp"]))
     }
 
     static func user(from row: Row) throws -> User {

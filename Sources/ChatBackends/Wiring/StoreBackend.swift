@@ -34,11 +34,14 @@ public struct StoreBackend: ClosableBackend {
     public let nodeRegistry: any NodeRegistry
     /// What must run beside the servers (SQLite's checkpointer with `.background`).
     public let services: [any Service]
+    /// The same store, collection by collection, for `chatctl db copy`.
+    public let transfer: any StoreTransfer
 
-    private init(store: any ChatStore, nodeRegistry: any NodeRegistry, services: [any Service]) {
+    private init(store: any ChatStore & StoreTransfer, nodeRegistry: any NodeRegistry, services: [any Service]) {
         self.store = store
         self.nodeRegistry = nodeRegistry
         self.services = services
+        self.transfer = store
     }
 
     /// Where (credentials redacted), for logs.

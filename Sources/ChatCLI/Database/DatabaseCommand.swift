@@ -4,7 +4,7 @@ import ArgumentParser
 struct DatabaseCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "db",
-        abstract: "Store housekeeping (MongoDB indexes).",
-        subcommands: [EnsureIndexes.self]
+        abstract: "Store housekeeping: MongoDB indexes, and copying one store into another.",
+        subcommands: [EnsureIndexes.self, DatabaseCopy.self]
     )
 }

@@ -5,10 +5,11 @@ import Foundation
 public actor MemoryChatStore: ChatStore {
     // Not private: read and changed by `MemoryChatStore+Restrictions`.
     var usersByID: [ObjectID: User] = [:]
-    private var userIDsByName: [String: ObjectID] = [:]
-    private var userIDsByEmail: [String: ObjectID] = [:]
+    // Not private: kept in step by `MemoryChatStore+Transfer` too.
+    var userIDsByName: [String: ObjectID] = [:]
+    var userIDsByEmail: [String: ObjectID] = [:]
     var roomsByID: [ObjectID: Room] = [:]
-    private var roomIDsByName: [String: ObjectID] = [:]
+    var roomIDsByName: [String: ObjectID] = [:]
     /// Mutes by room, then user (`MemoryChatStore+Restrictions`).
     var mutesByRoom: [ObjectID: [ObjectID: RoomMute]] = [:]
     // Not private: read and changed by `MemoryChatStore+Moderation`.

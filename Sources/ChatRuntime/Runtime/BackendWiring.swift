@@ -6,8 +6,8 @@ import Logging
 /// and the factories' `BackendError`s into the messages operators see, which name the
 /// setting at fault (ChatBackends knows no settings).
 ///
-/// `ChatRuntime.connect`, `OperatorBackends.connect`, `Doctor`, `QueueAdmin` and
-/// `StoreMaintenance` open backends only through here.
+/// `ChatRuntime.connect`, `OperatorBackends.connect`, `Doctor`, `QueueAdmin`,
+/// `StoreCopyStores` and `StoreMaintenance` open backends only through here.
 enum BackendWiring {
     // MARK: Settings → inputs
 
@@ -78,6 +78,17 @@ enum BackendWiring {
             logger.warning("\(hint)")
         }
         return backend
+    }
+
+    /// A store named on the command line (`db copy --to/--from`), or the configured one
+    /// when `option` is nil (its failure then names its setting, as `openStore` does).
+    static func openStore(at location: StoreBackend.Location, option: String?) async throws -> StoreBackend {
+        do {
+            return try await StoreBackend.open(location)
+        } catch let error as BackendError {
+            guard let option else { throw runtimeError(error) }
+            throw RuntimeError("cannot open the store of \(option) (\(location)): \(error.reason)")
+        }
     }
 
     /// Cache, fan-out, revoked tokens and locks for `use`.
