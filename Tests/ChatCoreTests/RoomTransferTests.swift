@@ -127,6 +127,26 @@ struct RoomTransferTests {
         #expect(next.sequence == (lines.compactMap(\.seq).max() ?? 0) + 1)
     }
 
+    @Test("a system message (chatctl post --system) is exported with the sender `system` and imported without allowing unknown senders")
+    func systemMessage() async throws {
+        let store = MemoryChatStore()
+        let room = Room(name: "lobby")
+        try await store.insertRoom(room)
+        let notice = try await store.insertMessage(Message(
+            roomID: room.id, roomName: room.name, senderID: Message.systemSenderID, senderName: "", content: "maintenance at 22:00"))
+        let (lines, _) = try await Self.export(store, ExportRoom.Options(room: room.id))
+        #expect(lines.map(\.sender) == ["system"] && lines.map(\.senderID) == [Message.systemSenderID])
+
+        let target = MemoryChatStore()
+        let restored = Room(name: "restored")
+        try await target.insertRoom(restored)
+        let importer = ImportRoom(store: target, cache: NoRecentCache(), logger: .init(label: "import-test"))
+        let report = try await importer(Self.stream(try Self.jsonLines(lines)), options: .init(room: restored), by: "root@ops1")
+        #expect(report.added == 1 && report.unknownSenders == 0)
+        let copied = try #require(try await target.locateMessage(id: notice.id)?.message)
+        #expect(copied.isSystem && copied.content == "maintenance at 22:00")
+    }
+
     @Test("a line that does not parse stops the import naming its number, the batches before it stored; the fixed file's rerun adds the rest")
     func badLine() async throws {
         let s = try await Self.source()

@@ -38,7 +38,7 @@ struct TailOutput: Sendable {
             seq = message.sequence
             room = message.roomName
             senderID = message.senderID.hex
-            sender = message.senderName
+            sender = message.shownSenderName
             content = message.isRedacted ? "" : message.content
             timestamp = RFC3339.string(from: message.timestamp)
             redacted = message.isRedacted ? true : nil
@@ -83,7 +83,7 @@ struct TailOutput: Sendable {
             let encoded = (try? Self.encoder.encode(Record(message))) ?? Data("{}".utf8)
             return String(decoding: encoded, as: UTF8.self)
         }
-        let sender = message.senderName.isEmpty ? message.senderID.hex : message.senderName
+        let sender = message.shownSenderName.isEmpty ? message.senderID.hex : message.shownSenderName
         let content = message.isRedacted ? "(redacted)" : message.content.replacing("\r\n", with: " ").replacing("\n", with: " ")
         return "\(RFC3339.string(from: message.timestamp))  \(sender): \(content)"
     }

@@ -33,7 +33,7 @@ public struct RoomExportLine: Sendable, Equatable, Codable {
     public init(_ message: Message) {
         self.init(
             id: message.id, seq: message.sequence > 0 ? message.sequence : nil, room: message.roomName, senderID: message.senderID,
-            sender: message.senderName, content: message.isRedacted ? "" : message.content, timestamp: message.timestamp,
+            sender: message.shownSenderName, content: message.isRedacted ? "" : message.content, timestamp: message.timestamp,
             redacted: message.isRedacted)
     }
 

@@ -72,7 +72,8 @@ public struct ImportRoom: Sendable {
             let trimmed = text.trimmingCharacters(in: .whitespacesAndNewlines)
             if trimmed.isEmpty { continue }
             let line = try RoomExportLine.decode(trimmed, line: number)
-            let known = try await senders.isUser(line.senderID)
+            // The system sender (`chatctl post --system`) is no user anywhere, and belongs.
+            let known = line.senderID == Message.systemSenderID ? true : try await senders.isUser(line.senderID)
             if !known {
                 guard options.allowUnknownSenders else {
                     throw ChatError.invalid(
