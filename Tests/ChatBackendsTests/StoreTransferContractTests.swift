@@ -20,7 +20,7 @@ struct StoreTransferContractTests {
         #expect(differing.isEmpty, "\(what): \(differing)")
     }
 
-    @Test("a memory store's every record goes in and reads back as it was (pages in key order, reads by key, the store's own reads); a second copy writes nothing; posts continue the seq; a resent client id is the copied message", arguments: TestStores.kinds)
+    @Test("a memory store's every record goes in and reads back as it was (pages in key order, reads by key, the store's own reads: rooms with their archive age and retention, reports with their resolution); a second copy writes nothing; posts continue the seq; a resent client id is the copied message", arguments: TestStores.kinds)
     func copiesIn(kind: Kind) async throws {
         let source = MemoryChatStore()
         let fixture = try await StoreCopyFixture.seed(source)
@@ -55,6 +55,14 @@ struct StoreTransferContractTests {
         for user in fixture.users {
             #expect(try await store.notifications(for: user.id, limit: 100) == source.notifications(for: user.id, limit: 100))
         }
+        let quiet = try #require(try await store.room(named: "quiet"))
+        #expect(quiet.rules.archiveAfterSeconds == 7 * 86_400 && quiet.rules.retention == .seconds(90 * 86_400), "\(quiet.rules)")
+        #expect(try await store.room(named: "side")?.rules.retention == .forever)
+        #expect(try await store.room(named: "lobby")?.rules == RoomRules())
+        for report in fixture.reports { #expect(try await store.report(id: report.id) == report) }
+        #expect(try await store.report(id: fixture.reports[1].id)?.resolution == fixture.reports[1].resolution)
+        #expect(try await store.reports(ReportQuery()).map(\.id) == source.reports(ReportQuery()).map(\.id))
+        #expect(try await store.reports(ReportQuery(openOnly: true)).map(\.id) == [fixture.reports[0].id])
 
         let again = try await CopyStore(from: source, to: target)(.init(batchSize: 4))
         #expect(again.written == 0 && again.unchanged == report.written)
@@ -87,6 +95,49 @@ struct StoreTransferContractTests {
         await store.close()
     }
 
+    @Test("verify tells a room's archive age or retention and a report changed on the target; a copy puts the source's back (the target's own rules removed, its resolution undone)", arguments: TestStores.kinds)
+    func verifyDetectsChangedRulesAndReports(kind: Kind) async throws {
+        let source = MemoryChatStore()
+        let fixture = try await StoreCopyFixture.seed(source)
+        let store = try await TestStores.make(kind)
+        let target = try Self.transfer(store)
+        _ = try await CopyStore(from: source, to: target)()
+        try await Self.expectSame(source, target, "after the copy")
+
+        let (lobby, quiet) = (fixture.rooms[0], fixture.rooms[2])
+        _ = try await store.changeRoomRules(RoomRules.Change(archiveAfter: .set(3_600), retention: .set(.forever)), roomID: lobby.id)
+        _ = try await store.changeRoomRules(RoomRules.Change(retention: .set(.seconds(86_400))), roomID: quiet.id)
+        _ = try await store.resolveReport(id: fixture.reports[0].id, resolution: Report.Resolution(action: .ban, by: "root@elsewhere", note: "enough"))
+        let differing = try await VerifyStoreCopy(source: source, target: target)(batchSize: 3).filter { !$0.matches }.map(\.collection)
+        #expect(differing == [.rooms, .reports])
+
+        let repair = try await CopyStore(from: source, to: target)()
+        #expect(repair.written == 3, "two rooms and a report")
+        try await Self.expectSame(source, target, "after the repair")
+        #expect(try await store.room(id: lobby.id)?.rules == RoomRules(), "the target's own archive age and retention removed")
+        #expect(try await store.room(id: quiet.id)?.rules.retention == .seconds(90 * 86_400))
+        #expect(try await store.report(id: fixture.reports[0].id) == fixture.reports[0], "open again, without the target's resolution")
+        await store.close()
+    }
+
+    @Test("a report of the same message by the same reporter the target holds under another id: the copy stops with a conflict naming reports", arguments: TestStores.kinds)
+    func reportConflict(kind: Kind) async throws {
+        let source = MemoryChatStore()
+        let fixture = try await StoreCopyFixture.seed(source)
+        let store = try await TestStores.make(kind)
+        let copied = fixture.reports[1]
+        try await store.insertReport(Report(
+            messageID: copied.messageID, roomID: copied.roomID, senderID: copied.senderID, reporterID: copied.reporterID, reason: "another"))
+        do {
+            _ = try await CopyStore(from: source, to: try Self.transfer(store))()
+            Issue.record("the copy went through a conflict")
+        } catch let error as StoreCopyError {
+            #expect(error.collection == .reports && error.stage == .writingTarget)
+            #expect(error.reason.contains("holds this report under another id"), "\(error)")
+        }
+        await store.close()
+    }
+
     @Test("SQLite → MongoDB → SQLite keeps ids, password hashes, times, seq and each room's counter; users log in with the copied hash; posts continue the seq",
           .enabled(if: MongoTestServer.shouldRun, Comment(rawValue: MongoTestServer.skipReason)))
     func roundTrip() async throws {
@@ -110,6 +161,8 @@ struct StoreTransferContractTests {
         }
         for store in [mongo as any ChatStore, last] {
             for user in fixture.users { #expect(try await store.user(id: user.id) == first.user(id: user.id)) }
+            for room in fixture.rooms { #expect(try await store.room(id: room.id)?.rules == room.rules, "\(store.displayName) \(room.name)") }
+            for report in fixture.reports { #expect(try await store.report(id: report.id) == report, "\(store.displayName)") }
             for room in fixture.rooms {
                 #expect(try await store.recentMessages(inRoom: room.id, limit: 100) == first.recentMessages(inRoom: room.id, limit: 100))
             }

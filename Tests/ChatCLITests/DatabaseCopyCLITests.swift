@@ -33,7 +33,7 @@ struct DatabaseCopyCLITests {
         }
     }
 
-    @Test("a data dir → the MongoDB stand-in: killed midway, run again with --verify --json (exit 0, nothing twice), again (nothing written); serve chat on the copy: a copied user logs in, a post continues the seq; back into a new SQLite file; refusals exit 64")
+    @Test("a data dir → the MongoDB stand-in: killed midway, run again with --verify --json (exit 0, nothing twice), again (nothing written); reports and rooms' retention as in the source, and put back when changed on the target; serve chat on the copy: a copied user logs in, a post continues the seq; back into a new SQLite file; refusals exit 64")
     func sqliteToMongo() async throws {
         let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-dbcopy-\(UUID().uuidString)").path
@@ -67,6 +67,8 @@ struct DatabaseCopyCLITests {
         #expect(unchanged >= partial && unchanged + written == fixture.live.count, "what the killed run wrote is left alone")
         #expect(messages["matches"] as? Bool == true)
         #expect(entries["archived_messages"]?["read"] as? Int == fixture.archived.count)
+        #expect(entries["reports"]?["read"] as? Int == fixture.reports.count)
+        #expect(entries["reports"]?["matches"] as? Bool == true)
         #expect(try await Self.count("messages", uri: uri, database: database) == fixture.live.count, "nothing twice")
         #expect(try await Self.count("clients", uri: uri, database: database) == fixture.users.count)
 
@@ -75,6 +77,26 @@ struct DatabaseCopyCLITests {
         let nothing = try Self.json(again.stdout)
         #expect(nothing["written"] as? Int == 0, "the previous run's audit record is in both stores: \(again.stdout)")
         #expect(nothing["verify"] as? String == "ok")
+
+        // The reports (the resolution too) and each room's archive age and retention are the source's;
+        // changed on the target, the next run puts them back.
+        let copied = try MongoChatStore(uri: uri, database: database)
+        for report in fixture.reports { #expect(try await copied.report(id: report.id) == report) }
+        for room in fixture.rooms { #expect(try await copied.room(id: room.id)?.rules == room.rules, "\(room.name)") }
+        let quiet = fixture.rooms[2]
+        #expect(try await copied.room(id: quiet.id)?.rules.retention == .seconds(90 * 86_400))
+        _ = try await copied.changeRoomRules(RoomRules.Change(archiveAfter: .useDefault, retention: .set(.forever)), roomID: quiet.id)
+        _ = try await copied.resolveReport(id: fixture.reports[0].id, resolution: Report.Resolution(action: .none, by: "root@elsewhere"))
+        await copied.close()
+        let putBack = try await ChatctlProcess.run(["db", "copy", "--verify", "--json"] + target + store)
+        #expect(putBack.status == 0, "\(putBack.stdout)\(putBack.stderr)")
+        let restored = Self.collections(try Self.json(putBack.stdout))
+        #expect(restored["rooms"]?["written"] as? Int == 1 && restored["reports"]?["written"] as? Int == 1, "\(putBack.stdout)")
+        #expect(restored["rooms"]?["matches"] as? Bool == true && restored["reports"]?["matches"] as? Bool == true)
+        let recopied = try MongoChatStore(uri: uri, database: database)
+        #expect(try await recopied.room(id: quiet.id)?.rules == quiet.rules)
+        #expect(try await recopied.report(id: fixture.reports[0].id) == fixture.reports[0])
+        await recopied.close()
 
         // The copy serves: a copied user logs in with its copied hash; a post continues the room's seq.
         let server = try ChatctlProcess(
@@ -118,7 +140,7 @@ struct DatabaseCopyCLITests {
         #expect(nothingThere.status == 64 && nothingThere.stderr.contains("no SQLite store"), "\(nothingThere.stderr)")
     }
 
-    @Test("--verify exits 1 naming the collections that differ when the target holds records the source lacks")
+    @Test("--verify exits 1 naming the collections that differ when the target holds records the source lacks (a user, a room with its own retention, a report)")
     func verifyMismatch() async throws {
         let uri = try MongoTestServer.requireURI(), database = MongoTestServer.freshDatabase()
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-dbcopy-\(UUID().uuidString)").path
@@ -129,14 +151,16 @@ struct DatabaseCopyCLITests {
         let mongo = try MongoChatStore(uri: uri, database: database)
         try await mongo.ensureIndexes()
         try await mongo.insertUser(User(username: "zed", email: "zed@example.com", passwordHash: "$2a$10$abcdefghijklmnopqrstuv"))
-        try await mongo.insertRoom(Room(name: "elsewhere"))
+        let elsewhere = Room(name: "elsewhere", rules: RoomRules(archiveAfterSeconds: 3_600, retention: .seconds(86_400)))
+        try await mongo.insertRoom(elsewhere)
+        try await mongo.insertReport(Report(messageID: ObjectID(), roomID: elsewhere.id, senderID: ObjectID(), reporterID: ObjectID(), reason: "theirs"))
         await mongo.close()
 
         let result = try await ChatctlProcess.run(["db", "copy", "--to", uri, "--database", database, "--verify", "--json", "--data-dir", dataDir])
         #expect(result.status == 1, "\(result.stdout)\(result.stderr)")
         let summary = try Self.json(result.stdout)
         #expect(summary["verify"] as? String == "differs")
-        #expect(summary["differing"] as? [String] == ["users", "rooms"])
-        #expect(result.stderr.contains("users, rooms"), "\(result.stderr)")
+        #expect(summary["differing"] as? [String] == ["users", "rooms", "reports"])
+        #expect(result.stderr.contains("users, rooms, reports"), "\(result.stderr)")
     }
 }

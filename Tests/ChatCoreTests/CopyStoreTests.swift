@@ -46,7 +46,7 @@ struct CopyStoreTests {
         try await VerifyStoreCopy(source: source, target: target)(batchSize: 4)
     }
 
-    @Test("every collection copied in pages: ids, hashes, times, seq, rules, members, mutes, bans kept; verify matches; a post continues the room's seq; a rerun writes nothing")
+    @Test("every collection copied in pages: ids, hashes, times, seq, rules (archive age and retention too), members, mutes, bans, reports with their resolution kept; verify matches; a post continues the room's seq; a rerun writes nothing")
     func copies() async throws {
         let source = MemoryChatStore()
         let fixture = try await StoreCopyFixture.seed(source)
@@ -71,6 +71,17 @@ struct CopyStoreTests {
         #expect(try await target.room(named: "side")?.members == fixture.rooms[1].members, "members in order")
         #expect(try await target.mutes(inRoom: fixture.rooms[0].id, at: Date()) == source.mutes(inRoom: fixture.rooms[0].id, at: Date()))
         #expect(try await target.archivedMessages(room: nil, from: nil, to: nil, limit: 100).map(\.id) == fixture.archived.map(\.id))
+        let quiet = try #require(try await target.room(named: "quiet"))
+        #expect(quiet.rules.archiveAfterSeconds == 7 * 86_400 && quiet.rules.retention == .seconds(90 * 86_400))
+        #expect(quiet.rules == fixture.rooms[2].rules)
+        #expect(try await target.room(named: "side")?.rules.retention == .forever, "kept forever is not the default")
+        #expect(try await target.room(named: "lobby")?.rules == RoomRules(), "the defaults stay the defaults")
+        for report in fixture.reports { #expect(try await target.report(id: report.id) == report) }
+        #expect(try await target.report(id: fixture.reports[0].id)?.status == .open)
+        let resolution = try #require(try await target.report(id: fixture.reports[1].id)?.resolution)
+        #expect(resolution == fixture.reports[1].resolution)
+        #expect(resolution.action == .mute && resolution.by == "root@ops1" && resolution.note == "cooling off")
+        #expect(try await target.reports(ReportQuery(openOnly: true, limit: 10)).map(\.id) == [fixture.reports[0].id])
 
         let lobby = fixture.rooms[0]
         let next = try await target.insertMessage(Message(roomID: lobby.id, roomName: lobby.name, senderID: fixture.users[0].id, senderName: "ann", content: "after"))
@@ -107,7 +118,7 @@ struct CopyStoreTests {
         #expect(try await Self.comparisons(source, target).allSatisfy(\.matches))
     }
 
-    @Test("verify names every collection that differs: a changed field, a missing record, a record only the target has")
+    @Test("verify names every collection that differs: a changed field (a password hash, a room's retention, a report's resolution), a missing record, a record only the target has")
     func verifyDetectsDifferences() async throws {
         let source = MemoryChatStore()
         let fixture = try await StoreCopyFixture.seed(source)
@@ -119,16 +130,24 @@ struct CopyStoreTests {
         let firstNotification = try #require(try await target.records(of: .notifications, after: nil, limit: 1).keys.first.flatMap { ObjectID(hex: $0) })
         _ = try await target.deleteNotifications(ids: [firstNotification])
         try await target.recordAudit(AuditRecord(actor: AuditActor(user: "root", host: "elsewhere"), command: "users create", target: "dan", outcome: .ok))
+        _ = try await target.changeRoomRules(RoomRules.Change(retention: .set(.seconds(30 * 86_400))), roomID: fixture.rooms[2].id)
+        _ = try await target.resolveReport(id: fixture.reports[0].id, resolution: Report.Resolution(action: .none, by: "root@elsewhere"))
         let comparisons = try await Self.comparisons(source, target)
-        #expect(comparisons.filter { !$0.matches }.map(\.collection) == [.users, .notifications, .auditLog])
+        #expect(comparisons.filter { !$0.matches }.map(\.collection) == [.users, .rooms, .notifications, .reports, .auditLog])
+        for collection in [StoreCollection.rooms, .reports] {
+            let comparison = try #require(comparisons.first { $0.collection == collection })
+            #expect(comparison.source.count == comparison.target.count && comparison.source.sha256 != comparison.target.sha256, "\(collection)")
+        }
         let users = try #require(comparisons.first { $0.collection == .users })
         #expect(users.source.count == users.target.count && users.source.sha256 != users.target.sha256, "same count, other checksum")
         let audit = try #require(comparisons.first { $0.collection == .auditLog })
         #expect(audit.target.count == audit.source.count + 1)
 
-        // The copy writes the changed and the missing record again; the extra one stays.
+        // The copy writes the changed and the missing records again; the extra one stays.
         let repair = try await CopyStore(from: source, to: target)()
-        #expect(repair.written == 2)
+        #expect(repair.written == 4)
+        #expect(try await target.room(id: fixture.rooms[2].id)?.rules.retention == .seconds(90 * 86_400))
+        #expect(try await target.report(id: fixture.reports[0].id)?.status == .open)
         #expect(try await Self.comparisons(source, target).filter { !$0.matches }.map(\.collection) == [.auditLog])
     }
 
@@ -147,6 +166,23 @@ struct CopyStoreTests {
         }
     }
 
+    @Test("a report the target holds for the same reporter and message under another id is a conflict naming reports")
+    func reportConflict() async throws {
+        let source = MemoryChatStore()
+        let fixture = try await StoreCopyFixture.seed(source)
+        let target = MemoryChatStore()
+        let copied = fixture.reports[0]
+        try await target.insertReport(Report(
+            messageID: copied.messageID, roomID: copied.roomID, senderID: copied.senderID, reporterID: copied.reporterID, reason: "another"))
+        do {
+            _ = try await CopyStore(from: source, to: target)()
+            Issue.record("the copy went through a conflict")
+        } catch let error as StoreCopyError {
+            #expect(error.collection == .reports && error.stage == .writingTarget)
+            #expect(error.reason.contains("holds this report under another id"), "\(error)")
+        }
+    }
+
     @Test("the canonical form leaves out the names a read joins in and an archived copy's client id, and tells an empty value from none")
     func canonicalForm() {
         let message = Message(roomID: ObjectID(), roomName: "lobby", senderID: ObjectID(), senderName: "ann", content: "hi", sequence: 3, clientID: "c1")
@@ -162,6 +198,25 @@ struct CopyStoreTests {
         var topical = room
         topical.rules.topic = ""
         #expect(RecordBatch.rooms([RoomRecord(room: room, lastSequence: 0)]).entries != RecordBatch.rooms([RoomRecord(room: topical, lastSequence: 0)]).entries)
+        func entry(_ rules: RoomRules) -> RecordEntry {
+            var ruled = room
+            ruled.rules = rules
+            return RecordBatch.rooms([RoomRecord(room: ruled, lastSequence: 0)]).entries[0]
+        }
+        let lifecycles = [
+            RoomRules(), RoomRules(archiveAfterSeconds: 86_400), RoomRules(archiveAfterSeconds: 3_600), RoomRules(retention: .forever),
+            RoomRules(retention: .seconds(86_400)), RoomRules(retention: .seconds(3_600)),
+        ]
+        #expect(Set(lifecycles.map { entry($0).canonical }).count == lifecycles.count, "every archive age and retention, the default and none told apart")
+
+        let report = Report(messageID: ObjectID(), roomID: ObjectID(), senderID: ObjectID(), reporterID: ObjectID(), reason: "spam")
+        var resolved = report
+        resolved.state = .resolved(Report.Resolution(action: .delete, by: "root@ops1", note: "gone"))
+        var renoted = resolved
+        renoted.state = .resolved(Report.Resolution(action: .delete, by: "root@ops1", at: resolved.resolution!.at, note: ""))
+        let reports = [report, resolved, renoted].map { RecordBatch.reports([$0]).entries[0].canonical }
+        #expect(Set(reports).count == 3, "open, resolved, and a resolution that differs only by its note")
+
         let behind = RecordBatch.rooms([RoomRecord(room: room, lastSequence: 2)]).entries[0]
         let ahead = RecordBatch.rooms([RoomRecord(room: room, lastSequence: 5)]).entries[0]
         #expect(behind.isCopied(in: ahead) && !ahead.isCopied(in: behind), "a counter only has to be at least as far")

@@ -6,18 +6,24 @@ import Foundation
 /// copy must keep (a disable, a ban with an end and a reason, rules and moderators,
 /// members in a given order, a mute, client ids, a redaction in both collections,
 /// archived messages, read and unread notifications, audit records of both outcomes, a
-/// moderation notice).
+/// moderation notice, an open and a resolved report, rooms with their own archive age and
+/// retention).
 public struct StoreCopyFixture: Sendable {
     /// The password of every user (`passwordHash` is its bcrypt hash).
     public static let password = "correct horse"
 
     public var users: [User]
-    /// `lobby` (ann, ben) and `side` (ben, ann, cat; read-only, slow mode, ann moderates, a topic).
+    /// `lobby` (ann, ben; the default rules), `side` (ben, ann, cat; read-only, slow mode,
+    /// ann moderates, a topic, archived messages kept forever) and `quiet` (cat; archived
+    /// after a week, kept 90 days; no messages).
     public var rooms: [Room]
     /// The live messages as stored (with `seq`), oldest first.
     public var live: [Message]
     /// The archived ones (the first four posted).
     public var archived: [Message]
+    /// As stored: cat's open report of the latest message, then ben's of an archived one,
+    /// resolved (a mute, with a note).
+    public var reports: [Report]
     public var passwordHash: String
 
     /// Seeds `store` (which should be empty). `messagesPerRoom` messages are posted in each
@@ -37,8 +43,11 @@ public struct StoreCopyFixture: Sendable {
         let lobby = Room(name: "lobby", members: [ann.id, ben.id], createdAt: base)
         let side = Room(
             name: "side", members: [ben.id, ann.id, cat.id], createdAt: base.addingTimeInterval(1),
-            rules: RoomRules(readOnly: true, slowModeSeconds: 30, moderators: [ann.id], topic: "weekly news"))
-        for room in [lobby, side] { try await store.insertRoom(room) }
+            rules: RoomRules(readOnly: true, slowModeSeconds: 30, moderators: [ann.id], topic: "weekly news", retention: .forever))
+        let quiet = Room(
+            name: "quiet", members: [cat.id], createdAt: base.addingTimeInterval(2),
+            rules: RoomRules(archiveAfterSeconds: 7 * 86_400, retention: .seconds(90 * 86_400)))
+        for room in [lobby, side, quiet] { try await store.insertRoom(room) }
         try await store.muteUser(RoomMute(roomID: lobby.id, userID: ben.id, reason: "flood", by: "root@ops1", at: base.addingTimeInterval(4)))
 
         var posts: [Message] = []
@@ -75,10 +84,27 @@ public struct StoreCopyFixture: Sendable {
         try await store.recordModerationNotice(
             ModerationNotice(kind: .redacted, roomID: lobby.id, roomName: "lobby", messageIDs: redacted, at: base.addingTimeInterval(100)))
 
+        // One open report, one resolved (of a message archived since).
+        let latest = stored[stored.count - 1], early = stored[1]
+        let openReport = Report(
+            messageID: latest.id, roomID: latest.roomID, senderID: latest.senderID, reporterID: cat.id, reason: "off topic",
+            createdAt: base.addingTimeInterval(150))
+        let resolvedReport = Report(
+            messageID: early.id, roomID: early.roomID, senderID: early.senderID, reporterID: ben.id, reason: "rude", createdAt: base.addingTimeInterval(50))
+        for report in [openReport, resolvedReport] { try await store.insertReport(report) }
+        _ = try await store.resolveReport(
+            id: resolvedReport.id, resolution: Report.Resolution(action: .mute, by: "root@ops1", at: base.addingTimeInterval(200), note: "cooling off"))
+        var reports: [Report] = []
+        for report in [openReport, resolvedReport] {
+            guard let found = try await store.report(id: report.id) else { throw ChatError.reportNotFound }
+            reports.append(found)
+        }
+
         let live = try await store.recentMessages(inRoom: lobby.id, limit: 10_000) + store.recentMessages(inRoom: side.id, limit: 10_000)
         let archived = try await store.archivedMessages(room: nil, from: nil, to: nil, limit: 10_000)
         return StoreCopyFixture(
-            users: [ann, ben, cat], rooms: [lobby, side], live: live.sorted { $0.timestamp < $1.timestamp }, archived: archived, passwordHash: hash)
+            users: [ann, ben, cat], rooms: [lobby, side, quiet], live: live.sorted { $0.timestamp < $1.timestamp }, archived: archived,
+            reports: reports, passwordHash: hash)
     }
 
     /// The highest `seq` of a room's messages, live or archived.

@@ -16,6 +16,7 @@ extension MongoChatStore: StoreTransfer {
         case .messages: MongoLayout.messages
         case .archivedMessages: MongoLayout.archivedMessages
         case .notifications: MongoLayout.notifications
+        case .reports: reportsCollection
         case .auditLog: auditLog
         case .moderationNotices: moderationNotices
         }
@@ -80,6 +81,8 @@ extension MongoChatStore: StoreTransfer {
             return .archivedMessages(try documents.map { try MongoLayout.message($0, roomName: "", senderName: "") })
         case .notifications:
             return .notifications(try documents.map(MongoLayout.notification))
+        case .reports:
+            return .reports(try documents.map(MongoLayout.report))
         case .auditLog:
             return .auditLog(try documents.map(MongoLayout.auditRecord))
         case .moderationNotices:
@@ -108,6 +111,8 @@ extension MongoChatStore: StoreTransfer {
                 try await raiseSequences(past: messages)
             case .notifications(let notifications):
                 try await replace(notifications.map(MongoLayout.document), in: MongoLayout.notifications)
+            case .reports(let reports):
+                try await replace(reports.map(MongoLayout.document), in: Self.reportsCollection)
             case .auditLog(let records):
                 try await replace(records.map(MongoLayout.document), in: Self.auditLog)
             case .moderationNotices(let notices):
@@ -118,6 +123,8 @@ extension MongoChatStore: StoreTransfer {
             switch batch.collection {
             case .users: field = error.message.contains("email") ? "email" : "username"
             case .rooms: field = "name"
+            // The unique index on `{reporter_id, message_id}`: one report per reporter and message.
+            case .reports: field = "report"
             default: field = "id"
             }
             throw ChatError.copyConflict(field, detail: "MongoDB: \(error.message)")

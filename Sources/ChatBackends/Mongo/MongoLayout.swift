@@ -109,7 +109,7 @@ enum MongoLayout {
     }
 
     /// Every field `ruleFields` may write (a copy unsets those a room's rules leave out).
-    static let ruleKeys = ["read_only", "slow_mode_seconds", "moderators", "topic"]
+    static let ruleKeys = ["read_only", "slow_mode_seconds", "moderators", "topic", "archive_after_seconds", "retention_seconds"]
 
     static func rules(_ document: BSONDocument) -> RoomRules {
         RoomRules(

@@ -29,6 +29,7 @@ extension SQLiteChatStore: StoreTransfer {
         case .messages: TransferTable(name: "messages", columns: "*, '' AS room_name, '' AS sender_name")
         case .archivedMessages: TransferTable(name: "archived_messages", columns: "*, '' AS room_name")
         case .notifications: TransferTable(name: "notifications")
+        case .reports: TransferTable(name: "reports")
         case .auditLog: TransferTable(name: "audit_log")
         // Only the kinds this version knows (the others cannot be carried).
         case .moderationNotices:
@@ -97,6 +98,8 @@ extension SQLiteChatStore: StoreTransfer {
             return .archivedMessages(try rows.map(Self.archiveRow))
         case .notifications:
             return .notifications(try rows.map(Self.notification(from:)))
+        case .reports:
+            return .reports(try rows.map(Self.report(from:)))
         case .auditLog:
             return .auditLog(try rows.map(Self.auditRecord(from:)))
         case .moderationNotices:
@@ -117,15 +120,25 @@ extension SQLiteChatStore: StoreTransfer {
                 case .messages(let messages): try Self.upsert(messages, into: "messages", db: db)
                 case .archivedMessages(let messages): try Self.upsert(messages, into: "archived_messages", db: db)
                 case .notifications(let notifications): try Self.upsert(notifications, db: db)
+                case .reports(let reports): try Self.upsert(reports, db: db)
                 case .auditLog(let records): try Self.upsert(records, arguments: auditArguments, db: db)
                 case .moderationNotices(let notices): try Self.upsert(notices, db: db)
                 }
             }
         } catch let error as DatabaseError where error.extendedResultCode == .SQLITE_CONSTRAINT_UNIQUE {
             let message = error.message ?? ""
-            let field = message.contains("email") ? "email" : message.contains("username") ? "username" : message.contains("rooms.name") ? "name" : "id"
-            throw ChatError.copyConflict(field, detail: "SQLite: \(message)")
+            throw ChatError.copyConflict(Self.conflictField(message), detail: "SQLite: \(message)")
         }
+    }
+
+    /// The field a UNIQUE constraint's message names (`UNIQUE constraint failed: clients.email`).
+    static func conflictField(_ message: String) -> String {
+        if message.contains("email") { return "email" }
+        if message.contains("username") { return "username" }
+        if message.contains("rooms.name") { return "name" }
+        // `reports.reporter_id, reports.message_id`: one report per reporter and message.
+        if message.contains("reports.") { return "report" }
+        return "id"
     }
 
     private static func upsert(_ users: [User], db: Database) throws {
@@ -144,18 +157,21 @@ extension SQLiteChatStore: StoreTransfer {
         }
     }
 
-    /// The room's row, then its members as the record lists them (in that order).
+    /// The room's row (its rules with the archive age and retention, as `insertRoom` writes
+    /// them), then its members as the record lists them (in that order).
     private static func upsert(_ records: [RoomRecord], db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators) VALUES (?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators, archive_after_seconds, retention_seconds)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, read_only = excluded.read_only,
-                slow_mode_seconds = excluded.slow_mode_seconds, topic = excluded.topic, moderators = excluded.moderators
+                slow_mode_seconds = excluded.slow_mode_seconds, topic = excluded.topic, moderators = excluded.moderators,
+                archive_after_seconds = excluded.archive_after_seconds, retention_seconds = excluded.retention_seconds
             """)
         for record in records {
             let room = record.room
             try statement.execute(arguments: [
                 room.id.hex, room.name, room.createdAt.millisecondsSince1970, room.rules.readOnly, room.rules.slowModeSeconds, room.rules.topic,
-                Self.moderatorsColumn(room.rules.moderators),
+                Self.moderatorsColumn(room.rules.moderators), room.rules.archiveAfterSeconds, room.rules.retention.map(Self.retentionColumn),
             ])
             try db.execute(sql: "DELETE FROM room_members WHERE room_id = ?", arguments: [room.id.hex])
             for (position, member) in room.members.enumerated() {
@@ -208,6 +224,27 @@ extension SQLiteChatStore: StoreTransfer {
         for n in notifications {
             try statement.execute(arguments: [
                 n.id.hex, n.content, n.senderID.hex, n.roomID.hex, n.receiverID.hex, n.seen, n.timestamp.millisecondsSince1970,
+            ])
+        }
+    }
+
+    /// Every column, the resolution's NULL while the report is open (as `insertReport`
+    /// and `resolveReport` write them). Another report of the same reporter and message
+    /// (the UNIQUE key) is a conflict.
+    private static func upsert(_ reports: [Report], db: Database) throws {
+        let statement = try db.cachedStatement(sql: """
+            INSERT INTO reports (id, message_id, room_id, sender_id, reporter_id, reason, created_at, status, action, resolved_by, resolved_at, note)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            ON CONFLICT(id) DO UPDATE SET message_id = excluded.message_id, room_id = excluded.room_id, sender_id = excluded.sender_id,
+                reporter_id = excluded.reporter_id, reason = excluded.reason, created_at = excluded.created_at, status = excluded.status,
+                action = excluded.action, resolved_by = excluded.resolved_by, resolved_at = excluded.resolved_at, note = excluded.note
+            """)
+        for report in reports {
+            let resolution = report.resolution
+            try statement.execute(arguments: [
+                report.id.hex, report.messageID.hex, report.roomID.hex, report.senderID.hex, report.reporterID.hex, report.reason,
+                report.createdAt.millisecondsSince1970, report.status.rawValue, resolution?.action.rawValue, resolution?.by,
+                resolution?.at.millisecondsSince1970, resolution?.note,
             ])
         }
     }

@@ -15,11 +15,13 @@ struct DatabaseCopy: AsyncParsableCommand {
             database is --database, else mongo.database: DATABASE_NAME, chat_app by default) or \
             sqlite:PATH (a SQLite file, created on a target). A copy onto the same store is refused.
 
-            Copied: users (password hashes, disables, bans), rooms (members, rules, each room's \
-            sequence counter, so posts on the target continue after the copied seq), room mutes, \
-            messages (ids, timestamps, seq, client ids, redactions), archived messages, \
-            notifications, the audit trail and the moderation notices. Not copied: node records, \
-            leases, session ends and pending-event marks (the running processes' own state).
+            Copied: users (password hashes, disables, bans), rooms (members, rules, the room's \
+            own archive age and retention, each room's sequence counter, so posts on the target \
+            continue after the copied seq), room mutes, messages (ids, timestamps, seq, client \
+            ids, redactions), archived messages, notifications, message reports (open and \
+            resolved, with the resolution), the audit trail and the moderation notices. Not \
+            copied: node records, leases, session ends and pending-event marks (the running \
+            processes' own state).
 
             Collection by collection, in pages ordered by id (--batch-size records each), with a \
             progress line per collection on a terminal. Each page is compared with what the \

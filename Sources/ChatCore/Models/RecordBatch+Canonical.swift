@@ -40,6 +40,7 @@ extension RecordBatch {
         case .messages(let records): records.map { RecordEntry(key: $0.id.hex, canonical: Self.canonical($0, clientID: true)) }
         case .archivedMessages(let records): records.map { RecordEntry(key: $0.id.hex, canonical: Self.canonical($0, clientID: false)) }
         case .notifications(let records): records.map { RecordEntry(key: $0.id.hex, canonical: Self.canonical($0)) }
+        case .reports(let records): records.map { RecordEntry(key: $0.id.hex, canonical: Self.canonical($0)) }
         case .auditLog(let records): records.map { RecordEntry(key: $0.id.hex, canonical: Self.canonical($0)) }
         case .moderationNotices(let records): records.map { RecordEntry(key: $0.id.hex, canonical: Self.canonical($0)) }
         }
@@ -70,7 +71,15 @@ extension RecordBatch {
         line.number("slow_mode_seconds", Int64(room.rules.slowModeSeconds))
         line.ids("moderators", room.rules.moderators)
         line.text("topic", room.rules.topic)
+        line.text("archive_after_seconds", room.rules.archiveAfterSeconds.map { String($0) })
+        line.text("retention", room.rules.retention.map { Self.retentionValue($0) })
         return line.bytes
+    }
+
+    /// A room's own retention as its canonical value: `none` (kept forever) or its seconds
+    /// (a room without one, on the default, has the field absent).
+    static func retentionValue(_ retention: Retention) -> String {
+        retention.seconds.map { String($0) } ?? "none"
     }
 
     static func canonical(_ mute: RoomMute) -> [UInt8] {
@@ -108,6 +117,24 @@ extension RecordBatch {
         line.id("receiver_id", notification.receiverID)
         line.flag("seen", notification.seen)
         line.date("timestamp", notification.timestamp)
+        return line.bytes
+    }
+
+    /// The report and, once resolved, its resolution (absent fields while open).
+    static func canonical(_ report: Report) -> [UInt8] {
+        var line = CanonicalLine()
+        line.id("id", report.id)
+        line.id("message_id", report.messageID)
+        line.id("room_id", report.roomID)
+        line.id("sender_id", report.senderID)
+        line.id("reporter_id", report.reporterID)
+        line.text("reason", report.reason)
+        line.date("created_at", report.createdAt)
+        line.text("status", report.status.rawValue)
+        line.text("action", report.resolution?.action.rawValue)
+        line.text("resolved_by", report.resolution?.by)
+        line.date("resolved_at", report.resolution?.at)
+        line.text("note", report.resolution?.note)
         return line.bytes
     }
 

@@ -23,6 +23,7 @@ public enum RecordBatch: Sendable, Equatable {
     case messages([Message])
     case archivedMessages([Message])
     case notifications([ChatNotification])
+    case reports([Report])
     case auditLog([AuditRecord])
     case moderationNotices([ModerationNotice])
 
@@ -35,6 +36,7 @@ public enum RecordBatch: Sendable, Equatable {
         case .messages: .messages([])
         case .archivedMessages: .archivedMessages([])
         case .notifications: .notifications([])
+        case .reports: .reports([])
         case .auditLog: .auditLog([])
         case .moderationNotices: .moderationNotices([])
         }
@@ -48,6 +50,7 @@ public enum RecordBatch: Sendable, Equatable {
         case .messages: .messages
         case .archivedMessages: .archivedMessages
         case .notifications: .notifications
+        case .reports: .reports
         case .auditLog: .auditLog
         case .moderationNotices: .moderationNotices
         }
@@ -63,6 +66,7 @@ public enum RecordBatch: Sendable, Equatable {
         case .roomMutes(let records): records.map(Self.key(of:))
         case .messages(let records), .archivedMessages(let records): records.map(\.id.hex)
         case .notifications(let records): records.map(\.id.hex)
+        case .reports(let records): records.map(\.id.hex)
         case .auditLog(let records): records.map(\.id.hex)
         case .moderationNotices(let records): records.map(\.id.hex)
         }
@@ -95,6 +99,7 @@ public enum RecordBatch: Sendable, Equatable {
         case .messages(let records): return .messages(kept(records) { $0.id.hex })
         case .archivedMessages(let records): return .archivedMessages(kept(records) { $0.id.hex })
         case .notifications(let records): return .notifications(kept(records) { $0.id.hex })
+        case .reports(let records): return .reports(kept(records) { $0.id.hex })
         case .auditLog(let records): return .auditLog(kept(records) { $0.id.hex })
         case .moderationNotices(let records): return .moderationNotices(kept(records) { $0.id.hex })
         }

@@ -9,7 +9,8 @@
 public enum StoreCollection: String, Sendable, Codable, CaseIterable, CustomStringConvertible {
     /// `clients`: with password hashes, disables and bans.
     case users
-    /// `rooms`: with members, rules and the room's sequence counter.
+    /// `rooms`: with members, rules (archive age and retention included) and the room's
+    /// sequence counter.
     case rooms
     /// Who is muted in which room (`chatctl rooms mute`).
     case roomMutes = "room_mutes"
@@ -17,6 +18,8 @@ public enum StoreCollection: String, Sendable, Codable, CaseIterable, CustomStri
     case messages
     case archivedMessages = "archived_messages"
     case notifications
+    /// Members' reports of messages, open or resolved (with the resolution).
+    case reports
     /// The operator audit trail.
     case auditLog = "audit_log"
     /// The moderation-notice log (kept a day by the stores).

@@ -20,7 +20,8 @@ public protocol StoreTransfer: Sendable {
     /// only moves forward; a MongoDB store also moves each room's counter past the
     /// copied messages' `seq` and claims their recent client ids.
     /// - Throws: `ChatError` `.conflict` when another record of the store holds one of
-    ///   the batch's unique values (a username, an email, a room name) under another key.
+    ///   the batch's unique values (a username, an email, a room name, a reporter's report
+    ///   of a message) under another key.
     func upsert(_ batch: RecordBatch) async throws
 }
 

@@ -12,6 +12,7 @@ extension MemoryChatStore: StoreTransfer {
         case .messages: messagesByRoom.values.reduce(0) { $0 + $1.count }
         case .archivedMessages: archived.count
         case .notifications: notificationsByReceiver.values.reduce(0) { $0 + $1.count }
+        case .reports: reportsByID.count
         case .auditLog: auditLog.count
         case .moderationNotices: moderationNoticeLog.count
         }
@@ -45,6 +46,8 @@ extension MemoryChatStore: StoreTransfer {
             return MemoryPage(.archivedMessages(archived.values.filter { include($0.id.hex) }.sorted { $0.id < $1.id }.map(Self.withoutNames)))
         case .notifications:
             return MemoryPage(.notifications(notificationsByReceiver.values.joined().filter { include($0.id.hex) }.sorted { $0.id < $1.id }))
+        case .reports:
+            return MemoryPage(.reports(reportsByID.values.filter { include($0.id.hex) }.sorted { $0.id < $1.id }))
         case .auditLog:
             return MemoryPage(.auditLog(auditLog.filter { include($0.id.hex) }.sorted { $0.id < $1.id }))
         case .moderationNotices:
@@ -124,6 +127,17 @@ extension MemoryChatStore: StoreTransfer {
                     notificationsByReceiver[notification.receiverID, default: []].append(notification)
                 }
             }
+        case .reports(let reports):
+            // One report per reporter and message, as `insertReport` keeps it.
+            for report in reports {
+                let sameReport = { (other: Report) in other.id != report.id && other.reporterID == report.reporterID && other.messageID == report.messageID }
+                if let holder = reportsByID.values.first(where: sameReport) {
+                    throw ChatError.copyConflict(
+                        "report",
+                        detail: "user \(report.reporterID.hex)'s report of message \(report.messageID.hex) is \(holder.id.hex) there, \(report.id.hex) here")
+                }
+            }
+            for report in reports { reportsByID[report.id] = report }
         case .auditLog(let records):
             for record in records {
                 if let index = auditLog.firstIndex(where: { $0.id == record.id }) { auditLog[index] = record } else { auditLog.append(record) }
@@ -155,6 +169,7 @@ struct MemoryPage {
         case .messages(let records): .messages(Array(records.prefix(limit)))
         case .archivedMessages(let records): .archivedMessages(Array(records.prefix(limit)))
         case .notifications(let records): .notifications(Array(records.prefix(limit)))
+        case .reports(let records): .reports(Array(records.prefix(limit)))
         case .auditLog(let records): .auditLog(Array(records.prefix(limit)))
         case .moderationNotices(let records): .moderationNotices(Array(records.prefix(limit)))
         }
