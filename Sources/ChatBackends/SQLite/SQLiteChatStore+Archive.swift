@@ -134,13 +134,19 @@ extension SQLiteChatStore {
                     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
                     """)
             // A message restored without a sequence number (archived before messages had
-            // one) takes the next of its room, so resume and gap repair can find it.
-            let nextSequence = table == "messages"
-                ? try db.cachedStatement(sql: Self.nextSequenceSQL) : nil
+            // one) takes the next of its room's counter, so resume and gap repair can find
+            // it; one statement per room of the batch. Archiving takes none.
+            var next: [ObjectID: Int64] = [:]
+            if table == "messages" {
+                var unnumbered: [ObjectID: Int64] = [:]
+                for m in messages where m.sequence <= 0 { unnumbered[m.roomID, default: 0] += 1 }
+                for (roomID, count) in unnumbered { next[roomID] = try Self.takeSequences(count, inRoom: roomID, db: db) }
+            }
             for m in messages {
                 var sequence = m.sequence
-                if sequence <= 0, let nextSequence {
-                    sequence = try Int64.fetchOne(nextSequence, arguments: [m.roomID.hex]) ?? 1
+                if sequence <= 0, let number = next[m.roomID] {
+                    sequence = number
+                    next[m.roomID] = number + 1
                 }
                 try statement.execute(arguments: [
                     m.id.hex, m.content, m.senderID.hex, m.roomID.hex, m.timestamp.millisecondsSince1970, sequence,

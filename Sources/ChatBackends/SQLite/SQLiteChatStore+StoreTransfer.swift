@@ -7,8 +7,9 @@ import GRDB
 /// transaction per batch that inserts each record or updates the row with its key in
 /// place (`ON CONFLICT(id) DO UPDATE`: the row keeps its rowid, so archiving's
 /// stored-order scan and a room's members and mutes are untouched by the upsert itself).
-/// A room keeps no counter here: its sequence counter is its highest `seq`, live or
-/// archived (`nextSequenceSQL`), so posts continue after the copied messages.
+/// A room's sequence counter (`rooms.last_seq`) is raised, never lowered, by its record
+/// and by every batch of messages copied into it, so posts continue after the copied
+/// messages whichever order the collections arrive in.
 extension SQLiteChatStore: StoreTransfer {
     /// Where a collection lives: its table, the columns a read selects, its key as an SQL
     /// expression, the key order, and what every read keeps.
@@ -84,11 +85,8 @@ extension SQLiteChatStore: StoreTransfer {
         case .users:
             return .users(try rows.map(Self.user(from:)))
         case .rooms:
-            let counter = try db.cachedStatement(sql: Self.nextSequenceSQL)
             return .rooms(try rows.map { row in
-                let roomID: String = row["id"]
-                let next = try Int64.fetchOne(counter, arguments: [roomID]) ?? 1
-                return RoomRecord(room: try Self.room(from: row, db: db), lastSequence: next - 1)
+                RoomRecord(room: try Self.room(from: row, db: db), lastSequence: (row["last_seq"] as Int64?) ?? 0)
             })
         case .roomMutes:
             return .roomMutes(try rows.map(Self.mute(from:)))
@@ -158,20 +156,23 @@ extension SQLiteChatStore: StoreTransfer {
     }
 
     /// The room's row (its rules with the archive age and retention, as `insertRoom` writes
-    /// them), then its members as the record lists them (in that order).
+    /// them; its counter raised to the record's, never lowered), then its members as the
+    /// record lists them (in that order).
     private static func upsert(_ records: [RoomRecord], db: Database) throws {
         let statement = try db.cachedStatement(sql: """
-            INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators, archive_after_seconds, retention_seconds)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)
+            INSERT INTO rooms (id, name, created_at, read_only, slow_mode_seconds, topic, moderators, archive_after_seconds, retention_seconds, last_seq)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             ON CONFLICT(id) DO UPDATE SET name = excluded.name, created_at = excluded.created_at, read_only = excluded.read_only,
                 slow_mode_seconds = excluded.slow_mode_seconds, topic = excluded.topic, moderators = excluded.moderators,
-                archive_after_seconds = excluded.archive_after_seconds, retention_seconds = excluded.retention_seconds
+                archive_after_seconds = excluded.archive_after_seconds, retention_seconds = excluded.retention_seconds,
+                last_seq = MAX(last_seq, excluded.last_seq)
             """)
         for record in records {
             let room = record.room
             try statement.execute(arguments: [
                 room.id.hex, room.name, room.createdAt.millisecondsSince1970, room.rules.readOnly, room.rules.slowModeSeconds, room.rules.topic,
                 Self.moderatorsColumn(room.rules.moderators), room.rules.archiveAfterSeconds, room.rules.retention.map(Self.retentionColumn),
+                max(record.lastSequence, 0),
             ])
             try db.execute(sql: "DELETE FROM room_members WHERE room_id = ?", arguments: [room.id.hex])
             for (position, member) in room.members.enumerated() {
@@ -195,7 +196,8 @@ extension SQLiteChatStore: StoreTransfer {
         }
     }
 
-    /// `messages` keeps the client id; `archived_messages` has no column for it.
+    /// `messages` keeps the client id; `archived_messages` has no column for it. Both
+    /// raise their rooms' counters to the highest `seq` they write.
     private static func upsert(_ messages: [Message], into table: String, db: Database) throws {
         let live = table == "messages"
         let statement = try db.cachedStatement(sql: """
@@ -213,6 +215,7 @@ extension SQLiteChatStore: StoreTransfer {
             if live { _ = arguments.append(contentsOf: [message.clientID]) }
             try statement.execute(arguments: arguments)
         }
+        try raiseSequences(toCover: messages, db: db)
     }
 
     private static func upsert(_ notifications: [ChatNotification], db: Database) throws {

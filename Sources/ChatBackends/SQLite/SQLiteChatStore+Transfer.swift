@@ -46,7 +46,9 @@ extension SQLiteChatStore {
 
     /// One IMMEDIATE transaction (writers are serialised, across processes too), so the
     /// checks for an id already stored and a number already taken hold until the commit.
-    /// The numbers the batch can keep go in first, then the others after the room's highest.
+    /// The numbers the batch can keep go in first; then each room's counter moves past
+    /// them and gives the others their numbers (one statement per room), so later posts
+    /// are numbered after every one kept.
     public func importMessages(_ messages: [Message]) async throws -> Int {
         guard !messages.isEmpty else { return 0 }
         return try await pool.writeWithoutTransaction { db in
@@ -59,7 +61,6 @@ extension SQLiteChatStore {
                         SELECT EXISTS(SELECT 1 FROM messages WHERE room_id = ?1 AND seq = ?2)
                             OR EXISTS(SELECT 1 FROM archived_messages WHERE room_id = ?1 AND seq = ?2)
                         """)
-                let nextSequence = try db.cachedStatement(sql: Self.nextSequenceSQL)
                 let insert = try db.cachedStatement(
                     sql: """
                         INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq, redacted_at, redacted_by, redaction_reason)
@@ -74,14 +75,28 @@ extension SQLiteChatStore {
                 }
                 var seen = Set<ObjectID>()
                 var unnumbered: [Message] = []
+                var highestKept: [ObjectID: Int64] = [:]
+                var unnumberedCounts: [ObjectID: Int64] = [:]
                 for m in messages where seen.insert(m.id).inserted {
                     if try Bool.fetchOne(present, arguments: [m.id.hex]) ?? false { continue }
                     var keep = m.sequence > 0
                     if keep, try Bool.fetchOne(taken, arguments: [m.roomID.hex, m.sequence]) ?? false { keep = false }
-                    if keep { try store(m, sequence: m.sequence) } else { unnumbered.append(m) }
+                    if keep {
+                        try store(m, sequence: m.sequence)
+                        highestKept[m.roomID] = max(highestKept[m.roomID] ?? 0, m.sequence)
+                    } else {
+                        unnumbered.append(m)
+                        unnumberedCounts[m.roomID, default: 0] += 1
+                    }
+                }
+                var next: [ObjectID: Int64] = [:]
+                for roomID in Set(highestKept.keys).union(unnumberedCounts.keys) {
+                    next[roomID] = try Self.takeSequences(
+                        unnumberedCounts[roomID] ?? 0, inRoom: roomID, atLeast: highestKept[roomID] ?? 0, db: db)
                 }
                 for m in unnumbered {
-                    try store(m, sequence: try Int64.fetchOne(nextSequence, arguments: [m.roomID.hex]) ?? 1)
+                    try store(m, sequence: next[m.roomID]!)
+                    next[m.roomID]! += 1
                 }
                 return .commit
             }

@@ -205,53 +205,52 @@ public final class SQLiteChatStore: ChatStore, NodeRegistry {
 
     // MARK: Messages
 
-    /// The next sequence number of a room (one argument, its id): after its newest live
-    /// message, or, when every message of the room was archived, after the newest archived
-    /// one (live messages are always newer than archived ones, so the archive is read only then).
-    static let nextSequenceSQL = """
-        SELECT COALESCE((SELECT MAX(seq) FROM messages WHERE room_id = ?1), (SELECT MAX(seq) FROM archived_messages WHERE room_id = ?1), 0) + 1
-        """
-
     /// One IMMEDIATE transaction for the whole batch: it takes the write lock first, so
-    /// sequence numbers stay unique even with several processes on one file.
+    /// sequence numbers stay unique even with several processes on one file. Each room of
+    /// the batch takes its numbers from its counter in one statement (`takeSequences`).
     public func insertMessages(_ messages: [Message]) async throws -> [Message] {
         try await pool.writeWithoutTransaction { db in
-            var stored: [Message] = []
+            var result: [Message] = []
             try db.inTransaction(.immediate) {
+                var plan = ClientIDPlan(messages)
+                // A client id resent within a day: the earlier message stands (checked
+                // inside the write transaction, so two resends cannot both get in).
+                var earlier: [ClientIDPlan.Key: Message] = [:]
+                for message in plan.candidates {
+                    guard let key = ClientIDPlan.Key(message),
+                        let row = try Row.fetchOne(
+                            db, sql: Self.messageSelect + " WHERE m.sender_id = ? AND m.client_id = ? AND m.timestamp >= ?",
+                            arguments: [message.senderID.hex, key.clientID, message.timestamp.millisecondsSince1970 - ClientIDWindow.milliseconds])
+                    else { continue }
+                    earlier[key] = try Self.message(from: row)
+                }
+                plan.markEarlier(earlier)
+                let fresh = plan.fresh
+                var counts: [ObjectID: Int64] = [:]
+                for message in fresh { counts[message.roomID, default: 0] += 1 }
                 var next: [ObjectID: Int64] = [:]
+                for (roomID, count) in counts {
+                    next[roomID] = try Self.takeSequences(count, inRoom: roomID, db: db)
+                }
                 // Prepared once per connection (not per message): the hot path of every post.
                 let insert = try db.cachedStatement(
                     sql: "INSERT INTO messages (id, content, sender_id, room_id, timestamp, seq, client_id) VALUES (?, ?, ?, ?, ?, ?, ?)")
-                let nextSequence = try db.cachedStatement(sql: Self.nextSequenceSQL)
-                for message in messages {
-                    // A client id resent within a day: the earlier message stands (checked
-                    // inside the write transaction, so two resends cannot both get in).
-                    if let clientID = message.clientID,
-                        let earlier = try Row.fetchOne(
-                            db, sql: Self.messageSelect + " WHERE m.sender_id = ? AND m.client_id = ? AND m.timestamp >= ?",
-                            arguments: [message.senderID.hex, clientID, message.timestamp.millisecondsSince1970 - ClientIDWindow.milliseconds])
-                    {
-                        stored.append(try Self.message(from: earlier))
-                        continue
-                    }
-                    var sequence: Int64
-                    if let known = next[message.roomID] {
-                        sequence = known
-                    } else {
-                        sequence = try Int64.fetchOne(nextSequence, arguments: [message.roomID.hex]) ?? 1
-                    }
-                    next[message.roomID] = sequence + 1
+                var stored: [Message] = []
+                stored.reserveCapacity(fresh.count)
+                for message in fresh {
                     var copy = message
-                    copy.sequence = sequence
+                    copy.sequence = next[message.roomID]!
+                    next[message.roomID]! += 1
                     try insert.execute(arguments: [
-                        message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970, sequence,
-                        message.clientID,
+                        message.id.hex, message.content, message.senderID.hex, message.roomID.hex, message.timestamp.millisecondsSince1970,
+                        copy.sequence, message.clientID,
                     ])
                     stored.append(copy)
                 }
+                result = plan.assemble(stored: stored)
                 return .commit
             }
-            return stored
+            return result
         }
     }
 

@@ -277,6 +277,22 @@ enum SQLiteSchema {
                 ALTER TABLE rooms ADD COLUMN retention_seconds INTEGER;
                 """)
         }
+
+        migrator.registerMigration("v22-room-last-seq") { db in
+            // Each room's sequence counter, the last number it gave out (MongoDB's
+            // `rooms.last_seq`): posts take their numbers from it, imports and copies raise
+            // it, nothing lowers it, so a deleted message's number is never given again.
+            // Before it the next number was the highest `seq` held plus one, so the counter
+            // starts there (live or archived, through `messages_room_seq` and
+            // `archived_messages_room_seq`); the number of a room's newest message deleted
+            // before the migration is not known any more.
+            try db.execute(sql: """
+                ALTER TABLE rooms ADD COLUMN last_seq INTEGER NOT NULL DEFAULT 0;
+                UPDATE rooms SET last_seq = MAX(
+                    COALESCE((SELECT MAX(seq) FROM messages WHERE room_id = rooms.id), 0),
+                    COALESCE((SELECT MAX(seq) FROM archived_messages WHERE room_id = rooms.id), 0));
+                """)
+        }
         return migrator
     }
 }

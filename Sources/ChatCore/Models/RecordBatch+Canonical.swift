@@ -10,8 +10,9 @@ public struct RecordEntry: Sendable, Equatable {
     /// alike exactly when their fields are equal.
     public var canonical: [UInt8]
     /// What must never go backwards on the target: a room's sequence counter (0 for any
-    /// other record). Not part of `canonical`: a SQLite store derives it from the
-    /// messages it holds, so it is compared as "at least", not as equal.
+    /// other record). Not part of `canonical`: the target's may be ahead (numbers it gave
+    /// out itself, or raised by the messages copied into it), so it is compared as "at
+    /// least", not as equal.
     public var sequenceCounter: Int64
 
     public init(key: String, canonical: [UInt8], sequenceCounter: Int64 = 0) {

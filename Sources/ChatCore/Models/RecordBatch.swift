@@ -2,8 +2,8 @@
 /// `seq` it gave out), so that posts on the target continue after the copied messages.
 public struct RoomRecord: Sendable, Hashable {
     public var room: Room
-    /// MongoDB: `rooms.last_seq`; SQLite and memory: the highest `seq` of the room's
-    /// messages, live or archived (they keep no counter of their own). 0 for none.
+    /// `rooms.last_seq` on MongoDB and SQLite, the memory store's counter: the last number
+    /// the room gave out (at least its highest `seq`, live or archived). 0 for none.
     public var lastSequence: Int64
 
     public init(room: Room, lastSequence: Int64) {

@@ -4,6 +4,10 @@ public protocol MessageStore: Sendable {
     /// the next sequence number of its room; all or none are stored. Returns the
     /// messages as stored (with `sequence` set), in the order given.
     ///
+    /// Numbers come from the room's counter, which only moves forward: a number is never
+    /// given twice, even once the message that had it is deleted or archived (a chat node
+    /// that delivered it drops a later message carrying it as a repeat).
+    ///
     /// A message with a `clientID` that its sender already used within `ClientIDWindow`
     /// is not stored again: its place in the result holds that earlier message (another
     /// `id`), which is how callers tell a repeat from a new message.

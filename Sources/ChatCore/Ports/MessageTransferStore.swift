@@ -10,9 +10,9 @@ public protocol MessageTransferStore: Sendable {
     /// `messages` nor `archived_messages` (nor earlier in `messages` itself), as it is: its
     /// id, room, sender, content, time and redaction. Its `sequence` is kept when it is
     /// above 0 and no other message of its room has that number, else it takes the room's
-    /// next number; later posts are numbered after every number kept. One write (one
-    /// transaction; on MongoDB, the room's counter first, then one unordered `insertMany`),
-    /// so a batch is in or out as a whole and a rerun skips what is in. Returns how many
-    /// were stored.
+    /// next number; the room's counter moves past every number kept (never back), so later
+    /// posts are numbered after them. One write (one transaction; on MongoDB, the room's
+    /// counter first, then one unordered `insertMany`), so a batch is in or out as a whole
+    /// and a rerun skips what is in. Returns how many were stored.
     func importMessages(_ messages: [Message]) async throws -> Int
 }

@@ -34,7 +34,7 @@ extension MemoryChatStore: StoreTransfer {
             return MemoryPage(.users(usersByID.values.filter { include($0.id.hex) }.sorted { $0.id < $1.id }))
         case .rooms:
             let records = roomsByID.values.filter { include($0.id.hex) }.sorted { $0.id < $1.id }.map { room in
-                RoomRecord(room: room, lastSequence: lastSequence(inRoom: room.id))
+                RoomRecord(room: room, lastSequence: lastSequenceByRoom[room.id] ?? 0)
             }
             return MemoryPage(.rooms(records))
         case .roomMutes:
@@ -53,13 +53,6 @@ extension MemoryChatStore: StoreTransfer {
         case .moderationNotices:
             return MemoryPage(.moderationNotices(moderationNoticeLog.filter { include($0.id.hex) }.sorted { $0.id < $1.id }))
         }
-    }
-
-    /// A room's highest `seq`, live or archived (the memory store keeps no counter).
-    private func lastSequence(inRoom roomID: ObjectID) -> Int64 {
-        let live = messagesByRoom[roomID]?.map(\.sequence).max() ?? 0
-        let kept = archived.values.filter { $0.roomID == roomID }.map(\.sequence).max() ?? 0
-        return max(live, kept)
     }
 
     /// A message as a record: the names a read joins in are not part of it.
@@ -101,6 +94,7 @@ extension MemoryChatStore: StoreTransfer {
                 if let old = roomsByID[record.room.id] { roomIDsByName[old.name] = nil }
                 roomsByID[record.room.id] = record.room
                 roomIDsByName[record.room.name] = record.room.id
+                raiseSequence(inRoom: record.room.id, to: record.lastSequence)
             }
         case .roomMutes(let mutes):
             for mute in mutes { mutesByRoom[mute.roomID, default: [:]][mute.userID] = mute }
@@ -114,11 +108,15 @@ extension MemoryChatStore: StoreTransfer {
                     messagesByRoom[message.roomID, default: []].append(message)
                 }
                 touched.insert(message.roomID)
+                raiseSequence(inRoom: message.roomID, to: message.sequence)
             }
-            // Kept in sequence order (where the next number is read).
+            // Kept in sequence order.
             for room in touched { messagesByRoom[room]!.sort { ($0.sequence, $0.timestamp, $0.id) < ($1.sequence, $1.timestamp, $1.id) } }
         case .archivedMessages(let messages):
-            for message in messages { archived[message.id] = message }
+            for message in messages {
+                archived[message.id] = message
+                raiseSequence(inRoom: message.roomID, to: message.sequence)
+            }
         case .notifications(let notifications):
             for notification in notifications {
                 if let index = notificationsByReceiver[notification.receiverID]?.firstIndex(where: { $0.id == notification.id }) {

@@ -19,7 +19,8 @@ extension MemoryChatStore {
         }
     }
 
-    /// The numbers a batch can keep first, then the others after the room's highest.
+    /// The numbers a batch can keep first (raising the room's counter past them), then the
+    /// others from the counter.
     public func importMessages(_ messages: [Message]) async throws -> Int {
         var seen = Set<ObjectID>()
         var fresh: [Message] = []
@@ -33,16 +34,21 @@ extension MemoryChatStore {
             let taken =
                 (messagesByRoom[message.roomID] ?? []).contains { $0.sequence == message.sequence }
                 || archived.values.contains { $0.roomID == message.roomID && $0.sequence == message.sequence }
-            if message.sequence > 0, !taken { append(message) } else { unnumbered.append(message) }
+            if message.sequence > 0, !taken {
+                append(message)
+                raiseSequence(inRoom: message.roomID, to: message.sequence)
+            } else {
+                unnumbered.append(message)
+            }
         }
         for var message in unnumbered {
-            message.sequence = nextSequence(inRoom: message.roomID)
+            message.sequence = takeSequence(inRoom: message.roomID)
             append(message)
         }
         return fresh.count
     }
 
-    /// Into its room's history, kept in sequence order (as `nextSequence` reads it).
+    /// Into its room's history, kept in sequence order.
     private func append(_ message: Message) {
         messagesByRoom[message.roomID, default: []].append(message)
         messagesByRoom[message.roomID]!.sort { ($0.sequence, $0.timestamp) < ($1.sequence, $1.timestamp) }

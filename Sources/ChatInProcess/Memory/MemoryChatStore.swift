@@ -17,6 +17,10 @@ public actor MemoryChatStore: ChatStore {
     var messagesByRoom: [ObjectID: [Message]] = [:]
     var notificationsByReceiver: [ObjectID: [ChatNotification]] = [:]
     var archived: [ObjectID: Message] = [:]
+    /// Each room's sequence counter, the last number it gave out (as `rooms.last_seq` on
+    /// SQLite and MongoDB): only `takeSequence` and `raiseSequence` change it, and only
+    /// forward, so deleting or archiving messages never frees a number.
+    var lastSequenceByRoom: [ObjectID: Int64] = [:]
     var moderationNoticeLog: [ModerationNotice] = []
     /// Oldest first.
     var auditLog: [AuditRecord] = []
@@ -125,17 +129,24 @@ public actor MemoryChatStore: ChatStore {
                 return withNames(earlier)
             }
             var stored = message
-            stored.sequence = nextSequence(inRoom: message.roomID)
+            stored.sequence = takeSequence(inRoom: message.roomID)
             messagesByRoom[message.roomID, default: []].append(stored)
             return stored
         }
     }
 
-    /// After the room's newest message, live or archived (as the real stores number).
+    /// The room's next number, taken from its counter (as the real stores number).
     /// Not private: `MemoryChatStore+Transfer` numbers imported messages with it.
-    func nextSequence(inRoom roomID: ObjectID) -> Int64 {
-        let live = messagesByRoom[roomID]?.last?.sequence  // kept in sequence order
-        return (live ?? archived.values.filter { $0.roomID == roomID }.map(\.sequence).max() ?? 0) + 1
+    func takeSequence(inRoom roomID: ObjectID) -> Int64 {
+        let next = (lastSequenceByRoom[roomID] ?? 0) + 1
+        lastSequenceByRoom[roomID] = next
+        return next
+    }
+
+    /// Moves the room's counter up to `sequence`, never down (a number kept by an import,
+    /// a copy or a restore).
+    func raiseSequence(inRoom roomID: ObjectID, to sequence: Int64) {
+        if sequence > lastSequenceByRoom[roomID] ?? 0 { lastSequenceByRoom[roomID] = sequence }
     }
 
     /// The live message a sender stored with this client id, if any (a scan: test store).
@@ -252,7 +263,11 @@ public actor MemoryChatStore: ChatStore {
     public func copyFromArchive(_ messages: [Message]) async throws {
         for var message in messages where !(messagesByRoom[message.roomID] ?? []).contains(where: { $0.id == message.id }) {
             // Restored without a sequence number: the next of its room, as the real stores do.
-            if message.sequence <= 0 { message.sequence = nextSequence(inRoom: message.roomID) }
+            if message.sequence <= 0 {
+                message.sequence = takeSequence(inRoom: message.roomID)
+            } else {
+                raiseSequence(inRoom: message.roomID, to: message.sequence)
+            }
             messagesByRoom[message.roomID, default: []].append(message)
             messagesByRoom[message.roomID]!.sort { ($0.sequence, $0.timestamp) < ($1.sequence, $1.timestamp) }
         }
