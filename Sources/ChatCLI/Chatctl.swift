@@ -21,7 +21,7 @@ public struct Chatctl: AsyncParsableCommand {
             Exit codes: 0 success, 1 failure, 64 usage error.
             """,
         version: ChatctlVersion.current,
-        subcommands: [Serve.self, NodesCommand.self, ConnectionsCommand.self, UsersCommand.self, RoomsCommand.self, MessagesCommand.self, PostCommand.self, ReportsCommand.self, TailCommand.self, ArchiveCommand.self, ReportCommand.self, QueuesCommand.self, CacheCommand.self, TokenCommand.self, AuditCommand.self, DoctorCommand.self, BenchCommand.self, ConfigCommand.self, DatabaseCommand.self]
+        subcommands: [Serve.self, NodesCommand.self, TopCommand.self, ConnectionsCommand.self, UsersCommand.self, RoomsCommand.self, MessagesCommand.self, PostCommand.self, ReportsCommand.self, TailCommand.self, ArchiveCommand.self, ReportCommand.self, QueuesCommand.self, CacheCommand.self, TokenCommand.self, AuditCommand.self, DoctorCommand.self, BenchCommand.self, ConfigCommand.self, DatabaseCommand.self]
     )
 
     public init() {}

@@ -11,7 +11,7 @@ extension ChatRuntime {
     }
 
     /// The node's registry heartbeat and, with a configured secret key, its operator API
-    /// on `admin.host`/`admin.port` with `routes` (the node's own first), in `ServiceGroup`
+    /// on `admin.host`/`admin.port` with `routes` (the node's own and its metrics first), in `ServiceGroup`
     /// order: the heartbeat first, so it deregisters last.
     func operatorServices(node: LocalNode, heartbeat: NodeHeartbeat, routes: [any AdminRoutes]) -> [any Service] {
         guard let operatorTokens else {
@@ -20,7 +20,11 @@ extension ChatRuntime {
         }
         let logger = self.logger
         let host = settings.adminHost
-        let allRoutes: [any AdminRoutes] = [NodeAdminRoutes(node: node, checks: [storeBackend.healthCheck] + sharedHealthChecks)] + routes
+        let metrics = self.metrics
+        let allRoutes: [any AdminRoutes] = [
+            NodeAdminRoutes(node: node, checks: [storeBackend.healthCheck] + sharedHealthChecks),
+            MetricsAdminRoutes(nodeID: node.id, render: { metrics.render() }, started: metrics.started),
+        ] + routes
         let api = AdminApplication.build(
             host: host, port: settings.adminPort, routes: allRoutes, tokens: operatorTokens, logger: logger
         ) { port in

@@ -7,6 +7,9 @@ import Prometheus
 public struct ServiceMetrics: Sendable {
     public let registry: PrometheusCollectorRegistry
     public let chat: ChatMetrics
+    /// When the metrics began counting (every counter and histogram was zero then): the
+    /// origin of `GET /admin/metrics`'s `uptime`.
+    public let started: ContinuousClock.Instant
 
     public init() {
         let registry = PrometheusCollectorRegistry()
@@ -23,6 +26,7 @@ public struct ServiceMetrics: Sendable {
             defaultTimerBuckets: slow, help: ChatMetrics.Name.help)
         self.registry = registry
         self.chat = ChatMetrics(factory: factory)
+        self.started = ContinuousClock.now
     }
 
     /// The Prometheus text exposition of every metric.
