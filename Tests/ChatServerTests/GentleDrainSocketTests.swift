@@ -152,7 +152,7 @@ struct GentleDrainSocketTests {
             #expect(again.status == .conflict && LiveChat.decode(again)["field"] as? String == "state", "\(LiveChat.decode(again))")
 
             // Progress, read while the readers read: `closed` only ever grows, by batches of 2.
-            let progress = Task { () -> (closed: [Int], last: DrainStatus) in
+            let progress = Task { () async throws -> (closed: [Int], last: DrainStatus) in
                 var seen: [Int] = [first.closed]
                 var status = first
                 let deadline = ContinuousClock.now + .seconds(Patience.seconds)
