@@ -22,13 +22,14 @@ public struct ChatService<App: ApplicationProtocol>: Sendable {
 public enum ChatApplication {
     /// The router with every chat route (also usable with HummingbirdTesting's `.router`).
     static func buildRouter(
-        ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController, checks: [HealthCheck], renderMetrics: (@Sendable () -> [UInt8])?
+        ports: ChatPorts, hub: RoomHub, sockets: RoomSocketController, checks: [HealthCheck], renderMetrics: (@Sendable () -> [UInt8])?,
+        drain: NodeDrain? = nil
     ) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
         router.add(middleware: BackendFailureLogMiddleware())
         let auth = AuthMiddleware(ports: ports)
-        HealthController(checks: checks).addRoutes(to: router)
+        HealthController(checks: checks, drain: drain).addRoutes(to: router)
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
         OpenAPIController().addRoutes(to: router)
         let live = sockets.live
@@ -50,6 +51,8 @@ public enum ChatApplication {
     ///   - extraChecks: backends `/readyz` probes besides the store (always probed).
     ///   - renderMetrics: the Prometheus text for `GET /metrics` (no route when nil).
     ///   - drainTimeout: how long a graceful shutdown waits for sockets to close.
+    ///   - gentleDrain: the node's gentle drain, which `/readyz` reports (the caller adds
+    ///     the hub to it); nil: none.
     ///   - onServerRunning: called with the bound port once it accepts connections.
     public static func build(
         ports: ChatPorts,
@@ -58,6 +61,7 @@ public enum ChatApplication {
         extraChecks: [HealthCheck] = [],
         renderMetrics: (@Sendable () -> [UInt8])? = nil,
         drainTimeout: Duration = .seconds(10),
+        gentleDrain: NodeDrain? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) async -> ChatService<some ApplicationProtocol> {
@@ -70,7 +74,7 @@ public enum ChatApplication {
         let store = ports.store
         let router = buildRouter(
             ports: ports, hub: hub, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,
-            renderMetrics: renderMetrics)
+            renderMetrics: renderMetrics, drain: gentleDrain)
         let application = WebSocketApplication.make(
             router: router, settings: settings, decide: sockets.decide, serverName: "chatctl", logger: logger,
             onServerRunning: onServerRunning)

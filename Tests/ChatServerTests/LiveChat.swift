@@ -23,23 +23,26 @@ struct LiveChat: Sendable {
     /// Runs `body` against a live chat service on 127.0.0.1 and a free port, with its
     /// moderation watcher, then stops both (on `ChatPorts.inMemory()`, warnings printed,
     /// unless `ports` are given). With `live`, the service reads its limits and origins
-    /// there, as under a configuration reload.
+    /// there, as under a configuration reload. With `gentleDrain`, its `/readyz` reports
+    /// that drain, which closes its sockets and runs beside it, as `serve chat` runs it.
     static func run(
         ports: ChatPorts? = nil, settings: ChatServerSettings = ChatServerSettings.testing(), live: LiveSettings? = nil,
-        _ body: @Sendable (LiveChat) async throws -> Void
+        gentleDrain: NodeDrain? = nil, _ body: @Sendable (LiveChat) async throws -> Void
     ) async throws {
         let resolvedPorts: ChatPorts
         if let ports { resolvedPorts = ports } else { resolvedPorts = await ChatPorts.inMemory(logLevel: .warning) }
         let ports = resolvedPorts
         var logger = Logger(label: "chat-test")
         logger.logLevel = .warning
-        let chat = await ChatApplication.build(ports: ports, settings: settings, live: live, logger: logger)
+        let chat = await ChatApplication.build(ports: ports, settings: settings, live: live, gentleDrain: gentleDrain, logger: logger)
         let moderation = chat.moderation
         let hub = chat.hub
+        gentleDrain?.add(hub)
         try await withThrowingTaskGroup(of: Void.self) { group in
             // The node's moderation watcher, as `serve chat` runs it beside the server;
             // cancelled however the body ends.
             group.addTask { try await moderation.run() }
+            if let gentleDrain { group.addTask { try await gentleDrain.run() } }
             try await chat.application.test(.live) { client in
                 guard let port = client.port else { throw ChatError(.internalError, message: "live test client has no port") }
                 try await body(LiveChat(client: client, port: port, ports: ports, hub: hub))

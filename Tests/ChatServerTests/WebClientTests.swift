@@ -34,6 +34,7 @@ struct WebClientTests {
             #expect(page.contains(#"<link rel="stylesheet" href="style.css">"#))
             let script = String(buffer: try await chat.get("/app.js").body)
             #expect(script.contains("ws/join/"))
+            #expect(script.contains("'reconnect'") && script.contains("1012"), "the client comes back with since on a drain")
             let config = LiveChat.decode(try await chat.get("/client-config.json"))
             #expect(config["notify_port"] as? Int == 8123)
             #expect(!config.keys.contains("notify_url"))

@@ -4,7 +4,7 @@ import ArgumentParser
 struct NodesCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "nodes",
-        abstract: "The running chatctl services (nodes): where they listen, their figures and health.",
-        subcommands: [NodesList.self]
+        abstract: "The running chatctl services (nodes): where they listen, their figures and health; drain one before a restart.",
+        subcommands: [NodesList.self, NodesDrain.self]
     )
 }

@@ -13,7 +13,9 @@ struct NodesList: AsyncParsableCommand {
             every 5 seconds; a node that stops is removed at once, one that dies disappears within \
             15 seconds. Each node's operator API (admin.host, admin.port) is asked for its current \
             figures and readiness with a short-lived operator token signed with the configured \
-            SECRET_KEY; a node that does not answer is shown with its last record and why.
+            SECRET_KEY; a node that does not answer is shown with its last record and why. A node \
+            whose gentle drain started (chatctl nodes drain) has the health draining until it is \
+            restarted.
             """)
 
     @OptionGroup var global: GlobalOptions
@@ -34,8 +36,10 @@ struct NodesList: AsyncParsableCommand {
         var connections: Int
         var rooms: Int
         var refreshedAt: String
-        /// `ready` or `unavailable` (as `/readyz` says), or `unknown` when the node did not tell.
+        /// `ready`, `unavailable` or `draining` (as `/readyz` says), or `unknown` when the node did not tell.
         var health: String
+        /// Its gentle drain once one started (`draining`, `drained`, `cancelled`), as its record says.
+        var drain: String?
         /// The backends the node cannot reach (when `unavailable`).
         var failing: [String]
         /// Why the health is `unknown`.
@@ -54,6 +58,7 @@ struct NodesList: AsyncParsableCommand {
             rooms = record.rooms
             refreshedAt = RFC3339.string(from: record.refreshedAt)
             self.health = health
+            drain = record.drain
             self.failing = failing
             self.problem = problem
         }

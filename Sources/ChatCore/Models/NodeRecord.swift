@@ -44,10 +44,13 @@ public struct NodeRecord: Sendable, Hashable, Codable {
     public var refreshedAt: Date
     /// When readers stop showing it, unless the node writes it again before.
     public var expiresAt: Date
+    /// Its gentle drain (`chatctl nodes drain`) once one started: `draining`, `drained` or
+    /// `cancelled` (`GentleDrain.name`); nil (and absent from the JSON) before.
+    public var drain: String?
 
     public init(
         id: String, roles: [String], host: String, pid: Int, version: String, startedAt: Date, ports: [String: Int], admin: Address?,
-        connections: Int, rooms: Int, refreshedAt: Date, expiresAt: Date
+        connections: Int, rooms: Int, refreshedAt: Date, expiresAt: Date, drain: String? = nil
     ) {
         self.id = id
         self.roles = roles.sorted()
@@ -61,6 +64,7 @@ public struct NodeRecord: Sendable, Hashable, Codable {
         self.rooms = rooms
         self.refreshedAt = refreshedAt.truncatedToMilliseconds
         self.expiresAt = expiresAt.truncatedToMilliseconds
+        self.drain = drain
     }
 
     /// Whether readers still show it at `now`.
@@ -69,7 +73,7 @@ public struct NodeRecord: Sendable, Hashable, Codable {
     // MARK: Encoding
 
     enum CodingKeys: String, CodingKey {
-        case id, roles, host, pid, version, startedAt, ports, admin, connections, rooms, refreshedAt, expiresAt
+        case id, roles, host, pid, version, startedAt, ports, admin, connections, rooms, refreshedAt, expiresAt, drain
     }
 
     public init(from decoder: any Decoder) throws {
@@ -93,7 +97,8 @@ public struct NodeRecord: Sendable, Hashable, Codable {
             connections: try container.decodeIfPresent(Int.self, forKey: .connections) ?? 0,
             rooms: try container.decodeIfPresent(Int.self, forKey: .rooms) ?? 0,
             refreshedAt: try date(.refreshedAt),
-            expiresAt: try date(.expiresAt))
+            expiresAt: try date(.expiresAt),
+            drain: try container.decodeIfPresent(String.self, forKey: .drain))
     }
 
     public func encode(to encoder: any Encoder) throws {
@@ -110,6 +115,7 @@ public struct NodeRecord: Sendable, Hashable, Codable {
         try container.encode(rooms, forKey: .rooms)
         try container.encode(RFC3339.string(from: refreshedAt), forKey: .refreshedAt)
         try container.encode(RFC3339.string(from: expiresAt), forKey: .expiresAt)
+        try container.encodeIfPresent(drain, forKey: .drain)
     }
 
     /// The record as the registries store it (JSON, sorted keys).

@@ -40,6 +40,8 @@ public final class LocalNode: Sendable {
         var ports: [String: Int] = [:]
         var admin: NodeRecord.Address?
         var figures: [@Sendable () -> NodeFigures] = []
+        /// The state of its gentle drain, once one started (`reportDrain`).
+        var drain: (@Sendable () -> String?)?
     }
 
     private let state: Mutex<State>
@@ -87,17 +89,22 @@ public final class LocalNode: Sendable {
         state.withLock { $0.figures.append(source) }
     }
 
+    /// Sets where the record reads the node's gentle drain state (nil before one started).
+    public func reportDrain(_ source: @escaping @Sendable () -> String?) {
+        state.withLock { $0.drain = source }
+    }
+
     /// Whether every server of the node has reported where it listens.
     public var isComplete: Bool { state.withLock { $0.waitingFor.isEmpty } }
 
     /// The record as of `now`, live for `lifetime`.
     public func record(now: Date = Date(), lifetime: Duration) -> NodeRecord {
-        let (ports, admin, sources) = state.withLock { ($0.ports, $0.admin, $0.figures) }
+        let (ports, admin, sources, drain) = state.withLock { ($0.ports, $0.admin, $0.figures, $0.drain) }
         let figures = sources.reduce(NodeFigures()) { $0 + $1() }
         return NodeRecord(
             id: id, roles: roles, host: host, pid: pid, version: version, startedAt: startedAt, ports: ports, admin: admin,
             connections: figures.connections, rooms: figures.rooms, refreshedAt: now,
-            expiresAt: now.addingTimeInterval(Double(lifetime.milliseconds) / 1000))
+            expiresAt: now.addingTimeInterval(Double(lifetime.milliseconds) / 1000), drain: drain?())
     }
 
     /// The machine's host name (`gethostname`, no resolver involved), or `localhost`.

@@ -12,8 +12,9 @@ extension ChatRuntime {
 
     /// The node's registry heartbeat and, with a configured secret key, its operator API
     /// on `admin.host`/`admin.port` with `routes` (the node's own and its metrics first), in `ServiceGroup`
-    /// order: the heartbeat first, so it deregisters last.
-    func operatorServices(node: LocalNode, heartbeat: NodeHeartbeat, routes: [any AdminRoutes]) -> [any Service] {
+    /// order: the heartbeat first, so it deregisters last. `drain`: the node's gentle
+    /// drain, which `/admin/node`'s health reports.
+    func operatorServices(node: LocalNode, heartbeat: NodeHeartbeat, drain: NodeDrain?, routes: [any AdminRoutes]) -> [any Service] {
         guard let operatorTokens else {
             logger.notice("no secret key configured: this process runs no operator API (chatctl nodes list shows it without health)")
             return [heartbeat]
@@ -22,7 +23,7 @@ extension ChatRuntime {
         let host = settings.adminHost
         let metrics = self.metrics
         let allRoutes: [any AdminRoutes] = [
-            NodeAdminRoutes(node: node, checks: [storeBackend.healthCheck] + sharedHealthChecks),
+            NodeAdminRoutes(node: node, checks: [storeBackend.healthCheck] + sharedHealthChecks, drain: drain),
             MetricsAdminRoutes(nodeID: node.id, render: { metrics.render() }, started: metrics.started),
         ] + routes
         let api = AdminApplication.build(

@@ -120,6 +120,14 @@ public struct ChatRuntime: Sendable {
             roles: roles.map(\.rawValue), servers: Set(Self.servers(for: roles).map(\.rawValue)), operatorAPI: operatorTokens != nil,
             version: version)
         let heartbeat = NodeHeartbeat(node: node, registry: nodeRegistry, logger: logger)
+        // The gentle drain (`chatctl nodes drain`) over the hubs of this process; its state
+        // is in the registry record and in every /readyz of the process.
+        let gentleDrain = NodeDrain(nodeID: node.id, logger: logger) { heartbeat.refreshNow() }
+        node.reportDrain {
+            let drain = gentleDrain.current
+            return drain.hasStarted ? drain.name : nil
+        }
+        var drainableHubs: [any ReconnectableHub] = []
         // A server reports its port to the node record and to the caller.
         let reportListening: @Sendable (ServiceRole, Int) async -> Void = { role, port in
             node.listening(role.rawValue, port: port)
@@ -130,7 +138,7 @@ public struct ChatRuntime: Sendable {
             let chatSettings = settings.chatServer
             let chat = await ChatApplication.build(
                 ports: ports, settings: chatSettings, live: live, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
-                drainTimeout: settings.shutdownTimeout, logger: logger
+                drainTimeout: settings.shutdownTimeout, gentleDrain: gentleDrain, logger: logger
             ) { port in
                 logger.notice("chat service listening", metadata: ["host": "\(chatSettings.host)", "port": "\(port)"])
                 await reportListening(.chat, port)
@@ -142,6 +150,7 @@ public struct ChatRuntime: Sendable {
             adminRoutes.append(RoomAdminRoutes(hub: hub))
             adminRoutes.append(RoomPostAdminRoutes(ports: ports))
             connectionHubs.append(hub)
+            drainableHubs.append(hub)
             if eventQueue.usesBroker {
                 services.append(PendingEventRelay(
                     relay: RelayPendingEvents(store: ports.store, events: ports.events, logger: logger, metrics: ports.metrics), interval: .seconds(5), logger: logger))
@@ -151,7 +160,7 @@ public struct ChatRuntime: Sendable {
             let notifySettings = settings.notifyServer
             let notify = NotificationApplication.build(
                 ports: ports, settings: notifySettings, live: live, extraChecks: sharedHealthChecks, renderMetrics: { metrics.render() },
-                drainTimeout: settings.shutdownTimeout, logger: logger
+                drainTimeout: settings.shutdownTimeout, gentleDrain: gentleDrain, logger: logger
             ) { port in
                 logger.notice("notify service listening", metadata: ["host": "\(notifySettings.host)", "port": "\(port)"])
                 await reportListening(.notify, port)
@@ -165,6 +174,7 @@ public struct ChatRuntime: Sendable {
             let hub = notify.hub
             node.addFigures { NodeFigures(connections: hub.totalConnections) }
             connectionHubs.append(hub)
+            drainableHubs.append(hub)
         }
         if !connectionHubs.isEmpty {
             // One set of routes over every hub: `serve all` lists and closes both kinds.
@@ -189,9 +199,19 @@ public struct ChatRuntime: Sendable {
             }
         }
         if let reloader { adminRoutes.append(ConfigAdminRoutes(reloader: reloader)) }
+        var drainOfNode: NodeDrain?
+        if !drainableHubs.isEmpty {
+            for hub in drainableHubs { gentleDrain.add(hub) }
+            adminRoutes.append(DrainAdminRoutes(drain: gentleDrain))
+            // Last: shut down first, so a drain running at SIGTERM stops before
+            // `WebSocketDrain` closes the rest with 1001.
+            services.append(gentleDrain)
+            drainOfNode = gentleDrain
+        }
         // Right after the backends' services: shut down after the servers, so the node
         // stays registered and answers its operator API while it drains.
-        services.insert(contentsOf: operatorServices(node: node, heartbeat: heartbeat, routes: adminRoutes), at: backendServices.count)
+        services.insert(
+            contentsOf: operatorServices(node: node, heartbeat: heartbeat, drain: drainOfNode, routes: adminRoutes), at: backendServices.count)
         return services
     }
 

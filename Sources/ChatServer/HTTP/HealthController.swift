@@ -4,9 +4,17 @@ import Hummingbird
 import Logging
 
 /// `GET /healthz` (the process answers) and `GET /readyz` (every configured backend
-/// answers: 200, or 503 naming the ones that do not).
+/// answers: 200, or 503 naming the ones that do not; 503 `draining` from the start of a
+/// gentle drain, `chatctl nodes drain`, until the process restarts).
 struct HealthController {
     let checks: [HealthCheck]
+    /// The node's gentle drain, if it can run one.
+    let drain: NodeDrain?
+
+    init(checks: [HealthCheck], drain: NodeDrain? = nil) {
+        self.checks = checks
+        self.drain = drain
+    }
 
     struct Readiness: ResponseEncodable {
         var status: String
@@ -21,8 +29,13 @@ struct HealthController {
 
     func readiness(logger: Logger) async throws -> EditedResponse<Readiness> {
         let body = await report(logger: logger)
-        return EditedResponse(status: body.failing.isEmpty ? .ok : .serviceUnavailable, response: body)
+        return EditedResponse(status: body.status == Self.ready ? .ok : .serviceUnavailable, response: body)
     }
+
+    /// `status` when the node takes traffic.
+    static let ready = "ready"
+    /// `status` once a gentle drain started (whatever the backends say).
+    static let draining = "draining"
 
     /// Probes every check at once (what `/readyz` answers, and the operator API's
     /// `/admin/node`); logs each failing one.
@@ -44,8 +57,9 @@ struct HealthController {
         }
         let failing = outcomes.filter { $0.1 != nil }.map(\.0).sorted()
         for (name, problem) in outcomes { if let problem { logger.warning("not ready", metadata: ["backend": "\(name)", "error": "\(problem)"]) } }
+        let status = (drain?.isUnready ?? false) ? Self.draining : failing.isEmpty ? Self.ready : "unavailable"
         return Readiness(
-            status: failing.isEmpty ? "ready" : "unavailable",
+            status: status,
             checks: Dictionary(uniqueKeysWithValues: outcomes.map { ($0.0, $0.1 == nil ? "ok" : "unavailable") }),
             failing: failing)
     }

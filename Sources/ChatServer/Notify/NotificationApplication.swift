@@ -21,12 +21,13 @@ public enum NotificationApplication {
 
     /// The router with every notification route (also usable with HummingbirdTesting's `.router`).
     static func buildRouter(
-        ports: ChatPorts, sockets: NotificationSocketController, checks: [HealthCheck], renderMetrics: (@Sendable () -> [UInt8])?
+        ports: ChatPorts, sockets: NotificationSocketController, checks: [HealthCheck], renderMetrics: (@Sendable () -> [UInt8])?,
+        drain: NodeDrain? = nil
     ) -> Router<ChatRequestContext> {
         let router = Router(context: ChatRequestContext.self)
         router.add(middleware: RequestMetricsMiddleware(metrics: ports.metrics))
         router.add(middleware: BackendFailureLogMiddleware())
-        HealthController(checks: checks).addRoutes(to: router)
+        HealthController(checks: checks, drain: drain).addRoutes(to: router)
         if let renderMetrics { MetricsController(render: renderMetrics).addRoutes(to: router) }
         OpenAPIController().addRoutes(to: router)
         NotificationController(ports: ports).addRoutes(to: router.group("api/notifications").add(middleware: AuthMiddleware(ports: ports)))
@@ -36,8 +37,11 @@ public enum NotificationApplication {
 
     /// The notification service as runnable parts.
     ///
-    /// - Parameter live: the origins and socket limit in force, which a configuration
-    ///   reload replaces (nil: fixed at `settings`' own).
+    /// - Parameters:
+    ///   - live: the origins and socket limit in force, which a configuration reload
+    ///     replaces (nil: fixed at `settings`' own).
+    ///   - gentleDrain: the node's gentle drain, which `/readyz` reports (the caller adds
+    ///     the hub to it); nil: none.
     public static func build(
         ports: ChatPorts,
         settings: ChatServerSettings,
@@ -45,6 +49,7 @@ public enum NotificationApplication {
         extraChecks: [HealthCheck] = [],
         renderMetrics: (@Sendable () -> [UInt8])? = nil,
         drainTimeout: Duration = .seconds(10),
+        gentleDrain: NodeDrain? = nil,
         logger: Logger,
         onServerRunning: @escaping @Sendable (Int) async -> Void = { _ in }
     ) -> Parts<some ApplicationProtocol> {
@@ -56,7 +61,7 @@ public enum NotificationApplication {
         let store = ports.store
         let router = buildRouter(
             ports: ports, sockets: sockets, checks: [HealthCheck(name: "store") { try await store.ping() }] + extraChecks,
-            renderMetrics: renderMetrics)
+            renderMetrics: renderMetrics, drain: gentleDrain)
         let application = WebSocketApplication.make(
             router: router, settings: settings, decide: sockets.decide, serverName: "chatctl-notify", logger: logger,
             onServerRunning: onServerRunning)

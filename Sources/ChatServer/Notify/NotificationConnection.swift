@@ -69,13 +69,35 @@ final class NotificationConnection: WebSocketSession {
     /// The user's session ended: closes with 1008 and `reason` after the queued frames.
     func endSession(reason: String) { close(code: .policyViolation, reason: reason) }
 
+    /// The node drains gently: after the queued frames, a `reconnect` frame (no `since`:
+    /// missed notifications are listed by `GET /api/notifications/`), then 1012. Only a
+    /// socket not asked to close yet; returns whether it was asked now.
+    @discardableResult
+    func askToReconnect() -> Bool {
+        guard beginClosing() else { return false }
+        let frame = FrameEncoder.reconnectFrame(since: nil, reason: ServerWebSocketHandler.reconnectReason)
+        channel.eventLoop.execute {
+            // No data frame after a close frame: one may be out already (the client closed).
+            if self.state.withLock({ $0 == .closing }) {
+                self.meter.countOut()
+                self.channel.write(WebSocketFrame(fin: true, opcode: .text, data: frame), promise: nil)
+            }
+            ServerWebSocketHandler.close(self.channel, code: ServerWebSocketHandler.reconnectCode, reason: ServerWebSocketHandler.reconnectReason)
+        }
+        return true
+    }
+
     private func close(code: WebSocketErrorCode, reason: String) {
-        let first = state.withLock { state -> Bool in
+        if beginClosing() { ServerWebSocketHandler.close(channel, code: code, reason: reason) }
+    }
+
+    /// Open → closing: new frames are refused from now on. False when it was not open.
+    private func beginClosing() -> Bool {
+        state.withLock { state -> Bool in
             guard state == .open else { return false }
             state = .closing
             return true
         }
-        if first { ServerWebSocketHandler.close(channel, code: code, reason: reason) }
     }
 
     // Messages from the client are ignored (the socket is for pushing), only counted.

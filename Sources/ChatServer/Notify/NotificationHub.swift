@@ -5,10 +5,14 @@ import Synchronization
 /// This node's notification sockets, by receiver. Pushing never waits: each frame is
 /// written into the socket's channel, and a socket whose channel backs up is closed
 /// (its notifications are stored anyway and listed by `GET /api/notifications/`).
-public final class NotificationHub: NotificationPusher, DrainableHub, SessionEndingHub, ConnectionDirectory {
+///
+/// A gentle drain (`ReconnectableHub`) refuses new sockets before their upgrade and asks
+/// the open ones, a batch at a time, to reconnect elsewhere (a `reconnect` frame without
+/// `since`, then 1012).
+public final class NotificationHub: NotificationPusher, ReconnectableHub, SessionEndingHub, ConnectionDirectory {
     private struct State {
         var sockets: [ObjectID: [ObjectIdentifier: NotificationConnection]] = [:]
-        var draining = false
+        var intake = HubIntake.open
     }
 
     private let state = Mutex(State())
@@ -20,7 +24,7 @@ public final class NotificationHub: NotificationPusher, DrainableHub, SessionEnd
 
     func register(_ connection: NotificationConnection) -> Bool {
         let accepted = state.withLock { state -> Bool in
-            guard !state.draining else { return false }
+            guard state.intake == .open else { return false }
             state.sockets[connection.receiverID, default: [:]][ObjectIdentifier(connection)] = connection
             return true
         }
@@ -40,15 +44,38 @@ public final class NotificationHub: NotificationPusher, DrainableHub, SessionEnd
     /// Sockets open on this node.
     public var totalConnections: Int { state.withLock { $0.sockets.values.reduce(0) { $0 + $1.count } } }
 
+    /// Whether the hub takes new sockets, and how it refuses them.
+    var intake: HubIntake { state.withLock { $0.intake } }
+
     /// Refuses new sockets and closes the open ones with 1001; returns how many were open.
     @discardableResult
     public func drain() -> Int {
         let open = state.withLock { state -> [NotificationConnection] in
-            state.draining = true
+            state.intake = .shuttingDown
             return state.sockets.values.flatMap(\.values)
         }
         for connection in open { connection.goAway() }
         return open.count
+    }
+
+    // MARK: Gentle drain
+
+    public func refuseNewSockets() {
+        state.withLock { state in
+            if state.intake == .open { state.intake = .reconnecting }
+        }
+    }
+
+    /// A notification socket has no join: `includingJoining` changes nothing.
+    public func askToReconnect(upTo limit: Int, includingJoining: Bool) -> Int {
+        guard limit > 0 else { return 0 }
+        let candidates = state.withLock { $0.sockets.values.flatMap(\.values) }
+        var asked = 0
+        for connection in candidates {
+            guard asked < limit else { break }
+            if connection.askToReconnect() { asked += 1 }
+        }
+        return asked
     }
 
     @discardableResult

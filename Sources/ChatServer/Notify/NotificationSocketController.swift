@@ -47,6 +47,8 @@ struct NotificationSocketController: Sendable {
 
     func decide(request: HTTPRequest, channel: any Channel, logger: Logger) async -> UpgradeDecision {
         await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: live.current.allowedOrigins, on: channel) { uri in
+            // A gentle drain: the client is to try another node (503 before the upgrade).
+            guard hub.intake != .reconnecting else { throw ChatError.nodeDraining }
             let identity = try await Authenticate(ports: ports)(token: AuthMiddleware.token(headers: request.headerFields, uri: uri))
             try quota.admit(identity.user.id, until: channel)
             return SocketUpgrade { channel in
@@ -62,7 +64,12 @@ struct NotificationSocketController: Sendable {
         let connection = NotificationConnection(receiverID: receiver, username: username, channel: channel, hub: hub)
         guard ServerWebSocketHandler.install(connection, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return }
         guard hub.register(connection) else {
-            ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
+            // Admitted just before the hub stopped taking sockets.
+            if hub.intake == .reconnecting {
+                connection.askToReconnect()
+            } else {
+                ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
+            }
             return
         }
         keepAlive.watch(channel)

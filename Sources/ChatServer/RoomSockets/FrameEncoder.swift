@@ -12,7 +12,8 @@ import NIOCore
 /// `"redacted":true` (with `"content":""`) once redacted and `"system":true` (with
 /// `"sender":"system"`) for a system message (`chatctl post --system`); a user's message
 /// carries none of the last two, byte for byte as before. Moderation frames are
-/// `{"type":"deleted"|"redacted","id":…,"room":…,"room_id":…}`.
+/// `{"type":"deleted"|"redacted","id":…,"room":…,"room_id":…}`; a gentle drain's last
+/// frame is `{"type":"reconnect","since":…,"reason":…}`.
 enum FrameEncoder {
     static func messageFrame(_ message: Message) -> ByteBuffer {
         var bytes: [UInt8] = []
@@ -57,6 +58,23 @@ enum FrameEncoder {
     /// recent-messages frame follows.
     static func resyncFrame(reason: String) -> ByteBuffer {
         var bytes: [UInt8] = Array(#"{"type":"resync","reason":"#.utf8)
+        appendString(reason, to: &bytes)
+        bytes.append(UInt8(ascii: "}"))
+        return ByteBuffer(bytes: bytes)
+    }
+
+    /// `{"type":"reconnect","since":"<message id>","reason":"…"}`: the node is draining;
+    /// the client reconnects (the balancer sends it to another node) with `since=<that
+    /// id>` and gets exactly the messages after it. No `since` when the socket was sent no
+    /// message (a notification socket never has one): the client joins afresh.
+    static func reconnectFrame(since: ObjectID?, reason: String) -> ByteBuffer {
+        var bytes: [UInt8] = Array(#"{"type":"reconnect""#.utf8)
+        if let since {
+            bytes.append(contentsOf: #","since":""#.utf8)
+            bytes.append(contentsOf: since.hex.utf8)
+            bytes.append(UInt8(ascii: "\""))
+        }
+        bytes.append(contentsOf: #","reason":"#.utf8)
         appendString(reason, to: &bytes)
         bytes.append(UInt8(ascii: "}"))
         return ByteBuffer(bytes: bytes)

@@ -7,9 +7,13 @@ extension RoomConnection {
         case goingAway
         /// The user's session ended: 1008 with `reason`.
         case sessionEnded(reason: String)
+        /// The node drains gently (`chatctl nodes drain`): a `reconnect` frame naming the
+        /// last message the socket was sent, then 1012 "node draining".
+        case reconnect
 
         /// A second request to close, before the close frame is written: a session end
-        /// replaces what was asked before (the last reason wins), a drain changes nothing.
+        /// replaces what was asked before (the last reason wins), a drain (either kind)
+        /// changes nothing.
         func followed(by next: Farewell) -> Farewell {
             if case .sessionEnded = next { return next }
             return self
@@ -61,8 +65,8 @@ extension RoomConnection {
     /// caller to schedule the close on the event loop, which happens once per socket.
     ///
     ///     open ⇄ posting
-    ///     open    ── drain / session end ──▶ closing ── event loop ──▶ closed
-    ///     posting ── drain / session end ──▶ finishingPost ── post ends ──▶ closing
+    ///     open    ── drain / reconnect / session end ──▶ closing ── event loop ──▶ closed
+    ///     posting ── drain / reconnect / session end ──▶ finishingPost ── post ends ──▶ closing
     ///     any     ── overflow / channel closed / close frame sent ──▶ closed
     enum State: Sendable {
         /// Open, no post from this socket in flight.
@@ -230,6 +234,20 @@ extension RoomConnection {
             }
         }
 
+        /// Asked to reconnect elsewhere (a gentle drain): as `requestClose(.reconnect)`, but
+        /// only a socket not asked to close yet, and one still joining (its history frame
+        /// not out) only when `includingJoining`. `asked`: it was asked now; `closeNow`: the
+        /// caller schedules the close.
+        mutating func askToReconnect(includingJoining: Bool) -> (asked: Bool, closeNow: Bool) {
+            switch self {
+            case .open(let delivery), .posting(let delivery):
+                if case .buffering = delivery, !includingJoining { return (false, false) }
+                return (true, requestClose(.reconnect))
+            case .finishingPost, .closing, .closed:
+                return (false, false)
+            }
+        }
+
         /// Asked to close for `farewell`; true when the close is to be scheduled now (no
         /// post in flight and none scheduled yet).
         mutating func requestClose(_ farewell: Farewell) -> Bool {
@@ -267,15 +285,19 @@ extension RoomConnection {
         }
 
         /// On the event loop, the scheduled close runs: closed from now on. Returns the
-        /// close frame to send, or nil for an overflowed socket (closed without one).
-        mutating func closeOnEventLoop() -> Farewell? {
+        /// close frame to send, or nil for an overflowed socket (closed without one), and
+        /// `lastFrame`: whether a data frame may still precede it (no close frame is out
+        /// yet and the channel has not closed).
+        mutating func closeOnEventLoop() -> (farewell: Farewell?, lastFrame: Bool) {
+            let lastFrame: Bool
+            if case .closed = self { lastFrame = false } else { lastFrame = true }
             let overflowed = hasOverflowed
             let farewell = self.farewell
             self = .closed(overflowed: overflowed, farewell: farewell)
-            if overflowed { return nil }
+            if overflowed { return (nil, false) }
             // A close is scheduled only for an overflow or a farewell, so `?? .goingAway`
             // is never used; it keeps the old default (1001).
-            return farewell ?? .goingAway
+            return (farewell ?? .goingAway, lastFrame)
         }
     }
 }

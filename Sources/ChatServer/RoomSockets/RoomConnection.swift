@@ -41,8 +41,18 @@ final class RoomConnection: Sendable {
     private let encoderContext: NIOLoopBoundBox<ChannelHandlerContext?>
     /// Written but not flushed yet (so a `LoopFlusher` lists the socket once).
     private let flushPending: NIOLoopBoundBox<LoopFlag>
+    /// The id of the last message frame written to the socket (its history's newest
+    /// included): where its client resumes (`since=`) after a gentle drain asked it to
+    /// reconnect. One store per message frame written, on the event loop.
+    private let lastMessageSent: NIOLoopBoundBox<ObjectID?>
+    /// The `since` the socket joined with: where its client resumes if it was sent no
+    /// message yet.
+    let resumedAfter: ObjectID?
 
-    init(roomID: ObjectID, userID: ObjectID, username: String? = nil, channel: any Channel, capacity: Int) {
+    /// - Parameter resumedAfter: the `since=` of the join, if it resumes.
+    init(
+        roomID: ObjectID, userID: ObjectID, username: String? = nil, channel: any Channel, capacity: Int, resumedAfter: ObjectID? = nil
+    ) {
         self.roomID = roomID
         self.userID = userID
         self.channel = channel
@@ -51,6 +61,8 @@ final class RoomConnection: Sendable {
         self.bufferLimit = capacity
         self.encoderContext = .makeEmptyBox(valueType: ChannelHandlerContext.self, eventLoop: channel.eventLoop)
         self.flushPending = .makeBoxSendingValue(LoopFlag(), eventLoop: channel.eventLoop)
+        self.lastMessageSent = .makeEmptyBox(valueType: ObjectID.self, eventLoop: channel.eventLoop)
+        self.resumedAfter = resumedAfter
     }
 
     // MARK: Frames
@@ -103,17 +115,23 @@ final class RoomConnection: Sendable {
             if closeNow { scheduleClose() }
             return false
         }
+        if let id = frame.messageID { lastMessageSent.value = id }
+        put(frame)
+        guard flush else { return !flushPending.value.swap(true) }
+        flushWrites()
+        return false
+    }
+
+    /// Writes a frame below the WebSocket encoder, unflushed, counted; on the event loop.
+    private func put(_ frame: Frame) {
         // Counted before the write: whoever sees the frame arrive sees it counted.
         meter.countOut()
         if let context = encoderContext.value {
             context.write(NIOAny(frame.wire), promise: nil)
         } else {
-            // No encoder found in the pipeline (not expected): let it encode the frame.
+            // No encoder found in the pipeline (not expected; or still joining): let it encode the frame.
             channel.write(WebSocketFrame(fin: true, opcode: .text, data: frame.buffer), promise: nil)
         }
-        guard flush else { return !flushPending.value.swap(true) }
-        flushWrites()
-        return false
     }
 
     /// Flushes what `writeNow(_:flush: false)` wrote; on the channel's event loop.
@@ -124,8 +142,10 @@ final class RoomConnection: Sendable {
 
     /// The history frame is written: from now on frames go straight to the channel,
     /// those buffered meanwhile first (minus the ones the history frame already had).
-    func goLive(skipping alreadySent: Set<ObjectID>) {
+    /// `newest`: the history's last message, where its client would resume (nil: none).
+    func goLive(skipping alreadySent: Set<ObjectID>, newest: ObjectID? = nil) {
         channel.eventLoop.execute {
+            if let newest { self.lastMessageSent.value = newest }
             self.encoderContext.value = try? self.channel.pipeline.syncOperations.context(handlerType: WebSocketFrameEncoder.self)
             let buffered = self.state.withLock { $0.goLive(skipping: alreadySent) }
             for frame in buffered { self.writeNow(frame, flush: false) }
@@ -163,6 +183,16 @@ final class RoomConnection: Sendable {
     /// The user's session ended: like `goAway()`, but the socket closes with 1008 and `reason`.
     func endSession(reason: String) { requestClose(.sessionEnded(reason: reason)) }
 
+    /// The node drains gently: like `goAway()`, but the socket gets a `reconnect` frame
+    /// with the id of the last message written to it, then closes with 1012. Only a socket
+    /// not asked to close yet, and one still joining only when `includingJoining`;
+    /// returns whether it was asked now.
+    func askToReconnect(includingJoining: Bool) -> Bool {
+        let (asked, closeNow) = state.withLock { $0.askToReconnect(includingJoining: includingJoining) }
+        if closeNow { scheduleClose() }
+        return asked
+    }
+
     /// No new posts; closes now, or when the post in flight ends (`endPost()`).
     private func requestClose(_ farewell: Farewell) {
         if state.withLock({ $0.requestClose(farewell) }) { scheduleClose() }
@@ -185,18 +215,28 @@ final class RoomConnection: Sendable {
 
     /// Closes the socket, after the frames already handed to its event loop: an
     /// overflowed one at once (it does not read; a close frame would not reach it),
-    /// otherwise with 1008 and the session-end reason or 1001 "going away". The state
-    /// asks for this once per socket; what to send is read when it runs, so a session
-    /// end or an overflow arriving meanwhile still counts.
+    /// otherwise with 1008 and the session-end reason, 1001 "going away", or the
+    /// reconnect frame and 1012. The state asks for this once per socket; what to send is
+    /// read when it runs, so a session end or an overflow arriving meanwhile still counts.
     private func scheduleClose() {
         channel.eventLoop.execute {
-            switch self.state.withLock({ $0.closeOnEventLoop() }) {
+            let (farewell, lastFrame) = self.state.withLock { $0.closeOnEventLoop() }
+            switch farewell {
             case nil:
                 self.channel.close(promise: nil)
             case .sessionEnded(let reason)?:
                 ServerWebSocketHandler.close(self.channel, code: .policyViolation, reason: reason)
             case .goingAway?:
                 ServerWebSocketHandler.close(self.channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
+            case .reconnect?:
+                // Every message frame handed to the event loop before this was written (and
+                // any after it is skipped: the socket is closed now), so `since` is exactly
+                // the last message its client got.
+                if lastFrame {
+                    let since = self.lastMessageSent.value ?? self.resumedAfter
+                    self.put(Frame(buffer: FrameEncoder.reconnectFrame(since: since, reason: ServerWebSocketHandler.reconnectReason)))
+                }
+                ServerWebSocketHandler.close(self.channel, code: ServerWebSocketHandler.reconnectCode, reason: ServerWebSocketHandler.reconnectReason)
             }
         }
     }

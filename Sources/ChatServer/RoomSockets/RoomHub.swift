@@ -6,11 +6,13 @@ import Synchronization
 /// shared encoded frame to each socket of the message's room.
 ///
 /// On graceful shutdown `drain()` refuses new sockets and asks every open one to
-/// finish its in-flight post and close with 1001 "going away".
-public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub, ConnectionDirectory {
+/// finish its in-flight post and close with 1001 "going away". A gentle drain
+/// (`ReconnectableHub`) refuses new sockets before their upgrade and asks the open ones,
+/// a batch at a time, to reconnect elsewhere.
+public final class RoomHub: FanoutReceiver, ReconnectableHub, SessionEndingHub, ConnectionDirectory {
     private struct State {
         var rooms: [ObjectID: [ObjectIdentifier: RoomConnection]] = [:]
-        var draining = false
+        var intake = HubIntake.open
     }
 
     private let state = Mutex(State())
@@ -22,10 +24,10 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub, Conn
         self.metrics = metrics
     }
 
-    /// Adds a socket; false once the hub is draining (the socket must close at once).
+    /// Adds a socket; false once the hub is draining (the socket must close at once: see `intake`).
     func register(_ connection: RoomConnection) -> Bool {
         let (accepted, newRoom) = state.withLock { state -> (Bool, Bool) in
-            guard !state.draining else { return (false, false) }
+            guard state.intake == .open else { return (false, false) }
             let newRoom = state.rooms[connection.roomID] == nil
             state.rooms[connection.roomID, default: [:]][ObjectIdentifier(connection)] = connection
             return (true, newRoom)
@@ -68,15 +70,38 @@ public final class RoomHub: FanoutReceiver, DrainableHub, SessionEndingHub, Conn
         state.withLock { $0.rooms.count }
     }
 
+    /// Whether the hub takes new sockets, and how it refuses them.
+    var intake: HubIntake { state.withLock { $0.intake } }
+
     /// Refuses new sockets and tells every open one to go away; returns how many were open.
     @discardableResult
     public func drain() -> Int {
         let open = state.withLock { state -> [RoomConnection] in
-            state.draining = true
+            state.intake = .shuttingDown
             return state.rooms.values.flatMap(\.values)
         }
         for connection in open { connection.goAway() }
         return open.count
+    }
+
+    // MARK: Gentle drain
+
+    public func refuseNewSockets() {
+        state.withLock { state in
+            if state.intake == .open { state.intake = .reconnecting }
+        }
+    }
+
+    public func askToReconnect(upTo limit: Int, includingJoining: Bool) -> Int {
+        guard limit > 0 else { return 0 }
+        // Asked outside the hub's lock (each takes its socket's).
+        let candidates = state.withLock { $0.rooms.values.flatMap(\.values) }
+        var asked = 0
+        for connection in candidates {
+            guard asked < limit else { break }
+            if connection.askToReconnect(includingJoining: includingJoining) { asked += 1 }
+        }
+        return asked
     }
 
     public func endSessions(ofUser userID: ObjectID, reason: String) -> Int {

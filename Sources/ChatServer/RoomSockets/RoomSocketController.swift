@@ -103,6 +103,8 @@ struct RoomSocketController: Sendable {
     /// The upgrade decision, called by the HTTP/1 server for every upgrade request.
     func decide(request: HTTPRequest, channel: any Channel, logger: Logger) async -> UpgradeDecision {
         await UpgradeRefusal.gate(request, paths: Self.paths, allowedOrigins: live.current.allowedOrigins, on: channel) { uri in
+            // A gentle drain: the client is to try another node (503 before the upgrade).
+            guard hub.intake != .reconnecting else { throw ChatError.nodeDraining }
             let admission = try await admit(uri: uri, headers: request.headerFields)
             try quota.admit(admission.identity.user.id, until: channel)
             return SocketUpgrade { channel in install(admission, on: channel, logger: logger) }
@@ -121,17 +123,24 @@ struct RoomSocketController: Sendable {
         // of messages already in it are skipped.
         let connection = RoomConnection(
             roomID: admission.room.id, userID: admission.identity.user.id, username: admission.identity.user.username, channel: channel,
-            capacity: live.current.outboundBufferFrames)
+            capacity: live.current.outboundBufferFrames, resumedAfter: admission.since)
         let socket = RoomSocket(
             connection: connection, hub: hub, ports: ports, room: admission.room, user: admission.identity.user, live: live, logger: logger)
         guard ServerWebSocketHandler.install(socket, on: channel, maxMessageBytes: settings.maxFrameBytes) else { return nil }
         guard hub.register(connection) else {
-            ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
+            // Admitted just before the hub stopped taking sockets: a gentle drain tells it
+            // to reconnect (with the `since` it came with), a shutdown to go away.
+            if hub.intake == .reconnecting {
+                _ = connection.askToReconnect(includingJoining: true)
+            } else {
+                ServerWebSocketHandler.close(channel, code: .goingAway, reason: ServerWebSocketHandler.goingAwayReason)
+            }
             return nil
         }
         return { [logger] in
             do {
-                connection.goLive(skipping: try await sendHistory(on: channel, admission: admission, meter: connection.meter))
+                let sent = try await sendHistory(on: channel, admission: admission, meter: connection.meter)
+                connection.goLive(skipping: sent.ids, newest: sent.newest)
                 keepAlive.watch(channel)  // pings after the history frame
             } catch {
                 logger.error("could not send the room's history", metadata: ["error": "\(error)"])
@@ -140,12 +149,24 @@ struct RoomSocketController: Sendable {
         }
     }
 
+    /// What the first frames carried: the ids sent (live copies of them are skipped) and
+    /// the message a client resumes after once it has them (nil: none was sent).
+    struct HistorySent {
+        var ids: Set<ObjectID>
+        var newest: ObjectID?
+
+        init(_ messages: [Message]) {
+            ids = Set(messages.map(\.id))
+            newest = RoomSocketController.resumePoint(of: messages)
+        }
+    }
+
     /// The first frames: the recent messages (newest first, one frame), or for a resuming
     /// client every message it missed (oldest first, one frame each) or a resync frame and
-    /// then the recent messages. Returns the ids sent, so live copies of them are skipped.
+    /// then the recent messages. Returns what was sent, so live copies of it are skipped.
     /// (Writes from off the event loop keep their order, and `goLive` is queued after them.)
     /// Each frame counts on the socket's `meter`.
-    private func sendHistory(on channel: any Channel, admission: Admission, meter: ConnectionMeter) async throws -> Set<ObjectID> {
+    private func sendHistory(on channel: any Channel, admission: Admission, meter: ConnectionMeter) async throws -> HistorySent {
         let join = JoinRoom(ports: ports)
         func write(_ payload: ByteBuffer) {
             meter.countOut()
@@ -154,17 +175,25 @@ struct RoomSocketController: Sendable {
         guard let since = admission.since else {
             let joined = try await join(room: admission.room, user: admission.identity.user)
             write(FrameEncoder.historyFrame(joined.recentMessages))
-            return Set(joined.recentMessages.map(\.id))
+            return HistorySent(joined.recentMessages)
         }
         switch try await join.resume(room: admission.room, user: admission.identity.user, after: since, limit: live.current.resumeLimit) {
         case .missed(let messages):
             for message in messages { write(FrameEncoder.messageFrame(message)) }
-            return Set(messages.map(\.id))
+            return HistorySent(messages)
         case .resync(let reason, let recent):
             write(FrameEncoder.resyncFrame(reason: reason))
             write(FrameEncoder.historyFrame(recent))
-            return Set(recent.map(\.id))
+            return HistorySent(recent)
         }
+    }
+
+    /// The message of `messages` a client resumes after (`since=`) once it has them all:
+    /// the highest `seq` (a resume follows `seq`), or without numbers (the Go service's
+    /// messages) the newest by time.
+    static func resumePoint(of messages: [Message]) -> ObjectID? {
+        if let numbered = messages.filter({ $0.sequence > 0 }).max(by: { $0.sequence < $1.sequence }) { return numbered.id }
+        return messages.max(by: { ($0.timestamp, $0.id) < ($1.timestamp, $1.id) })?.id
     }
 
     static func decodeInbound(_ text: String) throws -> InboundFrame {

@@ -67,7 +67,10 @@ function newClientID() {
 
 // A WebSocket that comes back after a drop, waiting 0.5 s, 1 s, 2 s … up to 5 s between
 // tries. A close with 1008 means the server ended the session (logout, a disabled user,
-// a changed password): the page goes back to the login form instead.
+// a changed password): the page goes back to the login form instead. A node that drains
+// before a restart sends {"type":"reconnect","since":…} and closes with 1012: the socket
+// comes back at once (after a short random wait, so a room's clients do not all return
+// in the same instant), the balancer picks another node.
 class Reconnecting {
   constructor(statusElement) {
     this.statusElement = statusElement;
@@ -75,6 +78,7 @@ class Reconnecting {
     this.attempts = 0;
     this.timer = null;
     this.stopped = false;
+    this.drained = false;
   }
 
   start() { this.open(); }
@@ -98,6 +102,10 @@ class Reconnecting {
     ws.onmessage = (event) => {
       let frame;
       try { frame = JSON.parse(event.data); } catch { return; }
+      if (frame && frame.type === 'reconnect') {
+        this.reconnectRequested(frame);
+        return;
+      }
       this.received(frame);
     };
     ws.onclose = (event) => {
@@ -109,6 +117,12 @@ class Reconnecting {
         return;
       }
       this.setState('offline');
+      if (this.drained || event.code === 1012) {
+        // The node drains: come back now (another node takes the socket).
+        this.drained = false;
+        this.timer = setTimeout(() => this.open(), 100 + Math.random() * 400);
+        return;
+      }
       const delay = Math.min(5000, 500 * 2 ** this.attempts);
       this.attempts += 1;
       // A refused upgrade (a revoked token) looks like a drop: ask the API.
@@ -116,6 +130,9 @@ class Reconnecting {
       this.timer = setTimeout(() => this.open(), delay);
     };
   }
+
+  // The node asked this socket to reconnect elsewhere; its close follows.
+  reconnectRequested() { this.drained = true; }
 
   stop() {
     this.stopped = true;
@@ -156,6 +173,12 @@ class RoomSocket extends Reconnecting {
 
   opened() {
     for (const [clientID, content] of this.pending) this.send({ type: 'message', content, client_id: clientID });
+  }
+
+  // The server names the last message it sent this socket: resume after exactly that one.
+  reconnectRequested(frame) {
+    if (typeof frame.since === 'string' && frame.since) this.lastID = frame.since;
+    super.reconnectRequested(frame);
   }
 
   post(content) {

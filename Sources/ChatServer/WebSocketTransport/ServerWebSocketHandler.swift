@@ -26,6 +26,12 @@ final class ServerWebSocketHandler: ChannelInboundHandler, RemovableChannelHandl
 
     /// The close reason sent with 1001 when the server shuts down.
     static let goingAwayReason = "server shutting down"
+    /// The close code of a socket a gentle drain (`chatctl nodes drain`) asks to reconnect
+    /// elsewhere: 1012 "service restart" (IANA's WebSocket close code registry) — the node
+    /// restarts, the service stays; 1001 remains the code of a process shutting down.
+    static let reconnectCode = WebSocketErrorCode(codeNumber: 1012)
+    /// The close reason with 1012, and the `reason` of the `reconnect` frame before it.
+    static let reconnectReason = "node draining"
 
     private let session: any WebSocketSession
     private let maxMessageBytes: Int
