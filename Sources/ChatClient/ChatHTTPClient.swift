@@ -80,9 +80,16 @@ public struct ChatHTTPClient: Sendable {
                 if body != nil { head.headers.add(name: "Content-Type", value: contentType) }
                 if let token { head.headers.add(name: "Authorization", value: "Bearer \(token)") }
                 for (name, value) in headers { head.headers.add(name: name, value: value) }
-                try await outbound.write(.head(head))
-                if let body { try await outbound.write(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
-                try await outbound.write(.end(nil))
+                // One write of the whole request: a server that answers on the head and closes
+                // (`Connection: close`) must not leave a later part's write on a closed channel.
+                var parts: [HTTPClientRequestPart] = [.head(head)]
+                if let body { parts.append(.body(.byteBuffer(ByteBuffer(bytes: body)))) }
+                parts.append(.end(nil))
+                do {
+                    try await outbound.write(contentsOf: parts)
+                } catch let error as ChannelError where error == .ioOnClosedChannel || error == .alreadyClosed {
+                    // Closed by the server after it answered: the answer is read below.
+                }
                 var response = Response(status: 0, body: [])
                 for try await part in inbound {
                     switch part {

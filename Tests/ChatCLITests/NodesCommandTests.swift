@@ -94,6 +94,55 @@ struct NodesCommandTests {
         #expect(gone, "a killed node disappears once its record expires")
     }
 
+    @Test("two chat nodes, notify and the scheduler on Redis and RabbitMQ, each its own process: nodes list shows all four with their roles and health; one killed with SIGKILL is gone within the TTL, the others stay",
+          .enabled(if: RedisTestServer.shouldRun && RabbitMQTestServer.shouldRun, Comment(rawValue: "\(RedisTestServer.skipReason); \(RabbitMQTestServer.skipReason)")))
+    func fourProcesses() async throws {
+        let redis = try await RedisTestServer()
+        defer { redis.stop() }
+        let broker = try await RabbitMQTestServer.shared()
+        let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-nodes4-\(UUID().uuidString)").path
+        let environment = [
+            "SECRET_KEY": Self.secret, "CHATCTL_ADMIN_HOST": "127.0.0.1", "REDIS_URI": "127.0.0.1:\(redis.port)",
+            "RABBITMQ_URL": broker.url, "CHATCTL_RABBITMQ_QUEUE": "nodes-\(UUID().uuidString.prefix(8))",
+        ]
+        let options = ["--data-dir", dataDir]
+        let serve = ["--host", "127.0.0.1", "--port", "0"] + options
+        let chatA = try ChatctlProcess(["serve", "chat"] + serve, environment: environment)
+        defer { chatA.stop() }
+        let chatB = try ChatctlProcess(["serve", "chat"] + serve, environment: environment)
+        defer { chatB.stop() }
+        let notify = try ChatctlProcess(["serve", "notify"] + serve, environment: environment)
+        defer { notify.stop() }
+        let scheduler = try ChatctlProcess(["serve", "scheduler"] + serve, environment: environment)
+        defer { scheduler.stop() }
+        var ids: [String: String] = [:]
+        for (role, process) in [("chat A", chatA), ("chat B", chatB), ("notify", notify), ("scheduler", scheduler)] {
+            ids[role] = try await Self.registeredID(process)
+        }
+
+        var lastListed: [[String: Any]] = []
+        let allFour = try await waitUntil(every: .milliseconds(200)) {
+            lastListed = try await Self.listed(options, environment: environment)
+            return Set(lastListed.compactMap { $0["id"] as? String }) == Set(ids.values)
+                && lastListed.allSatisfy { $0["health"] as? String == "ready" }
+        }
+        #expect(allFour, "\(lastListed)")
+        let roles = Dictionary(uniqueKeysWithValues: lastListed.compactMap { node -> (String, [String])? in
+            guard let id = node["id"] as? String, let roles = node["roles"] as? [String] else { return nil }
+            return (id, roles)
+        })
+        #expect(roles[ids["chat A"]!] == ["chat"] && roles[ids["chat B"]!] == ["chat"])
+        #expect(roles[ids["notify"]!] == ["notify"] && roles[ids["scheduler"]!] == ["scheduler"])
+
+        notify.kill9()
+        _ = try await notify.waitForExit()
+        let left = Set(ids.filter { $0.key != "notify" }.values)
+        let gone = try await waitUntil(seconds: 30, every: .milliseconds(500)) {
+            Set(try await Self.listed(options, environment: environment).compactMap { $0["id"] as? String }) == left
+        }
+        #expect(gone, "the killed notify node disappears once its record expires; the other three stay")
+    }
+
     @Test("serve all registers one node with every role, the chat and notify ports and its operator API")
     func serveAll() async throws {
         let dataDir = FileManager.default.temporaryDirectory.appendingPathComponent("chatctl-nodes-\(UUID().uuidString)").path
